@@ -1,0 +1,117 @@
+"""The actor registry: which actor speaks through an outlet, a domain or an official channel.
+
+The packaged registry (data/actors.yaml) is overlaid by user files; an entry with the same name replaces
+the packaged one. Invalid YAML is reported with file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from lockstep.errors import ConfigError
+
+ACTOR_TYPES = ("state media", "ministry/government", "independent media", "think tank", "aggregator",
+               "public broadcaster")
+
+
+@dataclass(slots=True, frozen=True)
+class Actor:
+    name: str
+    country: str = ""
+    type: str = ""
+    outlets: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class ActorRegistry:
+    actors: dict[str, Actor] = field(default_factory=dict)
+    by_outlet: dict[str, Actor] = field(default_factory=dict)
+    by_domain: dict[str, Actor] = field(default_factory=dict)
+
+    def add(self, actor: Actor) -> None:
+        self.actors[actor.name] = actor
+        for alias in (actor.name, *actor.outlets):
+            self.by_outlet[normalise(alias)] = actor
+        for domain in actor.domains:
+            self.by_domain[domain.lower().removeprefix("www.")] = actor
+
+    def by_name(self, name: str) -> Actor | None:
+        return self.actors.get(name) or self.by_outlet.get(normalise(name))
+
+    def resolve(self, outlet: str | None = None, url: str | None = None) -> Actor | None:
+        """Actor for an outlet name, a bare domain or a URL; None when unknown (never guessed)."""
+        if outlet:
+            hit = self.by_outlet.get(normalise(outlet)) or self.domain_actor(outlet)
+            if hit:
+                return hit
+        return self.domain_actor(url) if url else None
+
+    def domain_actor(self, text: str) -> Actor | None:
+        host = host_of(text)
+        while host:
+            if host in self.by_domain:
+                return self.by_domain[host]
+            host = host.partition(".")[2] if host.count(".") > 1 else ""
+        return None
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[\s\W_]+", " ", name.lower()).strip()
+
+
+def host_of(text: str) -> str:
+    text = text.strip().lower()
+    if "//" not in text:
+        if " " in text or "." not in text:
+            return ""
+        text = "//" + text
+    return (urlsplit(text).hostname or "").removeprefix("www.")
+
+
+def parse_actor_file(path: Path | None, text: str) -> list[Actor]:
+    where = str(path) if path else "packaged actors.yaml"
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{where}:{line}: invalid YAML ({getattr(exc, 'problem', exc)})") from exc
+    entries = data.get("actors") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise ConfigError(f"{where}: expected a top-level 'actors:' list")
+    return [actor_from_entry(entry, where, i) for i, entry in enumerate(entries)]
+
+
+def actor_from_entry(entry: object, where: str, index: int) -> Actor:
+    if not isinstance(entry, dict) or not entry.get("name"):
+        raise ConfigError(f"{where}: actor #{index + 1} needs a 'name'")
+    kind = entry.get("type", "")
+    if kind and kind not in ACTOR_TYPES:
+        raise ConfigError(f"{where}: actor {entry['name']!r}: type {kind!r} is not one of {', '.join(ACTOR_TYPES)}")
+    return Actor(name=str(entry["name"]), country=str(entry.get("country") or ""), type=kind,
+                 outlets=tuple(str(o) for o in entry.get("outlets") or ()),
+                 domains=tuple(str(d) for d in entry.get("domains") or ()))
+
+
+@lru_cache(maxsize=8)
+def load_registry(user_file: str | None = None) -> ActorRegistry:
+    """Packaged registry, overlaid by `user_file` when given."""
+    registry = ActorRegistry()
+    packaged = resources.files("lockstep.data").joinpath("actors.yaml").read_text(encoding="utf-8")
+    for actor in parse_actor_file(None, packaged):
+        registry.add(actor)
+    if user_file:
+        path = Path(user_file)
+        if not path.exists():
+            raise ConfigError(f"{path}: actor file not found")
+        for actor in parse_actor_file(path, path.read_text(encoding="utf-8")):
+            registry.add(actor)
+    return registry

@@ -1,0 +1,239 @@
+"""Scraped plain-text pages into clean articles.
+
+The page is read as lines (:mod:`lockstep.clean.lines` classifies them). Then, per page:
+
+1. Article headers: a title-like line repeated within a few lines and followed by prose starts an article;
+   an aggregator page with a "Related Articles" block of full stories becomes one document per article.
+2. Per article: the byline zone around the title gives date, outlet and author (:mod:`lockstep.clean.byline`);
+   a cue that ends an article (paywall notice, "About the Author", comments, related links) closes it; the
+   densest prose span is the body; republication credits fill ``original_source``.
+3. Every line that is not body text is kept in ``Document.removed`` with its reason.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from lockstep.clean.byline import Byline, read_byline
+from lockstep.clean.dates import find_byline_date
+from lockstep.clean.lines import GOOD, Block, LineOptions, main_region, make_blocks, norm_line, smooth
+from lockstep.model import Document, Removed
+
+MIN_ARTICLE_CHARS = 250  # prose a segment needs to stand as an article of its own
+HEADER_REPEAT_WINDOW = 6  # a repeated title's copies sit within this many lines
+HEADER_BODY_WINDOW = 10  # and prose follows within this many lines
+SELF_LINK = re.compile(r"^also on ((?:[\w-]+\.)+[a-z]{2,})\b", re.I)
+CREDIT = re.compile(
+    r"(?:(?:this|the) )?(?:article|story|piece|interview|op-ed|text|column|analysis)?\s*(?:was |is )?"
+    r"(?:first|originally) (?:published|appeared) (?:by|in|on|at) (?:the )?(?P<src>[^,.;:()\n]{2,80})"
+    r"(?:[^.\n]*)\.?|(?:впервые опубликован[ао]? (?:в|на) |источник: )(?P<src_ru>[^,.;\n]{2,80})[^.\n]*\.?"
+    r"|(?:来源|原标题)[:：]\s*(?P<src_zh>[^\s，。,;；]{2,40})",
+    re.I,
+)
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+@dataclass(slots=True)
+class Segment:
+    """A run of page lines that holds (at most) one article, with its header lines if found."""
+
+    blocks: list[Block]
+    header: list[int] = field(default_factory=list)  # positions (in blocks) of the title and its copies
+
+
+def clean_scraped(text: str, *, source: str = "") -> list[Document]:
+    """Articles found in a scraped plain-text page; [] when the page holds no article text."""
+    lines = page_lines(text)
+    if not lines:
+        return []
+    options = LineOptions()
+    blocks = make_blocks(lines, options)
+    smooth(blocks, options)
+    docs = []
+    leftovers: list[Removed] = []
+    for segment in split_articles(blocks):
+        doc = build_document(segment)
+        if doc is None:
+            leftovers.extend(Removed(b.text, b.reason or "no article text") for b in segment.blocks)
+            continue
+        doc.source = source
+        docs.append(doc)
+    if docs and leftovers:
+        docs[-1].removed.extend(leftovers)
+    return docs
+
+
+def page_lines(text: str) -> list[str]:
+    """Non-empty lines, whitespace-normalised and with invisible characters dropped."""
+    text = unicodedata.normalize("NFC", text.translate(INVISIBLE))
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def split_articles(blocks: list[Block]) -> list[Segment]:
+    """Cut the page at article headers; segments without enough prose join their neighbour."""
+    starts = find_headers(blocks)
+    if not starts:
+        return [Segment(blocks)]
+    cuts = sorted(set([0] + [s for s, _ in starts] + [len(blocks)]))
+    copies = {s: c for s, c in starts}
+    segments = [Segment(blocks[a:b], [c - a for c in copies.get(a, [])]) for a, b in zip(cuts, cuts[1:])]
+    return _merge_thin(segments)
+
+
+def find_headers(blocks: list[Block]) -> list[tuple[int, list[int]]]:
+    """(position, positions of the title's copies) of each title repeated just before prose."""
+    headers = []
+    taken: set[int] = set()
+    for i, block in enumerate(blocks):
+        if i in taken or not _title_candidate(block):
+            continue
+        key = norm_line(block.text)
+        copies = [j for j in range(i + 1, min(len(blocks), i + 1 + HEADER_REPEAT_WINDOW)) if norm_line(blocks[j].text) == key]
+        if not copies:
+            continue
+        last = copies[-1]
+        if any(b.cls == GOOD for b in blocks[last + 1 : last + 1 + HEADER_BODY_WINDOW]):
+            headers.append((i, [i, *copies]))
+            taken.update(range(i, last + 1))
+    return headers
+
+
+def _title_candidate(block: Block) -> bool:
+    return block.heading_like and block.cue is None and 10 <= len(block.text) <= 250
+
+
+def _merge_thin(segments: list[Segment]) -> list[Segment]:
+    merged: list[Segment] = []
+    for segment in segments:
+        if merged and _prose_chars(segment) < MIN_ARTICLE_CHARS:
+            merged[-1].blocks.extend(segment.blocks)
+        elif merged and _prose_chars(merged[-1]) < MIN_ARTICLE_CHARS:
+            offset = len(merged[-1].blocks)
+            merged[-1].blocks.extend(segment.blocks)
+            merged[-1].header = [offset + h for h in segment.header]
+        else:
+            merged.append(segment)
+    return merged
+
+
+def _prose_chars(segment: Segment) -> int:
+    return sum(len(b.text) for b in segment.blocks if b.cls == GOOD and not b.repeated)
+
+
+def build_document(segment: Segment) -> Document | None:
+    """One article from a segment: title, byline, body, paywall flag, credits, removed lines."""
+    blocks = segment.blocks
+    reasons: dict[int, str] = {}
+    title_at = segment.header[0] if segment.header else None
+    for copy in segment.header[1:]:
+        reasons[copy] = "repeated title"
+    end = _article_end(blocks, reasons)
+    body_start, body_end = _body_span(blocks, end, reasons)
+    if body_end <= body_start:
+        return None
+    if title_at is None:
+        title_at = _untitled_heading(blocks, body_start, reasons)
+    byline = read_byline(blocks, title_at, body_start, reasons)
+    doc = Document(title=blocks[title_at].text if title_at is not None else "")
+    _apply_byline(doc, byline)
+    kept = _body(blocks, body_start, body_end, reasons, title_at)
+    if not kept:
+        return None
+    paragraphs, credit, credit_text = _strip_credit([blocks[i].text for i in kept])
+    doc.text = "\n\n".join(paragraphs)
+    doc.original_source = credit
+    doc.paywalled = any(b.cue is not None and b.cue.reason == "paywall notice" for b in blocks[:end + 1])
+    doc.outlet = doc.outlet or _self_link_outlet(blocks)
+    skip = set(kept) | {title_at}
+    doc.removed = [_removed(b, reasons.get(i)) for i, b in enumerate(blocks) if i not in skip]
+    if credit_text:
+        doc.removed.append(Removed(credit_text, "republication credit"))
+    return doc
+
+
+def _removed(block: Block, reason: str | None) -> Removed:
+    if reason is None:
+        reason = block.reason if block.cls != GOOD and block.reason else "outside main text"
+    return Removed(block.text, reason)
+
+
+def _article_end(blocks: list[Block], reasons: dict[int, str]) -> int:
+    """Index of the first article-ending cue after prose began (len(blocks) if none)."""
+    seen_prose = False
+    for i, block in enumerate(blocks):
+        seen_prose = seen_prose or block.cls == GOOD
+        if seen_prose and block.cue is not None and block.cue.ends_article:
+            tail = block.cue.reason
+            for j in range(i + 1, len(blocks)):
+                cue = blocks[j].cue
+                if cue is not None and cue.ends_article:
+                    tail = cue.reason
+                reasons.setdefault(j, cue.reason if cue else _tail_reason(tail))
+            return i
+    return len(blocks)
+
+
+def _tail_reason(cue_reason: str) -> str:
+    return "after paywall notice" if cue_reason == "paywall notice" else cue_reason
+
+
+def _body_span(blocks: list[Block], end: int, reasons: dict[int, str]) -> tuple[int, int]:
+    candidates = [b if i not in reasons else _masked(b) for i, b in enumerate(blocks[:end])]
+    return main_region(candidates)
+
+
+def _masked(block: Block) -> Block:
+    return Block(text=block.text, index=block.index, length=block.length, cls="bad", reason="masked")
+
+
+def _untitled_heading(blocks: list[Block], body_start: int, reasons: dict[int, str]) -> int | None:
+    """The title-like line just before the body, when the page did not repeat its title."""
+    for i in range(body_start - 1, max(-1, body_start - 5), -1):
+        block = blocks[i]
+        if i not in reasons and block.heading_like and block.cue is None and len(block.text) >= 10:
+            if find_byline_date(block.text) is None:
+                return i
+    return None
+
+
+def _body(blocks: list[Block], start: int, end: int, reasons: dict[int, str], title_at: int | None) -> list[int]:
+    kept = [i for i in range(start, end) if i not in reasons and i != title_at and blocks[i].cls == GOOD]
+    while kept and _is_subheading(blocks[kept[-1]]):
+        reasons[kept.pop()] = "heading without text (truncated)"
+    return kept
+
+
+def _is_subheading(block: Block) -> bool:
+    return block.heading_like and len(block.text) < 100
+
+
+def _apply_byline(doc: Document, byline: Byline) -> None:
+    doc.published, doc.published_precision, doc.published_source = byline.published, byline.precision, byline.source
+    doc.outlet, doc.author = byline.outlet, byline.author
+
+
+def _self_link_outlet(blocks: list[Block]) -> str | None:
+    for block in blocks:
+        m = SELF_LINK.match(block.text)
+        if m:
+            return m.group(1).lower()
+    return None
+
+
+def _strip_credit(paragraphs: list[str]) -> tuple[list[str], str | None, str]:
+    """Take a republication credit out of the body; return (paragraphs, credited source, credit text)."""
+    out = list(paragraphs)
+    for i in range(len(out) - 1, -1, -1):
+        m = CREDIT.search(out[i])
+        if m is None:
+            continue
+        source = (m.group("src") or m.group("src_ru") or m.group("src_zh") or "").strip()
+        rest = (out[i][: m.start()] + out[i][m.end() :]).strip()
+        if rest:
+            out[i] = rest
+        else:
+            del out[i]
+        return out, source or None, m.group(0).strip()
+    return out, None, ""

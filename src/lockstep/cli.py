@@ -1,0 +1,115 @@
+"""The `lockstep` command line. Commands parse arguments and call library functions; no analysis here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from lockstep.errors import LockstepError
+
+app = typer.Typer(
+    name="lockstep",
+    help="How closely media actors move together: shared key terms, narratives, languages, who said it first.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+
+DB_OPTION = typer.Option("corpus.duckdb", "--db", help="The DuckDB store (created if missing).")
+
+
+@app.command()
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="Files or directories: scraped .txt, HTML, WARC(.gz), "
+                                       "CSV/JSONL/Parquet exports, any of them gzipped."),
+    db: Path = DB_OPTION,
+    actors: Optional[Path] = typer.Option(None, "--actors", help="YAML file extending/overriding the actor registry."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes."),
+    column_map: Optional[str] = typer.Option(None, "--map", help="Table columns, e.g. text=body,published=date."),
+    max_mb: int = typer.Option(100, "--max-mb", min=1, help="Refuse single pages/text files larger than this."),
+    engine: str = typer.Option("local", "--engine", help="local (process pool) or ray (needs lockstep[ray])."),
+    address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (with --engine ray)."),
+) -> None:
+    """Read inputs, clean them into articles, deduplicate and store them. Re-running adds nothing new."""
+    from lockstep import pipeline_cli
+
+    pipeline_cli.ingest(paths, db=db, actors=actors, workers=workers, column_map=column_map, max_mb=max_mb,
+                        engine=engine, address=address)
+
+
+@app.command()
+def docs(
+    db: Path = DB_OPTION,
+    outlet: Optional[str] = typer.Option(None, help="Only this outlet."),
+    actor: Optional[list[str]] = typer.Option(None, help="Only these actors (repeatable)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="ISO 639-1 language code."),
+    since: Optional[str] = typer.Option(None, help="Published on or after (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, help="Published before (YYYY-MM-DD)."),
+    no_duplicates: bool = typer.Option(False, "--no-duplicates", help="Hide duplicates (keep each cluster's first)."),
+    limit: int = typer.Option(50, help="Rows to show."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write all rows to CSV/Parquet/JSON/JSONL."),
+) -> None:
+    """A table of documents."""
+    from lockstep import pipeline_cli
+
+    pipeline_cli.docs(db, outlet=outlet, actor=actor, lang=lang, since=since, until=until,
+                      no_duplicates=no_duplicates, limit=limit, output=output)
+
+
+@app.command()
+def show(doc_id: str = typer.Argument(..., help="Document id (a unique prefix is enough)."), db: Path = DB_OPTION) -> None:
+    """One document: metadata, clean text, and the debris removed from it."""
+    from lockstep import pipeline_cli
+
+    pipeline_cli.show(db, doc_id)
+
+
+@app.command()
+def export(
+    output: Path = typer.Option(..., "--output", "-o", help="File to write."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="jsonl, csv, parquet or json (default: from suffix)."),
+    db: Path = DB_OPTION,
+    outlet: Optional[str] = typer.Option(None),
+    actor: Optional[list[str]] = typer.Option(None),
+    lang: Optional[str] = typer.Option(None, "--lang"),
+    since: Optional[str] = typer.Option(None),
+    until: Optional[str] = typer.Option(None),
+    no_duplicates: bool = typer.Option(False, "--no-duplicates"),
+) -> None:
+    """Export documents (schema in the README) as JSONL, CSV or Parquet."""
+    from lockstep import pipeline_cli
+
+    pipeline_cli.export(db, output, fmt=fmt, outlet=outlet, actor=actor, lang=lang, since=since, until=until,
+                        no_duplicates=no_duplicates)
+
+
+# ---- REGISTER: other command groups add one line each below --------------------------------------------------
+
+
+def main() -> None:
+    """Entry point: user-facing errors print one line, never a traceback."""
+    try:
+        app()
+    except LockstepError as exc:
+        console.print(f"[red]error[/red] {escape(str(exc))}")
+        sys.exit(2)
+    except Exception as exc:  # an unexpected fault: one line, the traceback only on request
+        if os.environ.get("LOCKSTEP_DEBUG"):
+            raise
+        console.print(f"[red]internal error[/red] {escape(type(exc).__name__)}: {escape(str(exc))} "
+                      "(set LOCKSTEP_DEBUG=1 for the traceback and please report it)")
+        sys.exit(3)
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/yellow]: the store is consistent; run the same command to resume")
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

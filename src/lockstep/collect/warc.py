@@ -1,0 +1,104 @@
+"""Writing pages as standard WARC/1.1 (gzip, one member per record): a request and a response record each.
+
+The response record stores the body as decoded by the client: Content-Encoding and Transfer-Encoding headers
+are kept only as X-Archive-Orig-* and Content-Length is set to the stored length, so any WARC reader
+(warcio's ArchiveIterator, `lockstep ingest`) gets the HTML without a second decoding step.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from lockstep.collect.fetch import Response
+
+WARC_VERSION = "WARC/1.1"
+RENAMED = ("content-encoding", "transfer-encoding", "content-length")
+
+
+class WarcOutput:
+    """An append-only gzip WARC file; safe to reopen on the next run (a torn last record is cut first)."""
+
+    def __init__(self, path: Path, software: str):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = not path.exists() or path.stat().st_size == 0
+        self.fh: BinaryIO = path.open("ab")
+        self.writer = WARCWriter(self.fh, gzip=True, warc_version=WARC_VERSION)
+        if fresh:
+            self.write_info(software)
+
+    def write_info(self, software: str) -> None:
+        info = {"software": software, "format": "WARC File Format 1.1",
+                "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"}
+        self.writer.write_record(self.writer.create_warcinfo_record(self.path.name, info))
+        self.fh.flush()
+
+    def write(self, response: Response) -> None:
+        """Append the request/response pair for one page and flush, so a crash loses at most this page."""
+        request = self.writer.create_warc_record(
+            response.url, "request", payload=io.BytesIO(b""), length=0,
+            http_headers=request_headers(response))
+        answer = self.writer.create_warc_record(
+            response.url, "response", payload=io.BytesIO(response.body), length=len(response.body),
+            http_headers=response_headers(response))
+        self.writer.write_request_response_pair(request, answer)
+        self.fh.flush()
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+def response_headers(response: Response) -> StatusAndHeaders:
+    headers = []
+    for name, value in response.headers:
+        low = name.lower()
+        if low in RENAMED:
+            if low != "content-length":
+                headers.append((f"X-Archive-Orig-{name}", value))
+            continue
+        headers.append((name, value))
+    headers.append(("Content-Length", str(len(response.body))))
+    status = f"{response.status} {response.reason}".strip()
+    return StatusAndHeaders(status, headers, protocol=response.http_version or "HTTP/1.1")
+
+
+def request_headers(response: Response) -> StatusAndHeaders:
+    parts = urlsplit(response.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return StatusAndHeaders(f"GET {target} {response.http_version or 'HTTP/1.1'}",
+                            list(response.request_headers), is_http_request=True)
+
+
+def fetched_urls(path: Path) -> set[str]:
+    """WARC-Target-URI of every response record already in the file; a torn final record is cut off."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    urls: set[str] = set()
+    if not path.exists() or path.stat().st_size == 0:
+        return urls
+    good_end = 0
+    try:
+        with path.open("rb") as fh:
+            records = ArchiveIterator(fh)
+            for record in records:
+                record.content_stream().read()
+                if record.rec_type == "response":
+                    urls.add(record.rec_headers.get_header("WARC-Target-URI") or "")
+                good_end = records.get_record_offset() + records.get_record_length()
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError):
+        cut_after(path, good_end)
+    urls.discard("")
+    return urls
+
+
+def cut_after(path: Path, good_end: int) -> None:
+    """Drop a torn tail left by an interrupted run, keeping every complete record."""
+    with path.open("r+b") as fh:
+        fh.truncate(good_end)

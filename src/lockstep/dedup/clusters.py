@@ -1,0 +1,93 @@
+"""Duplicate clusters: exact (same normalised text) and near (MinHash LSH) matches against the whole store.
+
+The index lives in the ingesting process (the only writer) and is loaded once from the `fingerprints` and
+`documents` tables, so re-ingests and later ingests cluster against everything already stored. After an
+ingest, `point_to_earliest` makes every member's `duplicate_of` the cluster's earliest known publication.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+from lockstep.dedup.fingerprint import NUM_PERM, minhash_from_bytes
+
+THRESHOLD = 0.8
+
+
+@dataclass(slots=True)
+class DedupIndex:
+    threshold: float = THRESHOLD
+    by_hash: dict[str, str] = field(default_factory=dict)  # text_hash -> cluster id
+    cluster_of: dict[str, str] = field(default_factory=dict)  # doc id -> cluster id
+    lsh: object = None
+    signatures: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        from datasketch import MinHashLSH
+
+        self.lsh = MinHashLSH(threshold=self.threshold, num_perm=NUM_PERM)
+
+    @classmethod
+    def load(cls, con: duckdb.DuckDBPyConnection, threshold: float = THRESHOLD) -> "DedupIndex":
+        index = cls(threshold=threshold)
+        for doc_id, cluster, thash in con.execute("SELECT id, cluster_id, text_hash FROM documents").fetchall():
+            index.cluster_of[doc_id] = cluster or doc_id
+            index.by_hash.setdefault(thash, cluster or doc_id)
+        cur = con.execute("SELECT doc_id, minhash FROM fingerprints")
+        while rows := cur.fetchmany(10_000):
+            for doc_id, blob in rows:
+                index.add_signature(doc_id, minhash_from_bytes(blob))
+        return index
+
+    def add_signature(self, doc_id: str, signature) -> None:
+        if doc_id not in self.signatures:
+            self.signatures[doc_id] = signature
+            self.lsh.insert(doc_id, signature)
+
+    def assign(self, doc_id: str, thash: str, signature_bytes: bytes | None) -> tuple[str, str]:
+        """Cluster id for a new document and how it matched: 'new', 'exact' or 'near'."""
+        if doc_id in self.cluster_of:
+            return self.cluster_of[doc_id], "known"
+        if thash in self.by_hash:
+            cluster = self.by_hash[thash]
+            self.cluster_of[doc_id] = cluster
+            return cluster, "exact"
+        self.by_hash[thash] = doc_id
+        cluster, how = doc_id, "new"
+        if signature_bytes:
+            signature = minhash_from_bytes(signature_bytes)
+            match = self.best_match(signature)
+            if match:
+                cluster, how = self.cluster_of[match], "near"
+                self.by_hash[thash] = cluster
+            self.add_signature(doc_id, signature)
+        self.cluster_of[doc_id] = cluster
+        return cluster, how
+
+    def best_match(self, signature) -> str | None:
+        best, best_score = None, self.threshold
+        for candidate in self.lsh.query(signature):
+            score = signature.jaccard(self.signatures[candidate])
+            if score >= best_score:
+                best, best_score = candidate, score
+        return best
+
+
+def point_to_earliest(con: duckdb.DuckDBPyConnection) -> None:
+    """Set duplicate_of to the earliest-published member of each cluster (ties: first stored)."""
+    con.execute(
+        """
+        WITH ranked AS (
+            SELECT id, cluster_id,
+                   first_value(id) OVER (PARTITION BY cluster_id
+                       ORDER BY published_at NULLS LAST, ingested_at, id) AS first_id
+            FROM documents)
+        UPDATE documents SET duplicate_of = CASE WHEN ranked.first_id = documents.id THEN NULL
+                                                 ELSE ranked.first_id END
+        FROM ranked WHERE ranked.id = documents.id
+          AND documents.duplicate_of IS DISTINCT FROM
+              (CASE WHEN ranked.first_id = documents.id THEN NULL ELSE ranked.first_id END)
+        """
+    )

@@ -1,0 +1,220 @@
+"""The local engine: stream inputs through the stages with a process pool and write them to the store.
+
+Memory stays bounded: files are read lazily, records go to workers in batches, at most `2 x workers`
+batches are in flight, and the single writer (this process) stores each batch as it comes back, in order.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from lockstep.dedup.clusters import DedupIndex, point_to_earliest
+from lockstep.engines.stages import StageOptions, process_raw
+from lockstep.errors import SkipInput
+from lockstep.model import RawRecord, raw_to_batch
+from lockstep.sources.files import InputFile, ReadOptions, file_sha, iter_inputs, read_input
+from lockstep.store.writer import BatchResult, input_done, record_input, write_batch
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lockstep.store.corpus import Corpus
+
+RAW_KEEP_MAX = 100 * 1024 * 1024  # raw bytes of inputs up to this size are kept in the store
+
+
+@dataclass(slots=True, kw_only=True)
+class IngestOptions:
+    workers: int = 1
+    batch_size: int = 64
+    actors_file: str | None = None
+    column_map: dict[str, str] = field(default_factory=dict)
+    max_bytes: int = 100 * 1024 * 1024
+    keep_raw: bool = True
+    detect_language: bool = True
+    progress: Callable[[str, int], None] | None = None  # (event, amount): "file", "documents"
+
+
+@dataclass(slots=True)
+class IngestReport:
+    files_read: int = 0
+    files_already_ingested: int = 0
+    records: int = 0
+    documents_stored: int = 0
+    pages_split: int = 0
+    exact_duplicates: int = 0
+    near_duplicates: int = 0
+    already_stored: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add(self, result: BatchResult) -> None:
+        self.documents_stored += result.stored
+        self.exact_duplicates += result.exact_duplicates
+        self.near_duplicates += result.near_duplicates
+        self.already_stored += result.already_stored
+        self.skipped.extend(result.skipped)
+
+    def summary(self) -> dict[str, int | float]:
+        return {
+            "files read": self.files_read,
+            "files already ingested": self.files_already_ingested,
+            "records": self.records,
+            "documents stored": self.documents_stored,
+            "pages split into several articles": self.pages_split,
+            "exact duplicates": self.exact_duplicates,
+            "near duplicates": self.near_duplicates,
+            "already in store": self.already_stored,
+            "skipped": len(self.skipped),
+            "seconds": round(self.seconds, 2),
+        }
+
+
+@dataclass(slots=True)
+class FileState:
+    """One input file in flight: its identity, how many batches remain, and what it produced."""
+
+    input: InputFile
+    raw_sha: str
+    kind: str = ""
+    pending: int = 0
+    documents: int = 0
+    fault: str = ""
+    closed: bool = False
+    data: bytes | None = None
+
+
+def run_ingest(corpus: "Corpus", paths: list[str], options: IngestOptions) -> IngestReport:
+    report = IngestReport()
+    started = time.perf_counter()
+    index = DedupIndex.load(corpus.con)
+    stage_options = StageOptions(actors_file=options.actors_file, detect_language=options.detect_language)
+    read_options = ReadOptions(column_map=options.column_map, max_bytes=options.max_bytes)
+    with executor(options.workers) as pool:
+        pipeline = Pipeline(corpus, index, pool, stage_options, options, report)
+        for item in iter_inputs(paths):
+            pipeline.feed_file(item, read_options)
+        pipeline.drain(0)
+    point_to_earliest(corpus.con)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+class InlineExecutor:
+    """Runs stages in this process (workers=1): no pickling, same results."""
+
+    def submit(self, fn, *args) -> Future:
+        future: Future = Future()
+        future.set_result(fn(*args))
+        return future
+
+    def __enter__(self) -> "InlineExecutor":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def executor(workers: int):
+    if workers <= 1:
+        return InlineExecutor()
+    import multiprocessing
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+@dataclass
+class Pipeline:
+    corpus: "Corpus"
+    index: DedupIndex
+    pool: object
+    stage_options: StageOptions
+    options: IngestOptions
+    report: IngestReport
+    in_flight: deque = field(default_factory=deque)
+
+    def feed_file(self, item: InputFile, read_options: ReadOptions) -> None:
+        if item.missing_reason:
+            self.report.skipped.append((str(item.path), item.missing_reason))
+            return
+        state = self.open_file(item)
+        if state is None:
+            return
+        try:
+            for records in batched(read_input(item.path, state.raw_sha, read_options), self.options.batch_size):
+                state.kind = state.kind or records[0].kind
+                self.report.records += len(records)
+                self.submit(records, state)
+        except SkipInput as exc:
+            state.fault = str(exc)
+        except OSError as exc:
+            state.fault = f"{item.path}: cannot read ({exc.strerror or exc})"
+        state.closed = True
+        if state.pending == 0:
+            self.finish_file(state)
+
+    def open_file(self, item: InputFile) -> FileState | None:
+        try:
+            if item.size <= RAW_KEEP_MAX:
+                data = item.path.read_bytes()
+                import hashlib
+
+                raw_sha = hashlib.sha256(data).hexdigest()
+            else:
+                data, raw_sha = None, file_sha(item.path)
+        except OSError as exc:
+            self.report.skipped.append((str(item.path), f"{item.path}: cannot read ({exc.strerror or exc})"))
+            return None
+        self.report.files_read += 1
+        if input_done(self.corpus.con, raw_sha):
+            self.report.files_already_ingested += 1
+            return None
+        return FileState(item, raw_sha, data=data if self.options.keep_raw else None)
+
+    def submit(self, records: list[RawRecord], state: FileState) -> None:
+        self.drain(2 * max(1, self.options.workers) - 1)
+        future = self.pool.submit(process_raw, raw_to_batch(records), self.stage_options)
+        state.pending += 1
+        self.in_flight.append((future, state, len(records)))
+
+    def drain(self, keep: int) -> None:
+        while len(self.in_flight) > keep:
+            future, state, n_records = self.in_flight.popleft()
+            batch = future.result()
+            result = write_batch(self.corpus.con, batch, self.index)
+            self.report.add(result)
+            state.documents += result.stored + result.already_stored
+            split_sources = {}
+            for pos in batch.column("source_position").to_pylist():
+                if " article " in (pos or ""):
+                    split_sources[pos.rsplit(" article ", 1)[0]] = True
+            self.report.pages_split += len(split_sources)
+            if self.options.progress:
+                self.options.progress("documents", result.stored)
+            state.pending -= 1
+            if state.closed and state.pending == 0:
+                self.finish_file(state)
+
+    def finish_file(self, state: FileState) -> None:
+        if state.fault:
+            self.report.skipped.append((str(state.input.path), state.fault))
+        status = "stored" if (state.documents or not state.fault) else "skipped"
+        record_input(self.corpus.con, raw_sha=state.raw_sha, source=str(state.input.path), size=state.input.size,
+                     kind=state.kind, status=status, reason=state.fault, n_documents=state.documents,
+                     data=state.data)
+        if self.options.progress:
+            self.options.progress("file", 1)
+
+
+def batched(records: Iterator[RawRecord], size: int) -> Iterator[list[RawRecord]]:
+    chunk: list[RawRecord] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

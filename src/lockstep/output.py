@@ -1,0 +1,93 @@
+"""Writing analysis results where people can open them: CSV, Parquet, JSON, or a rich table."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lockstep.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+FORMATS = ("csv", "parquet", "json", "jsonl")
+
+
+def format_of(path: str | Path, explicit: str | None = None) -> str:
+    fmt = (explicit or Path(path).suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        raise InputError(f"{path}: unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def write_table(df: "pd.DataFrame", path: str | Path, fmt: str | None = None) -> Path:
+    """Write a DataFrame as CSV, Parquet, JSON (array of objects) or JSONL, chosen by suffix or `fmt`."""
+    path = Path(path)
+    fmt = format_of(path, fmt)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        df.to_csv(path, index=False)
+    elif fmt == "parquet":
+        df.to_parquet(path, index=False)
+    elif fmt == "json":
+        path.write_text(json.dumps(records(df), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    else:
+        with path.open("w", encoding="utf-8") as fh:
+            for row in records(df):
+                fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+    return path
+
+
+def records(df: "pd.DataFrame") -> list[dict[str, Any]]:
+    """Rows as plain dicts with NaN/NaT turned into None (JSON has no NaN)."""
+    out = []
+    for row in df.to_dict(orient="records"):
+        out.append({k: clean_value(v) for k, v in row.items()})
+    return out
+
+
+def clean_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "isoformat"):
+        try:
+            import pandas as pd
+
+            if pd.isna(value):
+                return None
+        except (TypeError, ValueError):
+            pass
+        return value.isoformat()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return value
+
+
+def print_table(df: "pd.DataFrame", *, title: str | None = None, max_rows: int = 50,
+                max_width: int = 80) -> None:
+    """Print a DataFrame as a rich table; long cells are cut, and the row count is shown."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=title, show_lines=False)
+    for col in df.columns:
+        table.add_column(str(col), overflow="fold", max_width=max_width)
+    for row in records(df.head(max_rows)):
+        table.add_row(*[short(v, max_width) for v in row.values()])
+    console.print(table)
+    if len(df) > max_rows:
+        console.print(f"[dim]{len(df) - max_rows} more rows; use --output FILE to get them all[/dim]")
+
+
+def short(value: Any, width: int) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"

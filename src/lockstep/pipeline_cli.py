@@ -1,0 +1,123 @@
+"""Terminal views of the corpus commands (ingest, docs, show, export): progress, tables, summaries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from lockstep.engines.local import IngestOptions, IngestReport
+from lockstep.errors import InputError
+from lockstep.output import print_table, write_table
+from lockstep.sources.files import iter_inputs, parse_column_map
+from lockstep.store.corpus import DocumentFilter, open as open_corpus
+
+console = Console()
+err = Console(stderr=True)
+EXPORT_COLUMNS = (
+    "id, title, text, outlet, actor, author, published, published_precision, published_source, language, "
+    "paywalled, CASE WHEN source_position = '' THEN source ELSE source || '#' || source_position END AS source, "
+    "original_source, duplicate_of, url, actor_country, actor_type, cluster_id"
+)
+
+
+def ingest(paths: list[Path], *, db: Path, actors: Path | None, workers: int, column_map: str | None,
+           max_mb: int, engine: str, address: str | None) -> IngestReport:
+    if actors:
+        from lockstep.actors import load_registry
+
+        load_registry(str(actors))  # validate before any work: errors name file and line
+    options = IngestOptions(workers=workers, actors_file=str(actors) if actors else None,
+                            column_map=parse_column_map(column_map), max_bytes=max_mb * 1024 * 1024)
+    if engine == "ray":
+        from lockstep.engines.ray import run_ray_ingest
+
+        report = run_ray_ingest([str(p) for p in paths], db=db, options=options, address=address)
+    elif engine == "local":
+        report = ingest_with_progress(paths, db, options)
+    else:
+        raise InputError(f"--engine: unknown engine {engine!r}; use local or ray")
+    print_report(report)
+    return report
+
+
+def ingest_with_progress(paths: list[Path], db: Path, options: IngestOptions) -> IngestReport:
+    total = sum(1 for item in iter_inputs([str(p) for p in paths]) if not item.missing_reason)
+    columns = (TextColumn("[bold]ingest[/bold]"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+               TextColumn("{task.fields[docs]} documents"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=False) as progress:
+        task = progress.add_task("ingest", total=total, docs=0)
+
+        def on_event(event: str, amount: int) -> None:
+            if event == "file":
+                progress.advance(task, amount)
+            else:
+                progress.update(task, docs=progress.tasks[task].fields["docs"] + amount)
+
+        options.progress = on_event
+        with open_corpus(db) as corpus:
+            return corpus.ingest([str(p) for p in paths], options)
+
+
+def print_report(report: IngestReport) -> None:
+    table = Table(title="ingest summary", show_header=False)
+    for key, value in report.summary().items():
+        table.add_row(key, str(value))
+    console.print(table)
+    if report.skipped:
+        skipped = Table(title=f"skipped inputs ({len(report.skipped)})")
+        skipped.add_column("input", overflow="fold", max_width=60)
+        skipped.add_column("reason", overflow="fold")
+        for source, reason in report.skipped[:100]:
+            skipped.add_row(source, reason)
+        console.print(skipped)
+
+
+def make_filter(outlet=None, actor=None, lang=None, since=None, until=None, no_duplicates=False) -> DocumentFilter:
+    return DocumentFilter(outlet=outlet, actor=actor or None, language=lang, since=since, until=until,
+                          include_duplicates=not no_duplicates)
+
+
+def docs(db: Path, *, limit: int, output: Path | None, **filters) -> None:
+    with open_corpus(db, read_only=True) as corpus:
+        columns = "d.id, d.published, d.actor, d.outlet, d.language, d.title, d.duplicate_of"
+        frame = corpus.documents(make_filter(**filters), columns=columns, limit=None if output else limit)
+    if output:
+        write_table(frame, output)
+        console.print(f"wrote {len(frame)} documents to {output}")
+    else:
+        print_table(frame, title="documents", max_rows=limit, max_width=70)
+
+
+def show(db: Path, doc_id: str) -> None:
+    with open_corpus(db, read_only=True) as corpus:
+        doc = corpus.document(doc_id)
+    if doc is None:
+        raise InputError(f"no document with id (or unique id prefix) {doc_id!r}")
+    meta = Table(show_header=False)
+    for key in ("id", "title", "outlet", "actor", "actor_country", "actor_type", "author", "published",
+                "published_precision", "published_source", "language", "paywalled", "source", "source_position",
+                "url", "original_source", "duplicate_of", "cluster_id"):
+        meta.add_row(key, "" if doc.get(key) is None else str(doc[key]))
+    console.print(meta)
+    console.print(Panel(Text(doc["text"]), title="text", expand=True))
+    removed = json.loads(doc.get("removed") or "[]")
+    if removed:
+        table = Table(title=f"removed debris ({len(removed)} pieces)")
+        table.add_column("reason")
+        table.add_column("text", overflow="fold")
+        for piece in removed:
+            table.add_row(piece.get("reason", ""), piece.get("text", ""))
+        console.print(table)
+
+
+def export(db: Path, output: Path, *, fmt: str | None, **filters) -> None:
+    with open_corpus(db, read_only=True) as corpus:
+        frame = corpus.documents(make_filter(**filters), columns=EXPORT_COLUMNS)
+    write_table(frame, output, fmt)
+    console.print(f"wrote {len(frame)} documents to {output}")

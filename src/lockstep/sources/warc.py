@@ -1,0 +1,47 @@
+"""WARC / WARC.gz archives: each HTML (or plain-text) response becomes a record with its target URI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+from lockstep.errors import SkipInput
+from lockstep.model import RawRecord
+
+TEXTUAL = ("text/html", "application/xhtml", "text/plain")
+
+
+def read_warc(path: Path, raw_sha: str, *, opener) -> Iterator[RawRecord]:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    index = -1
+    try:
+        with opener() as fh:
+            for index, record in enumerate(ArchiveIterator(fh)):
+                raw = to_raw(record, index, path, raw_sha)
+                if raw is not None:
+                    yield raw
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+        where = f"after record {index}" if index >= 0 else "at the start"
+        raise SkipInput(f"{path}: truncated or corrupt WARC {where} ({str(exc).splitlines()[0][:120]})") from exc
+
+
+def to_raw(record, index: int, path: Path, raw_sha: str) -> RawRecord | None:
+    if record.rec_type not in ("response", "resource"):
+        return None
+    if record.http_headers is not None:
+        status = record.http_headers.get_statuscode()
+        if status and not status.startswith("2"):
+            return None
+        ctype = (record.http_headers.get_header("Content-Type") or "").lower()
+    else:
+        ctype = (record.rec_headers.get_header("Content-Type") or "").lower()
+    if ctype and not ctype.startswith(TEXTUAL):
+        return None
+    data = record.content_stream().read()
+    kind = "text" if ctype.startswith("text/plain") else "html"
+    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+    date = record.rec_headers.get_header("WARC-Date") or ""
+    return RawRecord(source=str(path), position=f"record {index}", data=data, kind=kind, url=uri,
+                     raw_sha=raw_sha, fields={"crawled": date} if date else {})
