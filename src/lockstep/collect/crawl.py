@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 from lockstep.collect.discover import Found, Link, discover
+from lockstep.collect.guard import check_url
 from lockstep.collect.fetch import Fetcher, Response, host_key
 from lockstep.collect.options import CollectOptions, CollectReport, Fetched, Skipped
 from lockstep.collect.robots import Robots
@@ -67,7 +68,7 @@ def check(targets: list[str], options: CollectOptions) -> list[str]:
             raise InputError(f"collect: {name} must be positive (got {value})")
     if options.retries < 0 or (options.max_pages is not None and options.max_pages < 0):
         raise InputError("collect: retries and max_pages cannot be negative")
-    if not str(options.output).endswith((".warc.gz", ".warc")):
+    if not str(options.output).endswith(".warc.gz"):
         raise InputError(f"collect: output {options.output} should end in .warc.gz")
     return targets
 
@@ -224,8 +225,11 @@ class Run:
     # -- shared -------------------------------------------------------------------------------------------
 
     def get(self, url: str) -> Response | Skipped:
-        """Fetch one URL if robots.txt allows it."""
-        if self.options.respect_robots and urlsplit(url).scheme.lower() in ("http", "https"):
+        """Fetch one URL if the SSRF guard and robots.txt allow it (the guard first: its reason is clearer)."""
+        refusal = check_url(url, self.options.allow_private)
+        if refusal:
+            return Skipped(url, refusal.reason, refusal.detail)
+        if self.options.respect_robots:
             if not self.robots.allowed(url):
                 return Skipped(url, "robots", f"disallowed by {host_key(url)}/robots.txt")
         return self.fetcher.fetch(url)

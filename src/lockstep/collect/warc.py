@@ -8,6 +8,7 @@ are kept only as X-Archive-Orig-* and Content-Length is set to the stored length
 from __future__ import annotations
 
 import io
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -16,8 +17,10 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from lockstep.collect.fetch import Response
+from lockstep.errors import InputError
 
 WARC_VERSION = "WARC/1.1"
+GZIP_WBITS = 16 + zlib.MAX_WBITS
 RENAMED = ("content-encoding", "transfer-encoding", "content-length")
 
 
@@ -76,29 +79,51 @@ def request_headers(response: Response) -> StatusAndHeaders:
 
 
 def fetched_urls(path: Path) -> set[str]:
-    """WARC-Target-URI of every response record already in the file; a torn final record is cut off."""
+    """WARC-Target-URI of every response record already in the file, after cutting off a torn tail."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     urls: set[str] = set()
     if not path.exists() or path.stat().st_size == 0:
         return urls
-    good_end = 0
+    repair(path)
     try:
         with path.open("rb") as fh:
-            records = ArchiveIterator(fh)
-            for record in records:
-                record.content_stream().read()
+            for record in ArchiveIterator(fh):
                 if record.rec_type == "response":
                     urls.add(record.rec_headers.get_header("WARC-Target-URI") or "")
-                good_end = records.get_record_offset() + records.get_record_length()
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError):
-        cut_after(path, good_end)
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable WARC, cannot resume into it ({exc})"[:300]) from exc
     urls.discard("")
     return urls
 
 
-def cut_after(path: Path, good_end: int) -> None:
-    """Drop a torn tail left by an interrupted run, keeping every complete record."""
-    with path.open("r+b") as fh:
-        fh.truncate(good_end)
+def repair(path: Path) -> None:
+    """Cut the file after its last complete gzip member (each record is one): an interrupted run's tail."""
+    good = complete_length(path)
+    if good == 0:
+        raise InputError(f"{path}: not a gzip WARC written by lockstep collect; choose another --output")
+    if good < path.stat().st_size:
+        with path.open("r+b") as fh:
+            fh.truncate(good)
+
+
+def complete_length(path: Path, chunk_size: int = 1 << 18) -> int:
+    """Bytes from the start of the file up to the end of the last gzip member that decompresses whole."""
+    good = pos = 0
+    inflater = zlib.decompressobj(GZIP_WBITS)
+    with path.open("rb") as fh:
+        while chunk := fh.read(chunk_size):
+            while chunk:
+                try:
+                    inflater.decompress(chunk)
+                except zlib.error:
+                    return good
+                if not inflater.eof:
+                    pos += len(chunk)
+                    break
+                pos += len(chunk) - len(inflater.unused_data)
+                good = pos
+                chunk = inflater.unused_data
+                inflater = zlib.decompressobj(GZIP_WBITS)
+    return good
