@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 FORMATS = ("csv", "parquet", "json", "jsonl")
+WIDE_COLUMNS = {"title", "text", "left", "right", "line", "paragraph", "claim", "evidence"}
 
 
 def format_of(path: str | Path, explicit: str | None = None) -> str:
@@ -75,10 +76,18 @@ def print_table(df: "pd.DataFrame", *, title: str | None = None, max_rows: int =
 
     console = Console()
     table = Table(title=title, show_lines=False)
-    for col in df.columns:
-        table.add_column(str(col), overflow="fold", max_width=max_width)
-    for row in records(df.head(max_rows)):
-        table.add_row(*[short(v, max_width) for v in row.values()])
+    rows = [[short(v, max_width) for v in row.values()] for row in records(df.head(max_rows))]
+    names = [str(c) for c in df.columns]
+    natural = [min(20, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
+    wide = [n in WIDE_COLUMNS for n in names]
+    narrow_total = sum(w for w, is_wide in zip(natural, wide) if not is_wide)
+    budget = console.width - narrow_total - 3 * len(names) - 1
+    wide_width = max(16, min(max_width, budget // max(1, sum(wide))))
+    for name, width, is_wide in zip(names, natural, wide):
+        width = wide_width if is_wide else width
+        table.add_column(name, overflow="ellipsis", no_wrap=True, min_width=width, max_width=width)
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
     if len(df) > max_rows:
         console.print(f"[dim]{len(df) - max_rows} more rows; use --output FILE to get them all[/dim]")

@@ -19,6 +19,9 @@ from lockstep.store.corpus import DocumentFilter, open as open_corpus
 
 console = Console()
 err = Console(stderr=True)
+DOCS_SCREEN_COLUMNS = ("left(d.id, 10) AS id, left(d.published, 10) AS date, d.actor, d.language AS lang, d.title, "
+                       "CASE WHEN d.duplicate_of IS NULL THEN '' ELSE 'dup' END AS dup")
+DOCS_FILE_COLUMNS = "d.id, d.published, d.actor, d.outlet, d.language, d.title, d.duplicate_of, d.source"
 EXPORT_COLUMNS = (
     "id, title, text, outlet, actor, author, published, published_precision, published_source, language, "
     "paywalled, CASE WHEN source_position = '' THEN source ELSE source || '#' || source_position END AS source, "
@@ -85,7 +88,7 @@ def make_filter(outlet=None, actor=None, lang=None, since=None, until=None, no_d
 
 def docs(db: Path, *, limit: int, output: Path | None, **filters) -> None:
     with open_corpus(db, read_only=True) as corpus:
-        columns = "d.id, d.published, d.actor, d.outlet, d.language, d.title, d.duplicate_of"
+        columns = DOCS_FILE_COLUMNS if output else DOCS_SCREEN_COLUMNS
         frame = corpus.documents(make_filter(**filters), columns=columns, limit=None if output else limit)
     if output:
         write_table(frame, output)

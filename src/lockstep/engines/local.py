@@ -6,6 +6,7 @@ batches are in flight, and the single writer (this process) stores each batch as
 
 from __future__ import annotations
 
+import re
 import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -23,6 +24,7 @@ from lockstep.store.writer import BatchResult, input_done, record_input, write_b
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
 
+SPLIT_POSITION = re.compile(r"(?:^|\s)article \d+$")
 RAW_KEEP_MAX = 100 * 1024 * 1024  # raw bytes of inputs up to this size are kept in the store
 
 
@@ -187,11 +189,7 @@ class Pipeline:
             result = write_batch(self.corpus.con, batch, self.index)
             self.report.add(result)
             state.documents += result.stored + result.already_stored
-            split_sources = {}
-            for pos in batch.column("source_position").to_pylist():
-                if " article " in (pos or ""):
-                    split_sources[pos.rsplit(" article ", 1)[0]] = True
-            self.report.pages_split += len(split_sources)
+            self.report.pages_split += count_split_pages(batch)
             if self.options.progress:
                 self.options.progress("documents", result.stored)
             state.pending -= 1
@@ -218,3 +216,13 @@ def batched(records: Iterator[RawRecord], size: int) -> Iterator[list[RawRecord]
             chunk = []
     if chunk:
         yield chunk
+
+
+def count_split_pages(batch) -> int:
+    """Pages that became several documents: positions ending in 'article N' share their page prefix."""
+    pages = set()
+    for source, position in zip(batch.column("source").to_pylist(), batch.column("source_position").to_pylist()):
+        match = SPLIT_POSITION.search(position or "")
+        if match:
+            pages.add((source, position[: match.start()]))
+    return len(pages)
