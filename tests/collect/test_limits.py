@@ -78,3 +78,17 @@ def test_connect_time_guard_refuses_loopback_before_connecting(site):
     with pytest.raises(httpcore.ConnectError, match="refused private address"):
         GuardedBackend().connect_tcp("127.0.0.1", port, timeout=1.0)
     assert sum(site.hits.values()) == 0
+
+
+def test_client_connects_through_the_guard_even_when_the_precheck_is_bypassed(site, options):
+    import httpx
+
+    from lockstep.collect.fetch import Fetcher
+
+    fetcher = Fetcher(with_(options, allow_private=False))
+    try:
+        with pytest.raises(httpx.ConnectError, match="refused private address"):
+            fetcher.fetch_once(site.url("/feed.rss"))
+    finally:
+        fetcher.close()
+    assert sum(site.hits.values()) == 0

@@ -186,13 +186,15 @@ class Run:
         return limit is not None and len(self.report.fetched) + in_flight >= limit
 
     def wanted(self, link: Link) -> bool:
+        skip = None
         if link.url in self.state:
-            self.report.skipped.append(Skipped(link.url, "already fetched"))
-            return False
-        if self.since and link.published and link.published < self.since:
-            self.report.skipped.append(Skipped(link.url, "before since", link.published.isoformat()))
-            return False
-        return True
+            skip = Skipped(link.url, "already fetched")
+        elif self.since and link.published and link.published < self.since:
+            skip = Skipped(link.url, "before since", link.published.isoformat())
+        if skip:
+            self.report.skipped.append(skip)
+            self.progress("skip", link.url, len(self.queued))
+        return skip is None
 
     def fetch_page(self, link: Link, prefetched: Response | None) -> tuple[str, Response | Skipped]:
         answer = prefetched or self.get(link.url)

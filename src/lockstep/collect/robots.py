@@ -46,10 +46,16 @@ class Robots:
         elif answer.status >= 400:
             rules.allow_all = True
         elif 200 <= answer.status < 300:
-            rules.parse(answer.body[:MAX_ROBOTS_BYTES].decode("utf-8", "replace").splitlines())
+            rules = self.parse_rules(answer.body[:MAX_ROBOTS_BYTES].decode("utf-8", "replace"), host)
             self.apply_crawl_delay(host, rules)
         else:
             rules.allow_all = True
+        return rules
+
+    @staticmethod
+    def parse_rules(text: str, host: str = "") -> RobotFileParser:
+        rules = RobotFileParser(f"{host}/robots.txt")
+        rules.parse(text.splitlines())
         return rules
 
     def apply_crawl_delay(self, host: str, rules: RobotFileParser) -> None:
