@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from lockstep.collect import cli as collect_cli
 from lockstep.errors import LockstepError
 
 app = typer.Typer(
@@ -91,6 +92,7 @@ def export(
 
 
 # ---- REGISTER: other command groups add one line each below --------------------------------------------------
+app.command("collect")(collect_cli.collect)
 
 
 def main() -> None:
