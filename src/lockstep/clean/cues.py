@@ -41,7 +41,8 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "comment prompt",
-        r"(?:^comments?\s*(?:\(\d+\))?$|^\d+\s+comments?$|(?:please )?(?:log ?in|sign ?in|register) to (?:post a )?comment"
+        r"(?:^comments?\s*(?:\(\d+\))?$|\b\d+\s+(?:comments?|responses?|replies)\b|(?:top rated|view all|show|reader|latest|hide) comments"
+        r"|^[\w .@-]{1,40} (?:says|said|wrote|пишет):$|(?:please )?(?:log ?in|sign ?in|register) to (?:post a )?comment"
         r"|no comments yet|be the first to comment|leave a (?:comment|reply)|join the (?:conversation|discussion)"
         r"|^комментари[ийя]\w*$|оставьте комментарий|^评论$|发表评论|暂无评论)",
         ends_article=True,

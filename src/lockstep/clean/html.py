@@ -14,16 +14,9 @@ from dataclasses import dataclass
 from lockstep.clean.dates import find_byline_date
 from lockstep.model import Document, Removed
 
-PUBLISHED_META = re.compile(
-    rb"""(?:article:published_time|datePublished|pubdate|publishdate|date\.published|dc\.date\.issued|sailthru\.date)"""
-    rb"""["']?\s*(?:content|datetime|:)\s*=?\s*["']\s*(?P<stamp>\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)""",
-    re.I,
-)
-
-
+PUBLISHED_KEYS = (b"published_time", b"datepublished", b"pubdate", b"publishdate", b"date.issued", b"date.published")
+STAMP = re.compile(rb"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?", re.I)
 MIN_WORDS = 5  # fewer words than this is page furniture, not an article
-
-
 @dataclass(slots=True, kw_only=True, frozen=True)
 class HtmlOptions:
     """How hard to try: the fast pass, and when the full pass gets a second chance."""
@@ -91,12 +84,24 @@ def _published(day: str | None, data: bytes | str) -> tuple[str | None, str]:
     """The page's date, with its time when a published-time tag on the same day carries one."""
     if not day:
         return None, "unknown"
-    raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
-    for m in PUBLISHED_META.finditer(raw[:200_000]):
-        found = find_byline_date(m.group("stamp").decode("ascii", "replace"))
+    for stamp in _published_stamps(data):
+        found = find_byline_date(stamp)
         if found is not None and found.iso.startswith(day):
             return found.iso, found.precision
     found = find_byline_date(day)
     if found is None:
         return None, "unknown"
     return found.iso, found.precision
+
+
+def _published_stamps(data: bytes | str) -> list[str]:
+    """Time stamps written next to a published-time key (meta tags, JSON-LD, itemprops)."""
+    raw = (data.encode("utf-8", "replace") if isinstance(data, str) else data)[:300_000].lower()
+    stamps = []
+    for key in PUBLISHED_KEYS:
+        at = raw.find(key)
+        if at >= 0:
+            m = STAMP.search(raw, at, at + 200)
+            if m:
+                stamps.append(m.group(0).decode("ascii").upper())
+    return stamps

@@ -55,8 +55,9 @@ class Block:
 
 WORD = re.compile(r"\w+", re.U)
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-CJK_STOP = frozenset("的了在是和与也有这那就都而及对将被把从为以其之于中我他她它们不等并但要会已")
+CJK_STOP = frozenset("的了在是和与也有这那就都而及对将被把从为以其之于中我他她它们不等并但要会已のはがをにでともたしてる")
 TERMINAL = re.compile(r"[.!?…。！？»\"”']\s*$")
+SENTENCE_MARK = re.compile(r"[\w\)\"”’»][.!?…。！？](?:\s|$|[\"”’»])|[。！？]")
 MENU_SEPARATORS = re.compile(r"\s[|•·›»/]\s|\s{3,}")
 STOPLIST_LANGUAGES = ("English", "Russian", "Ukrainian", "German", "French", "Spanish", "Italian", "Portuguese", "Polish")
 
@@ -81,9 +82,22 @@ def make_blocks(lines: list[str], options: LineOptions | None = None) -> list[Bl
         block = Block(text=line, index=index)
         _measure(block, options)
         block.repeated = counts[_norm(line)] > 1
-        _classify(block, options)
         blocks.append(block)
+    classify = _classify if _has_stopword_signal(blocks, options) else _classify_by_punctuation
+    for block in blocks:
+        classify(block, options)
+        if block.repeated and block.cls != GOOD and block.cue is None and block.length < options.length_low:
+            block.cls, block.reason = BAD, "repeated on the page"
     return blocks
+
+
+def _has_stopword_signal(blocks: list[Block], options: LineOptions) -> bool:
+    """False for pages in a language without a stop-word list: then punctuation stands in for stop words."""
+    long_blocks = [b for b in blocks if b.length >= options.length_low and b.cue is None]
+    if not long_blocks:
+        return True
+    with_stops = sum(1 for b in long_blocks if b.stop_density >= options.stopwords_low)
+    return with_stops >= max(1, len(long_blocks) // 10)
 
 
 def norm_line(text: str) -> str:
@@ -121,14 +135,31 @@ def _classify(block: Block, options: LineOptions) -> None:
     elif block.length < options.length_low:
         block.cls, block.reason = SHORT, "short line"
     elif block.stop_density >= options.stopwords_high:
-        block.cls = GOOD if block.length > options.length_high else NEARGOOD
-        block.reason = "" if block.cls == GOOD else "medium line"
+        good = block.length > options.length_high or _sentence_end(block.text)
+        block.cls, block.reason = (GOOD, "") if good else (NEARGOOD, "medium line")
     elif block.stop_density >= options.stopwords_low:
         block.cls, block.reason = NEARGOOD, "medium line"
     else:
         block.cls, block.reason = BAD, "few stop words (list or menu)"
-    if block.repeated and block.cls != GOOD and block.cue is None:
-        block.cls, block.reason = BAD, "repeated on the page"
+
+
+def _classify_by_punctuation(block: Block, options: LineOptions) -> None:
+    """The same classes from sentence punctuation, for languages without a stop-word list."""
+    sentences = len(SENTENCE_MARK.findall(block.text))
+    if block.cue is not None:
+        block.cls, block.reason = BAD, block.cue.reason
+    elif block.length < options.length_low:
+        block.cls, block.reason = SHORT, "short line"
+    elif sentences >= 2 or (sentences and block.length > options.length_high):
+        block.cls, block.reason = GOOD, ""
+    elif _sentence_end(block.text):
+        block.cls, block.reason = NEARGOOD, "medium line"
+    else:
+        block.cls, block.reason = BAD, "no sentences (list or menu)"
+
+
+def _sentence_end(text: str) -> bool:
+    return TERMINAL.search(text) is not None and len(SENTENCE_MARK.findall(text)) >= 1 and not text.isupper()
 
 
 def smooth(blocks: list[Block], options: LineOptions | None = None) -> None:

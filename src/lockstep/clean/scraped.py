@@ -17,13 +17,17 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from lockstep.clean.byline import Byline, read_byline
-from lockstep.clean.dates import find_byline_date
-from lockstep.clean.lines import GOOD, Block, LineOptions, main_region, make_blocks, norm_line, smooth
+from lockstep.clean.dates import find_byline_date, is_relative_time
+from lockstep.clean.cues import Cue
+from lockstep.clean.lines import TERMINAL, GOOD, Block, LineOptions, main_region, make_blocks, norm_line, smooth
 from lockstep.model import Document, Removed
 
 MIN_ARTICLE_CHARS = 250  # prose a segment needs to stand as an article of its own
 HEADER_REPEAT_WINDOW = 6  # a repeated title's copies sit within this many lines
 HEADER_BODY_WINDOW = 10  # and prose follows within this many lines
+COMMENT_WINDOW, COMMENT_STAMPS = 12, 3  # this many time-stamped short lines this close: a comment thread
+COMMENT_THREAD = Cue("comment prompt", re.compile("$^"), ends_article=True)
+RESUME_WINDOW, RESUME_CHARS = 8, 200  # prose this long this soon after "Related" means an inline box
 SELF_LINK = re.compile(r"^also on ((?:[\w-]+\.)+[a-z]{2,})\b", re.I)
 CREDIT = re.compile(
     r"(?:(?:this|the) )?(?:article|story|piece|interview|op-ed|text|column|analysis)?\s*(?:was |is )?"
@@ -66,9 +70,28 @@ def clean_scraped(text: str, *, source: str = "") -> list[Document]:
 
 
 def page_lines(text: str) -> list[str]:
-    """Non-empty lines, whitespace-normalised and with invisible characters dropped."""
+    """Non-empty lines, whitespace-normalised, invisible characters dropped, hard-wrapped lines re-joined."""
     text = unicodedata.normalize("NFC", text.translate(INVISIBLE))
-    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    lines: list[str] = []
+    after_blank = True
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            after_blank = True
+            continue
+        if not after_blank and lines and _continues(lines[-1], line):
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
+        after_blank = False
+    return lines
+
+
+def _continues(previous: str, line: str) -> bool:
+    """A line broken inside a sentence: the next starts in lower case, or the previous ends on a comma."""
+    if previous.endswith((",", ";", "–", "—")) and len(previous) > 40:
+        return True
+    return line[0].islower() and not TERMINAL.search(previous) and len(previous) > 40
 
 
 def split_articles(blocks: list[Block]) -> list[Segment]:
@@ -164,7 +187,9 @@ def _article_end(blocks: list[Block], reasons: dict[int, str]) -> int:
     seen_prose = False
     for i, block in enumerate(blocks):
         seen_prose = seen_prose or block.cls == GOOD
-        if seen_prose and block.cue is not None and block.cue.ends_article:
+        if seen_prose and _comment_thread_starts(blocks, i):
+            block.cue = COMMENT_THREAD
+        if seen_prose and block.cue is not None and block.cue.ends_article and not _prose_resumes(blocks, i, block.cue):
             tail = block.cue.reason
             for j in range(i + 1, len(blocks)):
                 cue = blocks[j].cue
@@ -173,6 +198,27 @@ def _article_end(blocks: list[Block], reasons: dict[int, str]) -> int:
                 reasons.setdefault(j, cue.reason if cue else _tail_reason(tail))
             return i
     return len(blocks)
+
+
+def _comment_thread_starts(blocks: list[Block], at: int) -> bool:
+    """A run of short time-stamped lines (commenters' post times) opens a comment thread."""
+    if not _is_timestamp(blocks[at]):
+        return False
+    window = blocks[at : at + COMMENT_WINDOW]
+    return sum(1 for b in window if _is_timestamp(b)) >= COMMENT_STAMPS
+
+
+def _is_timestamp(block: Block) -> bool:
+    if len(block.text) > 60 or block.cls == GOOD and block.length > 70:
+        return False
+    return is_relative_time(block.text) or find_byline_date(block.text) is not None
+
+
+def _prose_resumes(blocks: list[Block], at: int, cue: Cue) -> bool:
+    """An inline "Related" box inside a story: long prose follows within a few lines."""
+    if cue.reason != "related links":
+        return False
+    return any(b.cls == GOOD and b.length >= RESUME_CHARS for b in blocks[at + 1 : at + 1 + RESUME_WINDOW])
 
 
 def _tail_reason(cue_reason: str) -> str:
@@ -199,7 +245,16 @@ def _untitled_heading(blocks: list[Block], body_start: int, reasons: dict[int, s
 
 
 def _body(blocks: list[Block], start: int, end: int, reasons: dict[int, str], title_at: int | None) -> list[int]:
-    kept = [i for i in range(start, end) if i not in reasons and i != title_at and blocks[i].cls == GOOD]
+    kept, seen = [], set()
+    for i in range(start, end):
+        if i in reasons or i == title_at or blocks[i].cls != GOOD:
+            continue
+        key = norm_line(blocks[i].text)
+        if key in seen:
+            reasons[i] = "duplicate paragraph"
+            continue
+        seen.add(key)
+        kept.append(i)
     while kept and _is_subheading(blocks[kept[-1]]):
         reasons[kept.pop()] = "heading without text (truncated)"
     return kept

@@ -1,0 +1,255 @@
+"""Main-text extraction quality on the Zyte article-extraction benchmark (181 real pages with human gold).
+
+    python eval/extraction.py [--check] [--limit N]
+
+Scores, measured in the same run:
+
+* HTML: ``lockstep.clean.html.extract_html`` and bare ``trafilatura.extract`` (configured as the benchmark's
+  own runner: ``include_comments=False``), with pages/s of each.
+* Plain text: ``lockstep.clean.scraped.clean_scraped`` on ``text/*.txt`` (the same pages as a naive scraper
+  saves them), next to jusText and trafilatura run on that text wrapped as ``<p>`` paragraphs.
+
+Token scores follow the benchmark's ``evaluate.py``: ``\\w+`` tokens, 4-token shingles counted as a
+multiset, true/false positives and false negatives normalised per page, precision and recall averaged over
+pages, F1 from the two averages. Line scores for plain text: a page line is *gold* when its normalised text
+is a whole gold paragraph, or has at least 5 tokens and occurs in the normalised gold body; precision and
+recall of the lines the cleaner kept are micro-averaged over all pages.
+
+Writes ``eval/results/extraction.json``; with ``--check`` exits 1 when a lockstep figure falls below its
+floor in ``eval/floors.json`` (key ``"extraction"``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import html
+import json
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCHMARK = ROOT.parent / "shared" / "corpus" / "extraction-benchmark"
+RESULTS = ROOT / "eval" / "results" / "extraction.json"
+FLOORS = ROOT / "eval" / "floors.json"
+TOKEN = re.compile(r"\w+")
+SHINGLE = 4
+MIN_LINE_TOKENS = 5
+
+
+@dataclass(slots=True)
+class Page:
+    key: str
+    gold: str
+    html: str
+    text: str
+
+
+@dataclass(slots=True)
+class Score:
+    precision: float
+    recall: float
+    f1: float
+
+
+def load_pages(limit: int | None = None) -> list[Page]:
+    truth = json.loads((BENCHMARK / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for key in sorted(truth)[:limit]:
+        raw_html = gzip.decompress((BENCHMARK / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8", "replace")
+        text = (BENCHMARK / "text" / f"{key}.txt").read_text(encoding="utf-8")
+        pages.append(Page(key, truth[key].get("articleBody", ""), raw_html, text))
+    return pages
+
+
+# --- token shingle scores (the benchmark's definition) ---------------------------------------------
+
+
+def shingles(text: str) -> Counter[tuple[str, ...]]:
+    tokens = TOKEN.findall(text or "")
+    return Counter(tuple(tokens[i : i + SHINGLE]) for i in range(max(1, len(tokens) - SHINGLE + 1)) if tokens[i : i + SHINGLE])
+
+
+def page_counts(gold: str, predicted: str) -> tuple[float, float, float]:
+    """Per-page (tp, fp, fn) over shingles, normalised so that every page weighs the same."""
+    true, pred = shingles(gold), shingles(predicted)
+    tp, fp, fn = sum((true & pred).values()), sum((pred - true).values()), sum((true - pred).values())
+    total = tp + fp + fn
+    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
+
+
+def token_score(counts: list[tuple[float, float, float]]) -> Score:
+    precision = statistics.mean(_ratio(tp, fp, fn, fp) for tp, fp, fn in counts if tp + fp > 0)
+    recall = statistics.mean(_ratio(tp, fp, fn, fn) for tp, fp, fn in counts if tp + fn > 0)
+    return Score(precision, recall, _f1(precision, recall))
+
+
+def _ratio(tp: float, fp: float, fn: float, miss: float) -> float:
+    if fp == fn == 0:
+        return 1.0
+    return tp / (tp + miss) if tp + miss else 0.0
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+# --- line scores for plain text ---------------------------------------------------------------------
+
+
+def norm(text: str) -> str:
+    return " ".join(TOKEN.findall(text.lower()))
+
+
+def gold_lines(page: Page) -> tuple[list[str], set[str]]:
+    """The page's normalised lines and which of them belong to the gold article."""
+    body = f" {norm(page.gold)} "
+    paragraphs = {norm(p) for p in page.gold.splitlines() if p.strip()}
+    lines = [norm(line) for line in page.text.splitlines() if norm(line)]
+    gold = {ln for ln in lines if ln in paragraphs or (len(ln.split()) >= MIN_LINE_TOKENS and f" {ln} " in body)}
+    return lines, gold
+
+
+def line_counts(page: Page, predicted: str) -> tuple[int, int, int]:
+    """(kept gold lines, kept lines, gold lines) on one page.
+
+    A page line is kept when the output has it as a line, or (with 5 tokens or more) inside a line, since the
+    cleaner re-joins hard-wrapped lines.
+    """
+    lines, gold = gold_lines(page)
+    output = {norm(p) for p in predicted.splitlines() if p.strip()}
+    joined = f" {' | '.join(output)} "
+    kept = {ln for ln in set(lines) if ln in output or (len(ln.split()) >= MIN_LINE_TOKENS and f" {ln} " in joined)}
+    return len(kept & gold), len(kept), len(gold)
+
+
+def line_score(counts: list[tuple[int, int, int]]) -> Score:
+    hit, kept, gold = (sum(c[i] for c in counts) for i in range(3))
+    precision, recall = (hit / kept if kept else 0.0), (hit / gold if gold else 0.0)
+    return Score(precision, recall, _f1(precision, recall))
+
+
+# --- extractors --------------------------------------------------------------------------------------
+
+
+def lockstep_html(page: Page) -> str:
+    from lockstep.clean.html import extract_html
+
+    return "\n\n".join(d.text for d in extract_html(page.html))
+
+
+def trafilatura_html(page: Page) -> str:
+    import trafilatura
+
+    return trafilatura.extract(page.html, include_comments=False) or ""
+
+
+def lockstep_text(page: Page) -> str:
+    from lockstep.clean.scraped import clean_scraped
+
+    return "\n\n".join(d.text for d in clean_scraped(page.text))
+
+
+def _as_paragraph_html(text: str) -> str:
+    blocks = "".join(f"<p>{html.escape(b.strip())}</p>" for b in re.split(r"\n\s*\n", text) if b.strip())
+    return f"<html><body>{blocks}</body></html>"
+
+
+def justext_text(page: Page) -> str:
+    import justext
+
+    paragraphs = justext.justext(_as_paragraph_html(page.text), justext.get_stoplist("English"))
+    return "\n\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+def trafilatura_text(page: Page) -> str:
+    import trafilatura
+
+    return trafilatura.extract(_as_paragraph_html(page.text), include_comments=False) or ""
+
+
+HTML_EXTRACTORS: dict[str, Callable[[Page], str]] = {"lockstep": lockstep_html, "trafilatura": trafilatura_html}
+TEXT_EXTRACTORS: dict[str, Callable[[Page], str]] = {
+    "lockstep": lockstep_text,
+    "justext": justext_text,
+    "trafilatura": trafilatura_text,
+}
+
+
+def run(extract: Callable[[Page], str], pages: list[Page]) -> tuple[list[str], float]:
+    extract(pages[0])  # import and warm up outside the clock
+    start = time.perf_counter()
+    outputs = [extract(page) for page in pages]
+    return outputs, len(pages) / (time.perf_counter() - start)
+
+
+def evaluate(pages: list[Page]) -> dict[str, dict[str, dict[str, float]]]:
+    results: dict[str, dict[str, dict[str, float]]] = {"html": {}, "text": {}}
+    for name, extract in HTML_EXTRACTORS.items():
+        outputs, speed = run(extract, pages)
+        score = token_score([page_counts(p.gold, o) for p, o in zip(pages, outputs)])
+        results["html"][name] = {"precision": score.precision, "recall": score.recall, "f1": score.f1, "pages_per_s": speed}
+    for name, extract in TEXT_EXTRACTORS.items():
+        outputs, speed = run(extract, pages)
+        score = token_score([page_counts(p.gold, o) for p, o in zip(pages, outputs)])
+        lines = line_score([line_counts(p, o) for p, o in zip(pages, outputs)])
+        results["text"][name] = {
+            "precision": score.precision,
+            "recall": score.recall,
+            "f1": score.f1,
+            "line_precision": lines.precision,
+            "line_recall": lines.recall,
+            "line_f1": lines.f1,
+            "pages_per_s": speed,
+        }
+    return results
+
+
+def print_results(results: dict[str, dict[str, dict[str, float]]], pages: int) -> None:
+    columns = ("precision", "recall", "f1", "line_precision", "line_recall", "line_f1", "pages_per_s")
+    print(f"extraction benchmark: {pages} pages")
+    print(f"{'input':<6} {'extractor':<12} " + " ".join(f"{c:>14}" for c in columns))
+    for kind, rows in results.items():
+        for name, row in rows.items():
+            cells = " ".join(f"{row[c]:>14.3f}" if c in row else f"{'-':>14}" for c in columns)
+            print(f"{kind:<6} {name:<12} {cells}")
+
+
+def check(results: dict[str, dict[str, dict[str, float]]]) -> list[str]:
+    """Figures below their floor, as 'html.lockstep.f1 0.951 < 0.955'."""
+    floors = json.loads(FLOORS.read_text(encoding="utf-8"))["extraction"]
+    failures = []
+    for dotted, floor in floors.items():
+        kind, name, metric = dotted.split(".")
+        value = results[kind][name][metric]
+        if value < floor:
+            failures.append(f"{dotted} {value:.3f} < {floor:.3f}")
+    return failures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 when a figure falls below eval/floors.json")
+    parser.add_argument("--limit", type=int, default=None, help="score only the first N pages")
+    args = parser.parse_args(argv)
+    pages = load_pages(args.limit)
+    results = evaluate(pages)
+    print_results(results, len(pages))
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"pages": len(pages), **results}, indent=2), encoding="utf-8")
+    if args.check:
+        failures = check(results)
+        for failure in failures:
+            print(f"below floor: {failure}", file=sys.stderr)
+        return 1 if failures else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
