@@ -199,7 +199,7 @@ class Pipeline:
     def finish_file(self, state: FileState) -> None:
         if state.fault:
             self.report.skipped.append((str(state.input.path), state.fault))
-        status = "stored" if (state.documents or not state.fault) else "skipped"
+        status = "stored" if state.documents else "skipped"  # a file that gave nothing is re-read and re-reported
         record_input(self.corpus.con, raw_sha=state.raw_sha, source=str(state.input.path), size=state.input.size,
                      kind=state.kind, status=status, reason=state.fault, n_documents=state.documents,
                      data=state.data)

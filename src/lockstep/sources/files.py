@@ -72,11 +72,7 @@ def read_input(path: Path, raw_sha: str, options: ReadOptions) -> Iterator[RawRe
 
 
 def read_gzip(path: Path, raw_sha: str, options: ReadOptions) -> Iterator[RawRecord]:
-    try:
-        with gzip.open(path, "rb") as fh:
-            head = fh.read(8192)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise SkipInput(f"{path}: broken gzip ({exc})") from exc
+    head = gzip_head(path)
     inner_name = path.name[:-3] if path.name.endswith(".gz") else path.name
     fmt = sniff_format(head, inner_name)
     if fmt == "gzip":
@@ -85,6 +81,16 @@ def read_gzip(path: Path, raw_sha: str, options: ReadOptions) -> Iterator[RawRec
         yield from warc.read_warc(path, raw_sha, opener=lambda: path.open("rb"))
         return
     yield from read_format(fmt, path, raw_sha, options, opener=lambda: gzip.open(path, "rb"), head=head)
+
+
+def gzip_head(path: Path, size: int = 8192) -> bytes:
+    """The first decompressed bytes, even when the stream is truncated later on."""
+    with path.open("rb") as fh:
+        compressed = fh.read(256 * 1024)
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(compressed, size)
+    except zlib.error as exc:
+        raise SkipInput(f"{path}: broken gzip ({exc})") from exc
 
 
 def read_format(fmt: str, path: Path, raw_sha: str, options: ReadOptions, *, opener, head: bytes) -> Iterator[RawRecord]:

@@ -40,8 +40,15 @@ def to_raw(record, index: int, path: Path, raw_sha: str) -> RawRecord | None:
     if ctype and not ctype.startswith(TEXTUAL):
         return None
     data = record.content_stream().read()
+    missing = getattr(record.raw_stream, "limit", 0)
+    if missing:
+        raise SkipInput(f"{path}: truncated WARC: record {index} ({uri_of(record)}) lacks {missing} bytes")
     kind = "text" if ctype.startswith("text/plain") else "html"
-    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+    uri = uri_of(record)
     date = record.rec_headers.get_header("WARC-Date") or ""
     return RawRecord(source=str(path), position=f"record {index}", data=data, kind=kind, url=uri,
                      raw_sha=raw_sha, fields={"crawled": date} if date else {})
+
+
+def uri_of(record) -> str:
+    return record.rec_headers.get_header("WARC-Target-URI") or ""
