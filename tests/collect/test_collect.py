@@ -42,6 +42,15 @@ def test_feeds_and_sitemaps_yield_articles_in_standard_warc(site, options):
     assert sum(kind == "request" for kind, *_ in records) == len(responses)
 
 
+def test_response_records_say_where_the_page_was_listed_and_when(site, options):
+    collect([site.url("/sitemap_index.xml")], options)
+
+    listed = {h.get_header("WARC-Target-URI"): (h.get_header("Lockstep-Listed-In"), h.get_header("Lockstep-Listed-Date"))
+              for kind, h, _, _ in warc_records(options.output) if kind == "response"}
+    assert listed[site.url("/articles/4")] == (site.url("/news-sitemap.xml"), "2024-02-07T09:00:00+00:00")
+    assert listed[site.url("/articles/old")] == (site.url("/old-sitemap.xml"), "2019-01-01T00:00:00+00:00")
+
+
 def test_gzip_body_is_stored_decoded_and_redirect_stored_under_final_url(site, options):
     report = collect([site.url("/feed.rss")], options)
 

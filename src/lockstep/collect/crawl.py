@@ -196,29 +196,30 @@ class Run:
             self.progress("skip", link.url, len(self.queued))
         return skip is None
 
-    def fetch_page(self, link: Link, prefetched: Response | None) -> tuple[str, Response | Skipped]:
+    def fetch_page(self, link: Link, prefetched: Response | None) -> tuple[Link, Response | Skipped]:
         answer = prefetched or self.get(link.url)
         if isinstance(answer, Skipped):
-            return link.url, answer
+            return link, answer
         if not 200 <= answer.status < 300:
-            return link.url, Skipped(link.url, "http error", f"HTTP {answer.status}")
+            return link, Skipped(link.url, "http error", f"HTTP {answer.status}")
         if answer.content_type not in PAGE_TYPES:
-            return link.url, Skipped(link.url, "not a page", answer.content_type)
-        return link.url, answer
+            return link, Skipped(link.url, "not a page", answer.content_type)
+        return link, answer
 
-    def keep(self, asked: str, result: Response | Skipped) -> None:
+    def keep(self, link: Link, result: Response | Skipped) -> None:
         """Write a page (calling thread only) or record why not."""
         if isinstance(result, Skipped):
             self.report.skipped.append(result)
             self.progress("skip", result.url, len(self.queued))
             return
+        asked = link.url
         if result.url != asked and result.url in self.state:
             self.report.skipped.append(Skipped(asked, "already fetched", f"redirects to {result.url}"))
             return
         if self.options.max_pages is not None and len(self.report.fetched) >= self.options.max_pages:
             self.report.skipped.append(Skipped(asked, "max pages", f"--max-pages {self.options.max_pages}"))
             return
-        self.output.write(result)
+        self.output.write(result, listing(link))
         page = Fetched(asked, result.url, result.status, result.content_type, len(result.body))
         self.state.add(page)
         self.report.fetched.append(page)
@@ -238,6 +239,16 @@ class Run:
 
     def skip_all(self, urls: Iterable[str], reason: str, detail: str) -> None:
         self.report.skipped.extend(Skipped(url, reason, detail) for url in urls)
+
+
+def listing(link: Link) -> dict[str, str]:
+    """Extension WARC headers saying where the page was listed and with what date (for ingest's dates)."""
+    fields = {}
+    if link.listed_in:
+        fields["Lockstep-Listed-In"] = link.listed_in
+    if link.published:
+        fields["Lockstep-Listed-Date"] = link.published.isoformat()
+    return fields
 
 
 def by_host(links: list[Link]) -> list[Link]:

@@ -22,6 +22,7 @@ class Link:
 
     url: str
     published: datetime | None = None
+    listed_in: str = ""                # the feed or sitemap that lists it
 
 
 @dataclass
@@ -99,7 +100,7 @@ def feed_links(root, base: str) -> list[Link]:
         else:
             continue
         if href:
-            links.append(Link(urljoin(base, href.strip()), parse_date(date)))
+            links.append(Link(urljoin(base, href.strip()), parse_date(date), base))
     return links
 
 
@@ -131,7 +132,7 @@ def sitemap_links(root, base: str) -> list[Link]:
         loc = child_text(entry, "loc")
         if loc:
             date = child_text(entry, "publication_date", "lastmod")
-            links.append(Link(urljoin(base, loc), parse_date(date)))
+            links.append(Link(urljoin(base, loc), parse_date(date), base))
     return links
 
 

@@ -42,14 +42,17 @@ class WarcOutput:
         self.writer.write_record(self.writer.create_warcinfo_record(self.path.name, info))
         self.fh.flush()
 
-    def write(self, response: Response) -> None:
-        """Append the request/response pair for one page and flush, so a crash loses at most this page."""
+    def write(self, response: Response, extra: dict[str, str] | None = None) -> None:
+        """Append the request/response pair for one page and flush, so a crash loses at most this page.
+
+        `extra` adds extension fields to the response record's WARC headers (e.g. Lockstep-Listed-Date).
+        """
         request = self.writer.create_warc_record(
             response.url, "request", payload=io.BytesIO(b""), length=0,
             http_headers=request_headers(response))
         answer = self.writer.create_warc_record(
             response.url, "response", payload=io.BytesIO(response.body), length=len(response.body),
-            http_headers=response_headers(response))
+            http_headers=response_headers(response), warc_headers_dict=dict(extra or {}))
         self.writer.write_request_response_pair(request, answer)
         self.fh.flush()
 
