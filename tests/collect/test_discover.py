@@ -52,3 +52,12 @@ def test_dates_from_feeds_and_sitemaps():
 def test_unknown_documents_are_other():
     assert discover(b"%PDF-1.7 ...", BASE, "application/pdf").kind == "other"
     assert discover(b"<html><body>hi</body></html>", BASE, "text/html").kind == "html"
+
+
+def test_gzipped_sitemap_file_is_unpacked():
+    import gzip
+
+    body = gzip.compress(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                         b'<url><loc>http://news.example/z</loc></url></urlset>')
+    found = discover(body, BASE + "sitemap.xml.gz", "application/x-gzip")
+    assert found.kind == "sitemap" and [link.url for link in found.pages] == ["http://news.example/z"]

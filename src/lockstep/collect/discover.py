@@ -5,6 +5,7 @@ Parsing is defensive: lxml with entity resolution and network access off, and re
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -12,6 +13,8 @@ from urllib.parse import urljoin
 
 from lxml import etree, html
 
+GZIP_MAGIC = b"\x1f\x8b"
+MAX_UNPACKED = 50 * 1024 * 1024     # the sitemap protocol's own limit for one file
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml")
 XML_FEED_TYPES = FEED_TYPES[:2] + FEED_TYPES[3:]
 
@@ -35,7 +38,9 @@ class Found:
 
 
 def discover(body: bytes, url: str, content_type: str = "") -> Found:
-    """Sort a fetched document and pull out its links."""
+    """Sort a fetched document and pull out its links (a gzipped sitemap file is unpacked first)."""
+    if body[:2] == GZIP_MAGIC:
+        body = gunzip(body)
     root = parse_xml(body) if looks_xml(body, content_type) else None
     if root is not None:
         name = local(root.tag)
@@ -48,6 +53,14 @@ def discover(body: bytes, url: str, content_type: str = "") -> Found:
     if "html" in content_type or looks_html(body):
         return Found("html", [], [Link(feed) for feed in feed_alternates(body, url)])
     return Found("other", [], [])
+
+
+def gunzip(body: bytes, limit: int = MAX_UNPACKED) -> bytes:
+    """Unpack a .gz document, at most `limit` bytes of it (a bomb stops there)."""
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, limit)
+    except zlib.error:
+        return b""
 
 
 def looks_xml(body: bytes, content_type: str) -> bool:
