@@ -11,23 +11,28 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from lockstep.dedup.fingerprint import NUM_PERM, minhash_from_bytes
+from lockstep.dedup.fingerprint import NUM_PERM, signature_from_bytes
 
-THRESHOLD = 0.8
+THRESHOLD = 0.5  # estimated Jaccard of shingle sets for texts of 15 words or more
+SHORT_THRESHOLD = 0.8  # headlines and other short texts: near-identical only
+LSH_MARGIN = 0.7
 
 
 @dataclass(slots=True)
 class DedupIndex:
     threshold: float = THRESHOLD
+    short_threshold: float = SHORT_THRESHOLD
     by_hash: dict[str, str] = field(default_factory=dict)  # text_hash -> cluster id
     cluster_of: dict[str, str] = field(default_factory=dict)  # doc id -> cluster id
     lsh: object = None
     signatures: dict[str, object] = field(default_factory=dict)
+    short: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         from datasketch import MinHashLSH
 
-        self.lsh = MinHashLSH(threshold=self.threshold, num_perm=NUM_PERM)
+        # LSH finds candidates below the decision threshold, so pairs just above it are not lost to banding
+        self.lsh = MinHashLSH(threshold=self.threshold * LSH_MARGIN, num_perm=NUM_PERM)
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, threshold: float = THRESHOLD) -> "DedupIndex":
@@ -38,10 +43,12 @@ class DedupIndex:
         cur = con.execute("SELECT doc_id, minhash FROM fingerprints")
         while rows := cur.fetchmany(10_000):
             for doc_id, blob in rows:
-                index.add_signature(doc_id, minhash_from_bytes(blob))
+                index.add_signature(doc_id, *signature_from_bytes(blob))
         return index
 
-    def add_signature(self, doc_id: str, signature) -> None:
+    def add_signature(self, doc_id: str, short: bool, signature) -> None:
+        if short:
+            self.short.add(doc_id)
         if doc_id not in self.signatures:
             self.signatures[doc_id] = signature
             self.lsh.insert(doc_id, signature)
@@ -57,20 +64,22 @@ class DedupIndex:
         self.by_hash[thash] = doc_id
         cluster, how = doc_id, "new"
         if signature_bytes:
-            signature = minhash_from_bytes(signature_bytes)
-            match = self.best_match(signature)
+            short, signature = signature_from_bytes(signature_bytes)
+            match = self.best_match(signature, short)
             if match:
                 cluster, how = self.cluster_of[match], "near"
                 self.by_hash[thash] = cluster
-            self.add_signature(doc_id, signature)
+            self.add_signature(doc_id, short, signature)
         self.cluster_of[doc_id] = cluster
         return cluster, how
 
-    def best_match(self, signature) -> str | None:
-        best, best_score = None, self.threshold
+    def best_match(self, signature, short: bool) -> str | None:
+        """The most similar stored document above the threshold (the strict one if either text is short)."""
+        best, best_score = None, 0.0
         for candidate in self.lsh.query(signature):
             score = signature.jaccard(self.signatures[candidate])
-            if score >= best_score:
+            needed = self.short_threshold if short or candidate in self.short else self.threshold
+            if score >= needed and score > best_score:
                 best, best_score = candidate, score
         return best
 

@@ -1,7 +1,7 @@
 """Fingerprints for duplicate detection: a normalised-text hash (exact) and a MinHash (near-duplicates).
 
-Shingles are word 5-grams for texts of 15 words or more, character 4-grams otherwise (headlines, Chinese
-text without spaces). Shingles are hashed with crc32 (stable across processes, fast C) and permuted in one
+Shingles are word 5-grams for texts of 80 words or more, word 3-grams from 15 words, character 4-grams
+below (headlines, Chinese text without spaces). Shingles are hashed with crc32 (stable across processes, fast C) and permuted in one
 vectorised `update_batch` call, which removes the per-shingle sha1 that dominates datasketch's default.
 """
 
@@ -16,6 +16,9 @@ import numpy as np
 
 NUM_PERM = 128
 WORD_SHINGLE = 5
+LONG_TEXT_WORDS = 80
+SHORT_TEXT_WORDS = 15
+SHORT_TEXT_CHARS = 100  # Chinese has no spaces: a long text of few "words" is not short
 CHAR_SHINGLE = 4
 SEED = 1
 SCHEME = "affine32"  # datasketch 2.x: 32-bit affine permutations, values stored as uint32
@@ -32,13 +35,22 @@ def text_hash(text: str) -> str:
 
 
 def shingles(normalised: str) -> list[bytes]:
+    """Word 5-grams for long texts, word 3-grams for medium ones, character 4-grams for short ones."""
     words = normalised.split()
-    if len(words) >= 15:
-        grams = (" ".join(words[i : i + WORD_SHINGLE]) for i in range(len(words) - WORD_SHINGLE + 1))
+    size = shingle_size(len(words))
+    if size:
+        grams = (" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
     else:
         compact = normalised.replace(" ", "")
         grams = (compact[i : i + CHAR_SHINGLE] for i in range(max(1, len(compact) - CHAR_SHINGLE + 1)))
     return [g.encode() for g in grams]
+
+
+def shingle_size(n_words: int) -> int:
+    """Word shingle size for a text of n words; 0 means character shingles (short texts, Chinese)."""
+    if n_words >= LONG_TEXT_WORDS:
+        return WORD_SHINGLE
+    return 3 if n_words >= SHORT_TEXT_WORDS else 0
 
 
 def crc_hash(data: bytes) -> int:
@@ -56,12 +68,22 @@ def minhash(text: str):
     return mh
 
 
+def is_short(text: str) -> bool:
+    """Headline-length texts (few words and few characters) are matched with the strict threshold."""
+    normalised = normalise_text(text)
+    words = normalised.split()
+    return shingle_size(len(words)) == 0 and len(normalised) - len(words) + 1 < SHORT_TEXT_CHARS
+
+
 def minhash_bytes(text: str) -> bytes:
-    return minhash(text).hashvalues.astype(np.uint32).tobytes()
+    """Signature bytes: one flag byte (1 = short text, matched more strictly) then uint32 hash values."""
+    flag = b"\x01" if is_short(text) else b"\x00"
+    return flag + minhash(text).hashvalues.astype(np.uint32).tobytes()
 
 
-def minhash_from_bytes(data: bytes):
+def signature_from_bytes(data: bytes):
+    """(is_short, LeanMinHash) from stored signature bytes."""
     from datasketch import LeanMinHash, MinHash
 
-    values = np.frombuffer(data, dtype=np.uint32)
-    return LeanMinHash(MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, scheme=SCHEME))
+    values = np.frombuffer(data[1:], dtype=np.uint32)
+    return data[:1] == b"\x01", LeanMinHash(MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, scheme=SCHEME))

@@ -1,0 +1,138 @@
+"""Duplicate detection quality on planted reprints of real articles.
+
+    python eval/dedup.py [--check] [--originals N]
+
+Takes real texts (People's Daily articles in Chinese, Channel One leads in Russian, Kremlin sentences
+joined into passages in English), plants copies of three kinds and ingests everything through the real
+pipeline into a temporary store:
+
+* exact: the same text with different whitespace, case and punctuation (what a re-scrape gives);
+* reprint: the same text with a credit line added and a sentence dropped or two words changed (syndication);
+* unrelated: the originals themselves, which must stay in separate clusters.
+
+Recall = planted copies that land in their original's cluster; precision = copies and originals that share
+a cluster only with what they should. Writes eval/results/dedup.json; --check compares with eval/floors.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import random
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from lockstep.dedup.fingerprint import normalise_text
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+RESULTS = ROOT / "eval" / "results" / "dedup.json"
+FLOORS = ROOT / "eval" / "floors.json"
+
+
+def originals(n: int, rng: random.Random) -> list[str]:
+    texts: list[str] = []
+    csv.field_size_limit(10**8)
+    for path in sorted((CORPUS / "peoples-daily-zh" / "data").glob("*.csv*")):
+        with (gzip.open(path, "rt") if path.suffix == ".gz" else path.open()) as fh:
+            texts += [r["body"][:3000] for r in csv.DictReader(fh) if len(r.get("body") or "") > 400]
+    with gzip.open(CORPUS / "ru-state-media" / "1tv_news_leads_ru.csv.gz", "rt") as fh:
+        leads = [r["content"] for r in csv.DictReader(fh) if len(r["content"]) > 150]
+    texts += rng.sample(leads, min(len(leads), n))
+    with (CORPUS / "putin-sentences" / "data" / "sentences" / "sentences_China.csv").open() as fh:
+        sentences = [r["sentence"] for r in csv.DictReader(fh)]
+    texts += [" ".join(sentences[i : i + 4]) for i in range(0, len(sentences) - 4, 4)]
+    unique = list({normalise_text(t)[:200]: t for t in texts}.values())  # the sources hold real duplicates
+    return rng.sample(unique, min(n, len(unique)))
+
+
+def exact_copy(text: str, rng: random.Random) -> str:
+    text = text.replace(" ", "  ") if rng.random() < 0.5 else text.upper()
+    return text.replace(",", " ,").strip() + " "
+
+
+def reprint(text: str, rng: random.Random) -> str:
+    """Drop one sentence (when there are more than four) and change two tokens, then add a credit line."""
+    chinese = sum("\u4e00" <= ch <= "\u9fff" for ch in text) > len(text) / 3
+    sentences = [s for s in re.split(r"(?<=[。！？.!?])\s*", text) if s.strip()]
+    if len(sentences) > 4:
+        sentences.pop(rng.randrange(1, len(sentences)))
+    tokens = list("".join(sentences)) if chinese else " ".join(sentences).split(" ")
+    for _ in range(2):
+        tokens[rng.randrange(len(tokens))] = "据报道" if chinese else rng.choice(["reportedly", "также"])
+    body = "".join(tokens) if chinese else " ".join(tokens)
+    return body + "\n\nThis article was first published by Xinhua."
+
+
+def build(n: int, seed: int = 7) -> tuple[list[dict], dict[str, str]]:
+    rng = random.Random(seed)
+    rows, truth = [], {}
+    for i, text in enumerate(originals(n, rng)):
+        rows.append({"id": f"o{i}", "title": f"original {i}", "text": text, "date": "2022-03-01"})
+        kind = ("exact", "reprint", None)[i % 3]
+        if kind:
+            copy = exact_copy(text, rng) if kind == "exact" else reprint(text, rng)
+            rows.append({"id": f"c{i}", "title": f"copy {i}", "text": copy, "date": "2022-03-02"})
+            truth[f"c{i}"] = f"o{i}"
+    rng.shuffle(rows)
+    return rows, truth
+
+
+def evaluate(n: int) -> dict:
+    import lockstep
+    from lockstep.engines.local import IngestOptions
+
+    rows, truth = build(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "planted.jsonl"
+        path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
+        with lockstep.open(Path(tmp) / "c.duckdb") as corpus:
+            corpus.ingest([path], IngestOptions(batch_size=256, detect_language=False))
+            frame = corpus.con.execute("SELECT title, cluster_id FROM documents").df()
+    cluster = {title.split(" ")[0][0] + title.split(" ")[1]: c for title, c in zip(frame.title, frame.cluster_id)}
+    found = {k: cluster[k] == cluster[v] for k, v in truth.items()}
+    by_kind = {"exact": [], "reprint": []}
+    for key, ok in found.items():
+        by_kind["exact" if int(key[1:]) % 3 == 0 else "reprint"].append(ok)
+    sizes: dict[str, int] = {}
+    for c in cluster.values():
+        sizes[c] = sizes.get(c, 0) + 1
+    expected_size = {k: (2 if k in truth or f"c{k[1:]}" in truth else 1) for k in cluster}
+    wrong = sum(1 for k, c in cluster.items() if sizes[c] > expected_size[k])
+    return {
+        "documents": len(rows),
+        "planted_copies": len(truth),
+        "recall": round(sum(found.values()) / len(found), 4),
+        "recall_exact": round(sum(by_kind["exact"]) / len(by_kind["exact"]), 4),
+        "recall_reprint": round(sum(by_kind["reprint"]) / len(by_kind["reprint"]), 4),
+        "precision": round(1 - wrong / len(cluster), 4),
+    }
+
+
+def check(results: dict) -> list[str]:
+    floors = json.loads(FLOORS.read_text()).get("dedup", {}) if FLOORS.exists() else {}
+    return [f"dedup {k} {results[k]} < floor {v}" for k, v in floors.items() if results.get(k, 0) < v]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true")
+    parser.add_argument("--originals", type=int, default=1500)
+    args = parser.parse_args()
+    results = evaluate(args.originals)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=1))
+    for key, value in results.items():
+        print(f"dedup {key:16s} {value}")
+    failures = check(results) if args.check else []
+    for failure in failures:
+        print("FAIL", failure)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

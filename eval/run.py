@@ -1,0 +1,41 @@
+"""`make eval`: every quality evaluation in one run, each against its pinned floors in eval/floors.json.
+
+    python eval/run.py [--check] [--only extraction,dedup,narratives]
+
+Runs eval/<name>.py for each evaluation present, prints its figures, and with --check exits 1 when any
+figure falls below its floor (CI runs `make eval-check`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+EVALUATIONS = ("extraction", "dedup", "narratives")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail when a figure drops below its floor")
+    parser.add_argument("--only", default="", help="comma-separated evaluations to run")
+    args = parser.parse_args()
+    names = [n for n in (args.only.split(",") if args.only else EVALUATIONS) if (HERE / f"{n}.py").exists()]
+    failed = []
+    for name in names:
+        print(f"== {name}", flush=True)
+        started = time.perf_counter()
+        command = [sys.executable, str(HERE / f"{name}.py")] + (["--check"] if args.check else [])
+        if subprocess.run(command).returncode != 0:
+            failed.append(name)
+        print(f"== {name}: {time.perf_counter() - started:.0f} s", flush=True)
+    if failed:
+        print(f"below floors or failed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
