@@ -21,6 +21,7 @@ DATE_WORDS = re.compile(r"^(?:published|updated|posted|date|last updated|опу�
 AUTHOR = re.compile(r"^(?:by|written by|автор:?|作者[:：]?)\s+(?P<name>[^|•,\d]{3,60})", re.I)
 BULLET_SOURCE = re.compile(r"^[•·▪●]\s*(?P<name>.+)$")
 SEPARATORS = " |•·—–-,:"
+SOURCE_CREDIT = re.compile(r"(?:来源|來源|источник|source)\s*[:：]\s*(?P<name>[^\s|•,，:：]{2,40}(?: [^\s|•,，:：]+){0,3})", re.I)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -30,6 +31,7 @@ class Byline:
     source: str = "none"
     outlet: str | None = None
     author: str | None = None
+    original_source: str | None = None  # "来源：新华社", "Source: Reuters"
 
 
 def read_byline(blocks: list[Block], title_at: int | None, body_start: int, reasons: dict[int, str]) -> Byline:
@@ -42,18 +44,23 @@ def read_byline(blocks: list[Block], title_at: int | None, body_start: int, reas
             break
         if i == title_at or i in reasons or blocks[i].cue is not None or len(blocks[i].text) > MAX_BYLINE:
             continue
-        reason = _read_line(blocks[i].text, byline)
+        reason = _read_line(blocks[i].text, byline, after_title=i > anchor)
         if reason:
             reasons[i] = reason
     return byline
 
 
-def _read_line(text: str, byline: Byline) -> str | None:
+def _read_line(text: str, byline: Byline, *, after_title: bool) -> str | None:
+    credit = SOURCE_CREDIT.search(text)
+    if credit:
+        byline.original_source = byline.original_source or credit.group("name").strip()
     found = find_byline_date(text)
     if found is not None:
         if byline.published is None:
             byline.published, byline.precision, byline.source = found.iso, found.precision, "byline"
         _read_prefix(text[: found.start], byline)
+        return "byline"
+    if credit:
         return "byline"
     if is_relative_time(text):
         if byline.published is None:
@@ -67,7 +74,7 @@ def _read_line(text: str, byline: Byline) -> str | None:
     if bullet and NAME.match(bullet.group("name").strip()):
         byline.outlet = byline.outlet or bullet.group("name").strip()
         return "byline"
-    if NAME.match(text) and len(text.split()) <= 5 and not text.endswith((".", "!", "?")):
+    if after_title and NAME.match(text) and len(text.split()) <= 5 and not text.endswith((".", "!", "?")):
         return "byline"
     return None
 

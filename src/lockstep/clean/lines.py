@@ -120,11 +120,17 @@ def _measure(block: Block, options: LineOptions) -> None:
     units = len(latin) + cjk
     block.stop_density = (stops + cjk_stops * options.cjk_stop_scale) / units if units else 0.0
     block.cue = cue_for(text)
-    block.heading_like = _heading_like(text, words)
+    block.heading_like = _heading_like(text, len(latin) + cjk // 2)
 
 
-def _heading_like(text: str, words: list[str]) -> bool:
-    return 2 <= len(words) <= 25 and len(text) <= 220 and not TERMINAL.search(text.rstrip(":"))
+def word_count(text: str) -> int:
+    """Words, counting two Han characters as one word (Chinese is written without spaces)."""
+    cjk = len(CJK.findall(text))
+    return sum(1 for w in WORD.findall(text) if not CJK.search(w)) + cjk // 2
+
+
+def _heading_like(text: str, words: int) -> bool:
+    return 2 <= words <= 25 and len(text) <= 220 and not TERMINAL.search(text.rstrip(":"))
 
 
 def _classify(block: Block, options: LineOptions) -> None:

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from lockstep.clean.byline import Byline, read_byline
 from lockstep.clean.dates import find_byline_date, is_relative_time
 from lockstep.clean.cues import Cue
-from lockstep.clean.lines import TERMINAL, GOOD, Block, LineOptions, main_region, make_blocks, norm_line, smooth
+from lockstep.clean.lines import TERMINAL, GOOD, Block, LineOptions, main_region, make_blocks, norm_line, smooth, word_count
 from lockstep.model import Document, Removed
 
-MIN_ARTICLE_CHARS = 250  # prose a segment needs to stand as an article of its own
+MIN_ARTICLE_CHARS = 500  # prose a segment needs to stand as an article of its own
 HEADER_REPEAT_WINDOW = 6  # a repeated title's copies sit within this many lines
 HEADER_BODY_WINDOW = 10  # and prose follows within this many lines
 COMMENT_WINDOW, COMMENT_STAMPS = 12, 3  # this many time-stamped short lines this close: a comment thread
@@ -35,6 +35,14 @@ CREDIT = re.compile(
     r"(?:[^.\n]*)\.?|(?:впервые опубликован[ао]? (?:в|на) |источник: )(?P<src_ru>[^,.;\n]{2,80})[^.\n]*\.?"
     r"|(?:来源|原标题)[:：]\s*(?P<src_zh>[^\s，。,;；]{2,40})",
     re.I,
+)
+UNTITLED_LOOKBACK = 4  # lines before the prose searched for an unrepeated title
+MAX_BYLINE_CHARS = 120  # longer lines are prose
+WRAPPED_MIN = 40  # characters: shorter lines are items or headings, never a wrapped sentence's first part
+DANGLING = frozenset(
+    "the a an of to in and or with for by on at from that as is are was were his her their its this these "
+    "и в на с по к из о от для что как не но а или за у до при"
+    .split()
 )
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
@@ -79,7 +87,7 @@ def page_lines(text: str) -> list[str]:
         if not line:
             after_blank = True
             continue
-        if not after_blank and lines and _continues(lines[-1], line):
+        if lines and _continues(lines[-1], line, after_blank):
             lines[-1] = f"{lines[-1]} {line}"
         else:
             lines.append(line)
@@ -87,11 +95,17 @@ def page_lines(text: str) -> list[str]:
     return lines
 
 
-def _continues(previous: str, line: str) -> bool:
-    """A line broken inside a sentence: the next starts in lower case, or the previous ends on a comma."""
-    if previous.endswith((",", ";", "–", "—")) and len(previous) > 40:
+def _continues(previous: str, line: str, after_blank: bool) -> bool:
+    """A sentence broken over lines: the previous line ends on a comma or a word no sentence ends on,
+    or (on the next line, with no blank between) the next line starts in lower case."""
+    if len(previous) < WRAPPED_MIN or TERMINAL.search(previous):
+        return False
+    if previous.endswith((",", ";", "–", "—")):
         return True
-    return line[0].islower() and not TERMINAL.search(previous) and len(previous) > 40
+    last_word = previous.rsplit(" ", 1)[-1].lower()
+    if last_word in DANGLING and len(line) > 2:
+        return True
+    return line[0].islower() and (not after_blank or len(line) > WRAPPED_MIN)
 
 
 def split_articles(blocks: list[Block]) -> list[Segment]:
@@ -124,7 +138,9 @@ def find_headers(blocks: list[Block]) -> list[tuple[int, list[int]]]:
 
 
 def _title_candidate(block: Block) -> bool:
-    return block.heading_like and block.cue is None and 10 <= len(block.text) <= 250
+    if not (block.heading_like and block.cue is None and 10 <= len(block.text) <= 250):
+        return False
+    return find_byline_date(block.text) is None and not is_relative_time(block.text)
 
 
 def _merge_thin(segments: list[Segment]) -> list[Segment]:
@@ -166,7 +182,7 @@ def build_document(segment: Segment) -> Document | None:
         return None
     paragraphs, credit, credit_text = _strip_credit([blocks[i].text for i in kept])
     doc.text = "\n\n".join(paragraphs)
-    doc.original_source = credit
+    doc.original_source = credit or byline.original_source
     doc.paywalled = any(b.cue is not None and b.cue.reason == "paywall notice" for b in blocks[:end + 1])
     doc.outlet = doc.outlet or _self_link_outlet(blocks)
     skip = set(kept) | {title_at}
@@ -235,13 +251,14 @@ def _masked(block: Block) -> Block:
 
 
 def _untitled_heading(blocks: list[Block], body_start: int, reasons: dict[int, str]) -> int | None:
-    """The title-like line just before the body, when the page did not repeat its title."""
-    for i in range(body_start - 1, max(-1, body_start - 5), -1):
-        block = blocks[i]
-        if i not in reasons and block.heading_like and block.cue is None and len(block.text) >= 10:
-            if find_byline_date(block.text) is None:
-                return i
-    return None
+    """The title of a page that did not repeat it: the longest title-like line just before the prose."""
+    first_prose = next((i for i in range(body_start, len(blocks)) if blocks[i].length > MAX_BYLINE_CHARS), body_start)
+    candidates = [
+        i
+        for i in range(max(0, body_start - UNTITLED_LOOKBACK), first_prose)
+        if i not in reasons and _title_candidate(blocks[i]) and word_count(blocks[i].text) >= 3
+    ]
+    return max(candidates, key=lambda i: len(blocks[i].text), default=None)
 
 
 def _body(blocks: list[Block], start: int, end: int, reasons: dict[int, str], title_at: int | None) -> list[int]:

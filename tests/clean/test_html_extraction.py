@@ -1,0 +1,79 @@
+"""HTML main-text extraction on real benchmark pages, scored against their human gold text."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from lockstep.clean.html import extract_html
+
+BENCHMARK = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "extraction-benchmark"
+PAGES = [
+    "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856",
+    "04a6711caa7c687592777718866e781e976e0fe684faebe8b3cedcef8cd0ea34",
+    "05844573ca7e1fba714d715bb11ca08c26e25328999c74a1cb3bc8a0e4399f0f",
+    "06e5123e4ef7cfb4533250dc45d1e03d0838fc66223f45c583c4d12f48b4da85",
+]
+
+
+def _tokens(text: str) -> Counter[str]:
+    return Counter(re.findall(r"\w+", text))
+
+
+def _f1(gold: str, predicted: str) -> float:
+    true, pred = _tokens(gold), _tokens(predicted)
+    hit = sum((true & pred).values())
+    if not hit:
+        return 0.0
+    precision, recall = hit / sum(pred.values()), hit / sum(true.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+@pytest.fixture(scope="module")
+def gold() -> dict[str, dict[str, str]]:
+    return json.loads((BENCHMARK / "ground-truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("key", PAGES)
+def test_main_text_matches_gold(key: str, gold: dict[str, dict[str, str]]) -> None:
+    html = gzip.decompress((BENCHMARK / "html" / f"{key}.html.gz").read_bytes())
+    docs = extract_html(html, url=gold[key]["url"])
+    assert len(docs) == 1
+    doc = docs[0]
+    assert _f1(gold[key]["articleBody"], doc.text) > 0.8
+    assert doc.title
+    assert "\n\n" in doc.text
+    assert doc.url and doc.url.startswith("http")
+
+
+def test_metadata_of_a_wsj_page(gold: dict[str, dict[str, str]]) -> None:
+    html = gzip.decompress((BENCHMARK / "html" / f"{PAGES[0]}.html.gz").read_bytes())
+    doc = extract_html(html)[0]
+    assert doc.title.startswith("Google Stadia, Microsoft xCloud, Apple Arcade")
+    assert doc.author == "Sarah E Needleman"
+    assert doc.outlet == "Wall Street Journal"
+    assert doc.published == "2019-11-19T13:03:00+00:00"
+    assert (doc.published_precision, doc.published_source) == ("second", "metadata")
+    assert not doc.text.startswith(doc.title)
+
+
+def test_page_without_article_gives_nothing() -> None:
+    page = "<html><head><title>Menu</title></head><body><nav><a href='/'>Home</a> <a href='/a'>About</a></nav></body></html>"
+    assert extract_html(page) == []
+    assert extract_html(b"") == []
+    assert extract_html("   ") == []
+
+
+def test_day_only_date_keeps_day_precision() -> None:
+    body = "".join(f"<p>{'This is a sentence of the story that goes on for a while. ' * 4}</p>" for _ in range(5))
+    page = (
+        "<html><head><title>A story</title><meta property='article:published_time' content='2021-03-09'>"
+        f"</head><body><article><h1>A story</h1>{body}</article></body></html>"
+    )
+    doc = extract_html(page)[0]
+    assert (doc.published, doc.published_precision, doc.published_source) == ("2021-03-09", "day", "metadata")
