@@ -40,7 +40,8 @@ def extract(raw: RawRecord) -> list[Document]:
     if raw.kind == "html":
         from lockstep.clean.html import extract_html
 
-        return extract_html(raw.data, url=raw.url or None)
+        docs = extract_html(raw.data, url=raw.url or None)
+        return [date_from_listing(d, raw.fields) for d in docs]
     from lockstep.clean.scraped import clean_scraped
 
     text, _ = decode_text(raw.data, raw.source)
@@ -57,4 +58,15 @@ def merge_row_metadata(doc: Document, fields: dict) -> Document:
     if fields.get("published"):
         doc.published, doc.published_precision = parse_cell_date(fields["published"])
         doc.published_source = "metadata" if doc.published else doc.published_source
+    return doc
+
+
+def date_from_listing(doc: Document, fields: dict) -> Document:
+    """A page without its own date takes the date its feed or sitemap listed (metadata, day precision or better)."""
+    if doc.published or not fields.get("listed_date"):
+        return doc
+    from lockstep.clean.rows import parse_cell_date
+
+    doc.published, doc.published_precision = parse_cell_date(fields["listed_date"])
+    doc.published_source = "metadata" if doc.published else "none"
     return doc

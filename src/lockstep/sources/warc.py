@@ -9,6 +9,9 @@ from lockstep.errors import SkipInput
 from lockstep.model import RawRecord
 
 TEXTUAL = ("text/html", "application/xhtml", "text/plain")
+# WARC headers kept with the record: the crawl time, and the date a feed or sitemap listed the page
+# (written by `lockstep collect`), used when the page itself carries no date.
+EXTRA_HEADERS = {"crawled": "WARC-Date", "listed_date": "Lockstep-Listed-Date", "listed_in": "Lockstep-Listed-In"}
 
 
 def read_warc(path: Path, raw_sha: str, *, opener) -> Iterator[RawRecord]:
@@ -45,9 +48,9 @@ def to_raw(record, index: int, path: Path, raw_sha: str) -> RawRecord | None:
         raise SkipInput(f"{path}: truncated WARC: record {index} ({uri_of(record)}) lacks {missing} bytes")
     kind = "text" if ctype.startswith("text/plain") else "html"
     uri = uri_of(record)
-    date = record.rec_headers.get_header("WARC-Date") or ""
+    fields = {key: record.rec_headers.get_header(header) for key, header in EXTRA_HEADERS.items()}
     return RawRecord(source=str(path), position=f"record {index}", data=data, kind=kind, url=uri,
-                     raw_sha=raw_sha, fields={"crawled": date} if date else {})
+                     raw_sha=raw_sha, fields={k: v for k, v in fields.items() if v})
 
 
 def uri_of(record) -> str:
