@@ -25,7 +25,10 @@ def read_warc(path: Path, raw_sha: str, *, opener) -> Iterator[RawRecord]:
                 raw = to_raw(record, index, path, raw_sha)
                 if raw is not None:
                     yield raw
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+    except SkipInput:
+        raise
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, AttributeError, TypeError, KeyError, IndexError) as exc:
+        # warcio meets hostile bytes with assorted exceptions; each means a corrupt archive from here on
         where = f"after record {index}" if index >= 0 else "at the start"
         raise SkipInput(f"{path}: truncated or corrupt WARC {where} ({str(exc).splitlines()[0][:120]})") from exc
 
