@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from lockstep.collect import cli as collect_cli
+from lockstep.report import cli as report_cli
+from lockstep.web import cli as serve_cli
 from lockstep.errors import LockstepError
 
 app = typer.Typer(
@@ -93,6 +95,8 @@ def export(
 
 # ---- REGISTER: other command groups add one line each below --------------------------------------------------
 app.command("collect")(collect_cli.collect)
+app.command("report")(report_cli.report)
+app.command("serve")(serve_cli.serve)
 
 
 def main() -> None:

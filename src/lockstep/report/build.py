@@ -1,0 +1,57 @@
+"""Build a report: query the store, run each analysis, collect sections as data (no HTML here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import TYPE_CHECKING, Callable
+
+from lockstep.errors import LockstepError
+from lockstep.report.analyses import AnalysisMissing
+from lockstep.report.corpus_section import corpus_section
+from lockstep.report.model import Report, Section, missing_section
+from lockstep.report.options import ReportOptions
+from lockstep.report.overview import corpus_summary
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lockstep.store.corpus import Corpus
+
+SectionBuilder = Callable[["Corpus", ReportOptions], Section]
+
+
+def section_builders() -> list[tuple[str, str, SectionBuilder]]:
+    """(key, title, builder) for every section, in report order."""
+    from lockstep.report import align_section, narratives_section, terms_section
+
+    return [
+        ("overview", "Corpus overview", lambda corpus, options: corpus_section(corpus.con, options.filters())),
+        ("terms", "Key terms and keyness per actor", terms_section.keyness_section),
+        ("term-plot", "Two-actor term plot", terms_section.term_plot_section),
+        ("families", "Term families across languages", terms_section.families_section),
+        ("narratives", "Narrative prevalence over time", narratives_section.prevalence_section),
+        ("alignment", "Alignment matrix and time series", align_section.alignment_section),
+        ("lead-lag", "Lead–lag", align_section.lead_lag_section),
+        ("echoes", "Top echo chains", align_section.echoes_section),
+    ]
+
+
+def build_report(corpus: "Corpus", options: ReportOptions | None = None) -> Report:
+    options = options or ReportOptions()
+    sections = [run_section(key, title, builder, corpus, options) for key, title, builder in section_builders()]
+    return Report(title=options.title, generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                  filters=options.describe(), summary=corpus_summary(corpus.con, options.filters()), sections=sections)
+
+
+def run_section(key: str, title: str, builder: SectionBuilder, corpus: "Corpus", options: ReportOptions) -> Section:
+    """Run one section; an absent analysis or a user-facing error becomes a visible note, never fake data."""
+    try:
+        section = builder(corpus, options)
+    except AnalysisMissing as exc:
+        return missing_section(key, title, f"Not available: {exc}.")
+    except LockstepError as exc:
+        return missing_section(key, title, f"Could not be computed: {exc}")
+    except Exception as exc:  # an analysis failed: the rest of the report is still worth having
+        print(f"report: section {key!r} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return missing_section(key, title, f"Could not be computed: {type(exc).__name__}: {exc}")
+    section.key, section.title = key, title
+    return section

@@ -1,0 +1,96 @@
+"""DataFrames into report tables and evidence lines."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable
+
+from lockstep.output import records
+from lockstep.report.model import EvidenceLine, Table
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+
+def table(frame: "pd.DataFrame", *, id: str, title: str, columns: list[str] | None = None, limit: int | None = None,
+          note: str = "", doc_column: str | None = None, anchor_column: str | None = None) -> Table:
+    cols = [c for c in (columns or list(frame.columns)) if c in frame.columns]
+    if anchor_column and anchor_column in frame.columns and anchor_column not in cols:
+        cols_with_anchor = [*cols, anchor_column]
+    else:
+        cols_with_anchor = cols
+    part = frame[cols_with_anchor] if limit is None else frame[cols_with_anchor].head(limit)
+    return Table(id=id, title=title, columns=cols, rows=[rounded(r) for r in records(part)], note=note,
+                 doc_column=doc_column, anchor_column=anchor_column)
+
+
+def rounded(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
+
+
+def first(row: dict[str, Any], *names: str, default: Any = None) -> Any:
+    """The first present, non-null value among several possible column names (analysis modules vary)."""
+    for name in names:
+        value = row.get(name)
+        if value is not None and value == value:  # not NaN
+            return value
+    return default
+
+
+def kwic_lines(frame: "pd.DataFrame", limit: int = 20) -> list[EvidenceLine]:
+    """Concordance rows (left / match / right, doc id, actor...) into evidence lines, whatever the exact names."""
+    lines = []
+    for row in records(frame.head(limit)):
+        lines.append(EvidenceLine(
+            doc_id=str(first(row, "doc_id", "document_id", "id", default="")),
+            left=str(first(row, "left", "left_context", "before", default="")),
+            match=str(first(row, "match", "keyword", "node", "hit", "term", default="")),
+            right=str(first(row, "right", "right_context", "after", default="")),
+            actor=first(row, "actor"), outlet=first(row, "outlet"), language=first(row, "language", "lang"),
+            published=_date(first(row, "published", "published_at", "date")),
+            paragraph=_int(first(row, "paragraph", "para_idx", "paragraph_idx", "idx")),
+            title=first(row, "title")))
+    return lines
+
+
+def paragraph_lines(rows: Iterable[dict[str, Any]], limit: int = 20) -> list[EvidenceLine]:
+    """Evidence paragraphs with an optional highlighted span (start/end offsets within the paragraph text)."""
+    lines = []
+    for row in list(rows)[:limit]:
+        text = str(first(row, "text", "paragraph", "evidence", "paragraph_text", default=""))
+        start, end = _int(first(row, "span_start", "start")), _int(first(row, "span_end", "end"))
+        span = first(row, "span", "evidence_span", "matched", "phrase")
+        if start is not None and end is not None and 0 <= start <= end <= len(text):
+            left, match, right = text[:start], text[start:end], text[end:]
+        elif span and str(span) in text:
+            i = text.index(str(span))
+            left, match, right = text[:i], str(span), text[i + len(str(span)):]
+        else:
+            left, match, right = text, "", ""
+        lines.append(EvidenceLine(
+            doc_id=str(first(row, "doc_id", "document_id", "id", default="")), left=left, match=match, right=right,
+            actor=first(row, "actor"), outlet=first(row, "outlet"), language=first(row, "language"),
+            published=_date(first(row, "published", "published_at", "date")),
+            paragraph=_int(first(row, "paragraph", "paragraph_idx", "para_idx", "idx")),
+            title=first(row, "title"), score=_float(first(row, "score", "similarity"))))
+    return lines
+
+
+def _date(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return text[:19]
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return None if value is None else round(float(value), 4)
+    except (TypeError, ValueError):
+        return None

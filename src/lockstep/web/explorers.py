@@ -1,0 +1,74 @@
+"""The panels of the term, narrative and alignment explorers, built on the report's section functions."""
+
+from __future__ import annotations
+
+from lockstep.report import align_section, narratives_section, terms_section
+from lockstep.report.model import Section
+from lockstep.web.panels import ExplorerQuery
+from lockstep.web.store import Store
+
+
+def terms_trend(store: Store, q: ExplorerQuery) -> Section:
+    with store.corpus() as corpus:
+        return terms_section.trend_panel(corpus, q)
+
+
+def terms_keyness(store: Store, q: ExplorerQuery) -> Section:
+    with store.corpus() as corpus:
+        return terms_section.keyness_panel(corpus, q)
+
+
+def terms_kwic(store: Store, q: ExplorerQuery) -> Section:
+    with store.corpus() as corpus:
+        return terms_section.kwic_panel(corpus, q)
+
+
+def terms_collocates(store: Store, q: ExplorerQuery) -> Section:
+    with store.corpus() as corpus:
+        return terms_section.collocates_panel(corpus, q)
+
+
+def terms_usage(store: Store, q: ExplorerQuery) -> Section:
+    with store.corpus() as corpus:
+        return terms_section.usage_panel(corpus, q)
+
+
+def narratives_codebook(store: Store, q: ExplorerQuery) -> Section:
+    with store.corpus() as corpus:
+        return narratives_section.codebook_panel(corpus, q)
+
+
+def narratives_prevalence(store: Store, q: ExplorerQuery) -> Section:
+    with store.corpus() as corpus:
+        return narratives_section.prevalence_panel(corpus, q)
+
+
+def narratives_evidence(store: Store, q: ExplorerQuery) -> Section:
+    with store.corpus() as corpus:
+        return narratives_section.evidence_panel(corpus, q)
+
+
+def alignment_matrix(store: Store, q: ExplorerQuery) -> Section:
+    with store.corpus() as corpus:
+        return align_section.matrix_panel(corpus, q)
+
+
+def alignment_cell(store: Store, q: ExplorerQuery) -> Section:
+    with store.corpus() as corpus:
+        return align_section.cell_panel(corpus, q)
+
+
+def alignment_leads(store: Store, q: ExplorerQuery) -> Section:
+    with store.corpus() as corpus:
+        return align_section.leads_panel(corpus, q)
+
+
+PANELS = {
+    "terms": {"trend": ("Trend", terms_trend), "keyness": ("Keyness", terms_keyness),
+              "kwic": ("Concordance (KWIC)", terms_kwic), "collocates": ("Collocates", terms_collocates),
+              "usage": ("Usage comparison", terms_usage)},
+    "narratives": {"codebook": ("Codebook", narratives_codebook), "prevalence": ("Prevalence", narratives_prevalence),
+                   "evidence": ("Evidence and review", narratives_evidence)},
+    "alignment": {"matrix": ("Alignment matrix", alignment_matrix), "cell": ("Drill-down", alignment_cell),
+                  "leads": ("Lead–lag", alignment_leads)},
+}

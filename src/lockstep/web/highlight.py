@@ -1,0 +1,54 @@
+"""Split text into plain and highlighted segments (the template escapes each one; no HTML is built here)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(slots=True, frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: str  # "query", "term", "narrative"
+    label: str = ""
+
+
+def term_spans(text: str, terms: Iterable[str], kind: str = "query", label: str = "") -> list[Span]:
+    """Case-insensitive occurrences of each term in `text`."""
+    spans = []
+    for term in terms:
+        if not term:
+            continue
+        for found in re.finditer(re.escape(term), text, flags=re.IGNORECASE):
+            spans.append(Span(found.start(), found.end(), kind, label or term))
+    return spans
+
+
+def segments(text: str, spans: Iterable[Span]) -> list[dict[str, str]]:
+    """Text cut at span edges; overlapping spans keep the first (earliest, longest) one."""
+    ordered = sorted((s for s in spans if 0 <= s.start < s.end <= len(text)), key=lambda s: (s.start, -s.end))
+    out, pos = [], 0
+    for span in ordered:
+        if span.start < pos:
+            continue
+        if span.start > pos:
+            out.append({"text": text[pos:span.start], "kind": "", "label": ""})
+        out.append({"text": text[span.start:span.end], "kind": span.kind, "label": span.label})
+        pos = span.end
+    if pos < len(text):
+        out.append({"text": text[pos:], "kind": "", "label": ""})
+    return out
+
+
+def snippet(text: str, terms: list[str], width: int = 110) -> dict[str, str]:
+    """Left / match / right around the first occurrence of any term (a search result's concordance line)."""
+    spans = sorted(term_spans(text, terms), key=lambda s: s.start)
+    if not spans:
+        return {"left": "", "match": "", "right": text[: 2 * width] + ("…" if len(text) > 2 * width else "")}
+    first = spans[0]
+    left = text[max(0, first.start - width): first.start]
+    right = text[first.end: first.end + width]
+    return {"left": ("…" if first.start > width else "") + left, "match": text[first.start:first.end],
+            "right": right + ("…" if first.end + width < len(text) else "")}

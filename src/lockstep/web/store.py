@@ -1,0 +1,65 @@
+"""The dashboard's handle on the store: one DuckDB connection, a cursor per request.
+
+Pages only read. The store opens read-only unless the server was started with ``--review``; even then only the
+review endpoint writes.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import duckdb
+
+from lockstep.errors import StoreError
+from lockstep.store.corpus import Corpus, connect
+from lockstep.store.schema import ensure_schema
+
+
+class Store:
+    def __init__(self, path: str | Path, *, writable: bool = False):
+        self.path = Path(path)
+        self.writable = writable
+        if not self.path.exists():
+            raise StoreError(f"{self.path}: no such store (run `lockstep ingest ... --db {self.path}` first)")
+        self.con = connect(self.path, read_only=not writable)
+        ensure_schema(self.con, read_only=not writable)
+        self._write_lock = threading.Lock()
+
+    def close(self) -> None:
+        self.con.close()
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cur = self.con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    @contextmanager
+    def corpus(self) -> Iterator[Corpus]:
+        """A Corpus over a fresh cursor, for the analysis functions that take a Corpus."""
+        with self.cursor() as cur:
+            corpus = Corpus.__new__(Corpus)
+            corpus.path, corpus.read_only, corpus.con = self.path, not self.writable, cur
+            yield corpus
+
+    @contextmanager
+    def writer(self) -> Iterator[Corpus]:
+        if not self.writable:
+            raise StoreError("the dashboard was started read-only; restart it with `lockstep serve --review` "
+                             "to record review decisions")
+        with self._write_lock, self.corpus() as corpus:
+            yield corpus
+
+    def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        with self.cursor() as cur:
+            result = cur.execute(sql, params or [])
+            names = [c[0] for c in result.description]
+            return [dict(zip(names, row)) for row in result.fetchall()]
+
+    def has_table(self, name: str) -> bool:
+        return bool(self.rows("SELECT 1 FROM information_schema.tables WHERE table_name = ?", [name]))

@@ -1,0 +1,115 @@
+"""The static report: every section present, populated from the store, self-contained, charts linked to text."""
+
+from __future__ import annotations
+
+import json
+
+import lxml.html
+import pytest
+
+SECTIONS = ["overview", "terms", "term-plot", "families", "narratives", "alignment", "lead-lag", "echoes"]
+
+
+@pytest.fixture(scope="module")
+def tree(built):
+    return lxml.html.fromstring(built[1].read_text(encoding="utf-8"))
+
+
+def payload(tree) -> dict:
+    return json.loads(tree.cssselect("script#report-data")[0].text)
+
+
+def test_every_section_is_present_and_says_when_it_is_empty(tree):
+    sections = tree.cssselect("section.report-section")
+    assert [s.get("data-section") for s in sections] == SECTIONS
+    for section in sections:
+        if section.get("data-available") == "false":
+            assert section.cssselect("p.missing")[0].text_content().strip()
+        else:
+            assert section.cssselect("table, div.chart")
+    toc = [a.get("href") for a in tree.cssselect("nav.toc a")]
+    assert toc == [f"#sec-{key}" for key in SECTIONS]
+
+
+def test_summary_matches_the_store(tree, report_store):
+    import duckdb
+
+    with duckdb.connect(str(report_store), read_only=True) as con:
+        total, unique = con.execute("SELECT count(*), count(*) FILTER (WHERE duplicate_of IS NULL) "
+                                    "FROM documents").fetchone()
+    cards = {li.get("data-key"): int(li.cssselect(".num")[0].text) for li in tree.cssselect("#summary li")}
+    assert cards["documents"] == total and cards["unique_documents"] == unique
+    assert cards["skipped_inputs"] == 1
+    assert payload(tree)["summary"]["documents"] == total
+
+
+def test_overview_tables_are_populated_from_the_data(tree):
+    overview = tree.cssselect("section#sec-overview")[0]
+    tables = {box.get("data-table"): box for box in overview.cssselect("div.table-box")}
+    assert set(tables) >= {"by-actor", "by-language", "duplicates", "skipped", "skipped-reasons"}
+    actors = [tr.cssselect("td")[0].text for tr in tables["by-actor"].cssselect("tbody tr")]
+    assert {"RT", "Xinhua", "BBC", "Global Times"} <= set(actors)
+    languages = [tr.cssselect("td")[0].text for tr in tables["by-language"].cssselect("tbody tr")]
+    assert {"en", "ru", "zh"} <= set(languages)
+    dup = tables["duplicates"].cssselect("tbody tr")[0]
+    assert "Global Times" in dup.text_content() and "Xinhua" in dup.text_content()
+    assert "empty file" in tables["skipped"].text_content()
+
+
+def test_chart_points_link_to_evidence_in_the_report(tree):
+    charts = tree.cssselect("div.chart[data-figure]")
+    assert charts
+    anchors = {el.get("id") for el in tree.cssselect("div.evidence")}
+    for chart in charts:
+        figure = json.loads(tree.cssselect("script#" + chart.get("data-figure"))[0].text)
+        points = []
+        for trace in figure["data"]:
+            for value in trace.get("customdata", []):
+                points.extend(value if isinstance(value, list) else [value])
+        assert points and set(points) <= anchors, chart.get("id")
+    evidence = tree.cssselect("div.evidence")[0]
+    assert evidence.cssselect("tr[data-doc] code.doc-id")
+
+
+def test_month_chart_counts_documents(tree, report_store):
+    import duckdb
+
+    figure = json.loads(tree.cssselect("script#fig-chart-documents-by-month")[0].text)
+    bars = {(t["name"], x): y for t in figure["data"] for x, y in zip(t["x"], t["y"])}
+    with duckdb.connect(str(report_store), read_only=True) as con:
+        rows = con.execute("SELECT actor, strftime(published_at, '%Y-%m'), count(*) FROM documents "
+                           "WHERE published_at IS NOT NULL AND actor IS NOT NULL GROUP BY ALL").fetchall()
+    assert bars == {(a, m): n for a, m, n in rows}
+
+
+def test_report_is_self_contained(built, tree):
+    html = built[1].read_text(encoding="utf-8")
+    assert not tree.xpath("//script[@src] | //link[@href] | //img[@src]")
+    inline = [s.text or "" for s in tree.cssselect("script:not([type])")]
+    assert any("Plotly" in s and len(s) > 1_000_000 for s in inline)  # plotly.js embedded from the package
+
+
+def test_filters_restrict_the_report(report_store, tmp_path):
+    from lockstep.report.cli import make_report
+    from lockstep.report.options import ReportOptions
+
+    _, report = make_report(report_store, tmp_path / "r.html",
+                            ReportOptions(actors=["Xinhua", "BBC"], since="2022-03-01", until="2022-05-01"))
+    assert report.summary["documents"] == 5
+    rows = report.section("overview").tables[0].rows
+    assert {r["actor"] for r in rows} == {"Xinhua", "BBC"}
+
+
+def test_cli_writes_the_report(report_store, tmp_path):
+    from typer.testing import CliRunner
+
+    from lockstep.cli import app
+
+    out = tmp_path / "cli.html"
+    result = CliRunner().invoke(app, ["report", "--db", str(report_store), "--output", str(out),
+                                      "--actors", "RT,Xinhua", "--since", "2022-01-01"])
+    assert result.exit_code == 0, result.output
+    tree = lxml.html.fromstring(out.read_text(encoding="utf-8"))
+    assert "RT" in tree.cssselect("p.meta")[0].text_content()
+    missing = CliRunner().invoke(app, ["report", "--db", str(tmp_path / "nope.duckdb"), "--output", str(out)])
+    assert missing.exit_code != 0

@@ -1,0 +1,72 @@
+"""A small real store for the report and dashboard tests: the seed pages, a CSV of multilingual articles the
+test writes (with a reprint), a hostile document, and one input that is skipped."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+HOSTILE_TITLE = "<script>alert(1)</script> Sovereignty & friends"
+HOSTILE_TEXT = ('Officials discussed sovereignty "><img src=x onerror=alert(1)> in a long statement.\n\n'
+                "A second paragraph closes the </script><script>alert(2)</script> tag and keeps talking about "
+                "multipolar world order and colour revolution for the record.")
+
+ARTICLES = [
+    # (outlet, published, title, text)
+    ("rt.com", "2022-02-03", "West backs colour revolution in Kazakhstan",
+     "Moscow says the West backs a colour revolution to undermine sovereignty in the region.\n\n"
+     "The ministry said a multipolar world is replacing Western hegemony, and sovereignty must be respected."),
+    ("rt.com", "2022-03-10", "Sanctions hurt Europe more than Russia",
+     "Sanctions hurt Europe more than Russia, officials insisted, as energy prices rose again.\n\n"
+     "Analysts in Moscow spoke of a multipolar world and of respect for sovereignty."),
+    ("rt.com", "2022-04-12", "EU wants to prolong the conflict",
+     "The EU wants to prolong the conflict by sending more weapons, the foreign ministry said.\n\n"
+     "Moscow again warned against colour revolution tactics and false information campaigns."),
+    ("xinhuanet.com", "2022-02-05", "China and Russia deepen strategic partnership",
+     "China and Russia deepened their strategic partnership and mutual trust on sovereignty issues.\n\n"
+     "Both sides oppose colour revolution and support a multipolar world, the joint statement said."),
+    ("xinhuanet.com", "2022-03-15", "Cold War mentality harms peace",
+     "A Cold War mentality and bloc confrontation harm peace, the spokesperson said.\n\n"
+     "China respects the sovereignty and territorial integrity of all countries."),
+    ("xinhuanet.com", "2022-04-20", "Mutual trust and core interests",
+     "Core interests and mutual trust guide cooperation between the two countries.\n\n"
+     "The spokesperson rejected false information spread by the United States about sovereignty."),
+    ("bbc.co.uk", "2022-02-24", "Russia invades Ukraine",
+     "Russian forces invaded Ukraine in the early hours, with explosions reported in Kyiv.\n\n"
+     "World leaders condemned the attack and announced new sanctions."),
+    ("bbc.co.uk", "2022-03-22", "Refugees cross into Poland",
+     "More than three million refugees have crossed into Poland since the invasion began.\n\n"
+     "Aid groups said sovereignty of Ukraine must be respected, according to reporters."),
+    ("bbc.co.uk", "2022-04-08", "Energy prices climb in Europe",
+     "Energy prices climbed across Europe as sanctions on Russian gas were debated.\n\n"
+     "Economists warned of a long winter."),
+    ("rt.com", "2022-04-25", "Запад поддерживает цветную революцию",
+     "Запад поддерживает цветную революцию, заявили в Москве, говоря о суверенитете.\n\n"
+     "Многополярный мир приходит на смену гегемонии Запада."),
+    ("xinhuanet.com", "2022-04-26", "中方反对颜色革命",
+     "中方坚决反对颜色革命，尊重各国主权和领土完整。\n\n多极化世界正在形成，冷战思维不得人心。"),
+]
+REPRINT = ("globaltimes.cn", "2022-02-06", "China and Russia deepen strategic partnership",
+           ARTICLES[3][3])
+
+
+def write_inputs(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    table = folder / "articles.csv"
+    with table.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["outlet", "published", "title", "text"])
+        for row in [*ARTICLES, REPRINT, ("rt.com", "2022-05-02", HOSTILE_TITLE, HOSTILE_TEXT)]:
+            writer.writerow(row)
+    empty = folder / "empty.txt"
+    empty.write_bytes(b"")
+    return [table, empty]
+
+
+def build_store(db: Path, inputs: Path, seeds: list[Path]) -> Path:
+    import lockstep
+
+    paths = [*write_inputs(inputs), *seeds]
+    with lockstep.open(db) as corpus:
+        corpus.ingest([str(p) for p in paths])
+    return db
