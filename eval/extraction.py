@@ -229,6 +229,7 @@ def print_results(results: dict[str, dict[str, dict[str, float]]], pages: int) -
         for name, row in rows.items():
             cells = " ".join(f"{row[c]:>14.3f}" if c in row else f"{'-':>14}" for c in columns)
             print(f"{kind:<6} {name:<12} {cells}")
+    print(f"html lockstep speed / trafilatura speed: {results['html']['lockstep']['speed_vs_trafilatura']:.2f}")
 
 
 def check(results: dict[str, dict[str, dict[str, float]]]) -> list[str]:

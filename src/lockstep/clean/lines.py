@@ -223,7 +223,7 @@ def _neighbour(classes: list[str], i: int, step: int, ignore_neargood: bool) -> 
     return BAD
 
 
-def main_region(blocks: list[Block], *, bad_penalty: float = 0.5, block_penalty: float = 25.0) -> tuple[int, int]:
+def main_region(blocks: list[Block], *, bad_penalty: float = 0.5, block_penalty: float = 80.0) -> tuple[int, int]:
     """[start, end) of the span with the most prose: good blocks score their length, others cost."""
     best, best_span = 0.0, (0, 0)
     running, start = 0.0, 0
@@ -239,4 +239,6 @@ def main_region(blocks: list[Block], *, bad_penalty: float = 0.5, block_penalty:
 def _score(block: Block, bad_penalty: float, block_penalty: float) -> float:
     if block.cls == GOOD:
         return block.length
+    if block.repeated and block.cue is None:  # captions and widgets repeated through a story cost little
+        return -block_penalty
     return -(block.length * bad_penalty) - block_penalty

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from lockstep.clean.byline import Byline, read_byline
@@ -23,11 +24,15 @@ from lockstep.clean.lines import TERMINAL, GOOD, Block, LineOptions, main_region
 from lockstep.model import Document, Removed
 
 MIN_ARTICLE_CHARS = 500  # prose a segment needs to stand as an article of its own
+BYLINE_MARK = re.compile(r"^(?:[•·▪●]\s*\S|by\s+[A-ZА-Я]|автор|作者|来源|источник)", re.I)
+MAX_TITLE_COPIES = 3  # a story's title appears at most this often on the page
 HEADER_REPEAT_WINDOW = 6  # a repeated title's copies sit within this many lines
 HEADER_BODY_WINDOW = 10  # and prose follows within this many lines
 COMMENT_WINDOW, COMMENT_STAMPS = 12, 3  # this many time-stamped short lines this close: a comment thread
 COMMENT_THREAD = Cue("comment prompt", re.compile("$^"), ends_article=True)
-RESUME_WINDOW, RESUME_CHARS = 8, 200  # prose this long this soon after "Related" means an inline box
+RESUME_WINDOW, RESUME_CHARS = 8, 150
+SOFT_ENDS = ("related links", "comment prompt")
+RESUME_BLOCKS = {"related links": 1, "comment prompt": 2}  # prose this long this soon after "Related" means an inline box
 SELF_LINK = re.compile(r"^also on ((?:[\w-]+\.)+[a-z]{2,})\b", re.I)
 CREDIT = re.compile(
     r"(?:(?:this|the) )?(?:article|story|piece|interview|op-ed|text|column|analysis)?\s*(?:was |is )?"
@@ -123,18 +128,31 @@ def find_headers(blocks: list[Block]) -> list[tuple[int, list[int]]]:
     """(position, positions of the title's copies) of each title repeated just before prose."""
     headers = []
     taken: set[int] = set()
+    counts = Counter(norm_line(b.text) for b in blocks)
     for i, block in enumerate(blocks):
         if i in taken or not _title_candidate(block):
             continue
         key = norm_line(block.text)
+        if counts[key] > MAX_TITLE_COPIES:  # a caption or a menu item, not a story's title
+            continue
         copies = [j for j in range(i + 1, min(len(blocks), i + 1 + HEADER_REPEAT_WINDOW)) if norm_line(blocks[j].text) == key]
         if not copies:
             continue
         last = copies[-1]
-        if any(b.cls == GOOD for b in blocks[last + 1 : last + 1 + HEADER_BODY_WINDOW]):
-            headers.append((i, [i, *copies]))
-            taken.update(range(i, last + 1))
+        body = next((j for j in range(last + 1, min(len(blocks), last + 1 + HEADER_BODY_WINDOW)) if blocks[j].cls == GOOD), None)
+        if body is None or (headers and not _has_byline(blocks[i:body])):
+            continue  # a later article must show its own byline, or the page is one story with a repeated heading
+        headers.append((i, [i, *copies]))
+        taken.update(range(i, last + 1))
     return headers
+
+
+def _has_byline(blocks: list[Block]) -> bool:
+    """A date, relative time, source bullet or "By ..." line among a header's lines."""
+    return any(
+        len(b.text) <= 120 and (find_byline_date(b.text) or is_relative_time(b.text) or BYLINE_MARK.match(b.text))
+        for b in blocks
+    )
 
 
 def _title_candidate(block: Block) -> bool:
@@ -231,10 +249,14 @@ def _is_timestamp(block: Block) -> bool:
 
 
 def _prose_resumes(blocks: list[Block], at: int, cue: Cue) -> bool:
-    """An inline "Related" box inside a story: long prose follows within a few lines."""
-    if cue.reason != "related links":
+    """An inline "Related" box or a share bar's "Comments" link inside a story: the story's prose goes on
+    within a few lines, with no commenters' time stamps in between."""
+    if cue.reason not in SOFT_ENDS or COMMENT_THREAD is cue:
         return False
-    return any(b.cls == GOOD and b.length >= RESUME_CHARS for b in blocks[at + 1 : at + 1 + RESUME_WINDOW])
+    window = blocks[at + 1 : at + 1 + RESUME_WINDOW]
+    if any(_is_timestamp(b) or (b.cue is not None and b.cue.ends_article) for b in window):
+        return False
+    return sum(1 for b in window if b.cls == GOOD and b.length >= RESUME_CHARS) >= RESUME_BLOCKS.get(cue.reason, 1)
 
 
 def _tail_reason(cue_reason: str) -> str:
