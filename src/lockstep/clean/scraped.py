@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from lockstep.clean.byline import Byline, read_byline
 from lockstep.clean.dates import find_byline_date, is_relative_time
 from lockstep.clean.cues import Cue
-from lockstep.clean.lines import TERMINAL, GOOD, Block, LineOptions, main_region, make_blocks, norm_line, smooth, word_count
+from lockstep.clean.lines import GOOD, TERMINAL, Block, LineOptions, main_region, make_blocks, norm_line, smooth, word_count
 from lockstep.model import Document, Removed
 
 MIN_ARTICLE_CHARS = 500  # prose a segment needs to stand as an article of its own
@@ -30,9 +30,10 @@ HEADER_REPEAT_WINDOW = 6  # a repeated title's copies sit within this many lines
 HEADER_BODY_WINDOW = 10  # and prose follows within this many lines
 COMMENT_WINDOW, COMMENT_STAMPS = 12, 3  # this many time-stamped short lines this close: a comment thread
 COMMENT_THREAD = Cue("comment prompt", re.compile("$^"), ends_article=True)
+# prose this long this soon after "Related"/"Comments" means an inline box or a share bar, not the story's end
 RESUME_WINDOW, RESUME_CHARS = 8, 150
 SOFT_ENDS = ("related links", "comment prompt")
-RESUME_BLOCKS = {"related links": 1, "comment prompt": 2}  # prose this long this soon after "Related" means an inline box
+RESUME_BLOCKS = {"related links": 1, "comment prompt": 2}
 SELF_LINK = re.compile(r"^also on ((?:[\w-]+\.)+[a-z]{2,})\b", re.I)
 CREDIT = re.compile(
     r"(?:(?:this|the) )?(?:article|story|piece|interview|op-ed|text|column|analysis)?\s*(?:was |is )?"
