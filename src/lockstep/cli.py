@@ -14,6 +14,7 @@ from rich.markup import escape
 from lockstep.collect import cli as collect_cli
 from lockstep.report import cli as report_cli
 from lockstep.web import cli as serve_cli
+from lockstep.terms import cli as terms_cli
 from lockstep.errors import LockstepError
 
 app = typer.Typer(
@@ -97,6 +98,7 @@ def export(
 app.command("collect")(collect_cli.collect)
 app.command("report")(report_cli.report)
 app.command("serve")(serve_cli.serve)
+app.add_typer(terms_cli.app, name="terms")
 
 
 def main() -> None:

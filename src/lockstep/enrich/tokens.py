@@ -1,0 +1,258 @@
+"""Tokens, sentences and lemmas per language, offline, with character offsets into the original text.
+
+* Latin and Cyrillic text: a regex tokenizer (words with inner hyphens and apostrophes, dotted abbreviations
+  such as ``U.S.``, numbers). Chinese (Han runs, wherever they occur): jieba, with a phrase dictionary so that a
+  family member such as 颜色革命 stays one token.
+* Offsets always index the text as stored (``documents.text``); normalisation only touches the *form* of a token:
+  NFKC (full-width letters and digits become ASCII), case folding, typographic quotes and apostrophes made plain,
+  and by default ``ё`` folded to ``е`` (Russian print uses both for the same word).
+* Lemmas: Russian with pymorphy3 (first parse; simplemma when pymorphy3 is missing or asked for), English and
+  other Latin/Cyrillic languages with simplemma, Chinese tokens are their own lemma. Each distinct form is
+  lemmatised once (cached).
+* Stop words per language from ``lockstep/data/stopwords/<lang>.txt``; numbers and single characters of Latin
+  or Cyrillic script count as stop words too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_RUN = f"[{HAN_CLASS}]+"
+LETTER = rf"[^\W\d_{HAN_CLASS}]"
+WORD_CHAR = rf"[^\W_{HAN_CLASS}]"
+ABBREVIATION = rf"{LETTER}(?:\.{LETTER})+\.?"  # U.S., U.K., т.е.
+WORD = rf"{WORD_CHAR}+(?:[-'’‐‑]{WORD_CHAR}+)*"
+TOKEN_RE = re.compile(rf"(?P<han>{HAN_RUN})|(?P<word>{ABBREVIATION}|{WORD})")
+HAN_RE = re.compile(f"[{HAN_CLASS}]")
+CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
+HAS_LETTER_RE = re.compile(rf"[^\W\d_]")
+
+SENTENCE_END_LATIN = re.compile(r"[.!?…]+[\"'»”’)\]]*(?=\s+[\"'«“„(\[—–-]?[\w])")
+SENTENCE_END_HAN = re.compile(r"[。！？!?；;]+[”’」』）)]*")
+LINE_BREAK = re.compile(r"\n+")
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st jr sr vs prof gen col lt sgt gov sen rep rev no nos fig inc ltd co corp jan feb mar apr "
+    "jun jul aug sep sept oct nov dec т г гг им см ул д стр тыс млн млрд руб проф акад ген".split()
+)
+QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "‐": "-", "‑": "-", "“": '"', "”": '"'})
+CYRILLIC_LANGS = frozenset({"ru", "uk", "be", "bg", "sr", "mk", "kk"})
+LATIN_LANGS = frozenset({"en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "sk", "ro", "sv", "fi", "da",
+                         "hu", "tr", "id", "ca", "hr", "sl", "lt", "lv", "et"})
+
+
+@dataclass(slots=True, kw_only=True, frozen=True)
+class TokenOptions:
+    """How text becomes tokens. Stored with the index: changing it means re-indexing."""
+
+    fold_yo: bool = True                  # ё -> е in forms and lemmas
+    russian_lemmatizer: str = "pymorphy3"  # or "simplemma" (3x faster, less accurate on ambiguous forms)
+    phrases: tuple[str, ...] = ()         # extra Chinese dictionary words (family members), kept as one token
+
+    def signature(self) -> str:
+        import hashlib
+
+        digest = hashlib.sha1("\n".join(sorted(self.phrases)).encode()).hexdigest()[:12]
+        return f"yo={int(self.fold_yo)};ru={self.russian_lemmatizer};phrases={digest}"
+
+
+@dataclass(slots=True)
+class DocTokens:
+    """Tokens of one document, column-wise: offsets into the text, paragraph and sentence numbers, forms."""
+
+    start: list[int] = field(default_factory=list)
+    end: list[int] = field(default_factory=list)
+    paragraph: list[int] = field(default_factory=list)
+    sentence: list[int] = field(default_factory=list)
+    form: list[str] = field(default_factory=list)
+    lang: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+
+# ---- normalisation -------------------------------------------------------------------------------------------
+
+
+def normalize_form(surface: str, fold_yo: bool = True) -> str:
+    """The form a token is counted under: NFKC, case-folded, plain quotes, optionally ё -> е."""
+    form = unicodedata.normalize("NFKC", surface).translate(QUOTES).casefold()
+    return form.replace("ё", "е") if fold_yo else form
+
+
+def token_lang(form: str, doc_lang: str | None) -> str:
+    """Language used to lemmatise one token: its script decides, the document's language refines it."""
+    if HAN_RE.match(form):
+        return "zh"
+    if CYRILLIC_RE.search(form):
+        return doc_lang if doc_lang in CYRILLIC_LANGS else "ru"
+    return doc_lang if doc_lang in LATIN_LANGS else "en"
+
+
+# ---- paragraphs and sentences --------------------------------------------------------------------------------
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of non-blank paragraphs; the same split as the store's `paragraphs` table."""
+    spans, start = [], 0
+    for part in text.split("\n\n"):
+        end = start + len(part)
+        if part.strip():
+            spans.append((start, end))
+        start = end + 2
+    return spans
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of the sentences in text[start:end]: ., !, ?, … before a capital, 。！？, or a line break."""
+    end = len(text) if end is None else end
+    cuts = {end}
+    chunk = text[start:end]
+    for match in SENTENCE_END_LATIN.finditer(chunk):
+        if not is_abbreviation(chunk, match.start()):
+            cuts.add(start + match.end())
+    for pattern in (SENTENCE_END_HAN, LINE_BREAK):
+        for match in pattern.finditer(chunk):
+            cuts.add(start + match.end())
+    spans, begin = [], start
+    for cut in sorted(cuts):
+        if text[begin:cut].strip():
+            spans.append((begin, cut))
+        begin = cut
+    return spans
+
+
+def is_abbreviation(chunk: str, dot: int) -> bool:
+    """True when the full stop at `dot` ends an abbreviation (Mr., U.S., г.) rather than a sentence."""
+    if chunk[dot] != ".":
+        return False
+    word = re.search(r"(\w+)$", chunk[:dot])
+    if not word:
+        return False
+    token = word.group(1)
+    return token.lower() in ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+
+
+# ---- tokens --------------------------------------------------------------------------------------------------
+
+
+def tokenize(text: str, lang: str | None = None, options: TokenOptions | None = None) -> DocTokens:
+    """All word tokens of a document with offsets, paragraph and sentence numbers and normalised forms."""
+    options = options or TokenOptions()
+    out = DocTokens()
+    sentence_no = 0
+    for p_idx, (p_start, p_end) in enumerate(paragraph_spans(text)):
+        sentences = sentence_spans(text, p_start, p_end)
+        bounds = [s for s, _ in sentences]
+        for start, end in token_spans(text, p_start, p_end, options):
+            form = normalize_form(text[start:end], options.fold_yo)
+            out.start.append(start)
+            out.end.append(end)
+            out.paragraph.append(p_idx)
+            out.sentence.append(sentence_no + max(0, bisect_right(bounds, start) - 1))
+            out.form.append(form)
+            out.lang.append(token_lang(form, lang))
+        sentence_no += len(sentences)
+    return out
+
+
+def token_spans(text: str, start: int, end: int, options: TokenOptions) -> list[tuple[int, int]]:
+    spans = []
+    for match in TOKEN_RE.finditer(text, start, end):
+        if match.lastgroup == "word":
+            spans.append(match.span())
+        else:
+            offset = match.start()
+            for _, s, e in chinese_segmenter(options.phrases).tokenize(match.group()):
+                spans.append((offset + s, offset + e))
+    return spans
+
+
+def tokenize_query(term: str, options: TokenOptions | None = None) -> list[tuple[str, str]]:
+    """(form, lang) of each token of a search term, tokenised exactly as documents are."""
+    tokens = tokenize(term, None, options)
+    return list(zip(tokens.form, tokens.lang))
+
+
+@lru_cache(maxsize=4)
+def chinese_segmenter(phrases: tuple[str, ...] = ()):
+    """A jieba tokenizer with the phrase dictionary added (each phrase becomes one token)."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    segmenter = jieba.Tokenizer()
+    segmenter.initialize()
+    for phrase in phrases:
+        if HAN_RE.search(phrase):
+            segmenter.add_word(phrase, freq=max(segmenter.suggest_freq(phrase, tune=False), 1000))
+    return segmenter
+
+
+# ---- lemmas --------------------------------------------------------------------------------------------------
+
+
+def lemmatize(form: str, lang: str, options: TokenOptions | None = None) -> str:
+    """Lemma of a normalised form (see `normalize_form`)."""
+    options = options or TokenOptions()
+    return _lemma(form, lang, options.russian_lemmatizer, options.fold_yo)
+
+
+@lru_cache(maxsize=500_000)
+def _lemma(form: str, lang: str, russian: str, fold_yo: bool) -> str:
+    if lang == "zh" or not HAS_LETTER_RE.search(form):
+        return form
+    if lang == "ru" and russian == "pymorphy3":
+        analyzer = morph_analyzer()
+        lemma = analyzer.parse(form)[0].normal_form if analyzer else simplemma_lemma(form, lang)
+    else:
+        lemma = simplemma_lemma(form, lang)
+    lemma = lemma.casefold()
+    return lemma.replace("ё", "е") if fold_yo else lemma
+
+
+def simplemma_lemma(form: str, lang: str) -> str:
+    import simplemma
+
+    try:
+        return simplemma.lemmatize(form, lang=lang)
+    except ValueError:  # a language simplemma does not know
+        return form
+
+
+@lru_cache(maxsize=1)
+def morph_analyzer():
+    try:
+        import pymorphy3
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    return pymorphy3.MorphAnalyzer()
+
+
+# ---- stop words ----------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=16)
+def stopwords(lang: str) -> frozenset[str]:
+    """The shipped stop-word list of a language (normalised forms and lemmas); empty when none ships."""
+    try:
+        text = resources.files("lockstep.data").joinpath(f"stopwords/{lang}.txt").read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):
+        return frozenset()
+    words = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return frozenset(normalize_form(w) for w in words if w)
+
+
+def is_stopword(lemma: str, lang: str) -> bool:
+    """Stop word, number, or a single Latin/Cyrillic character."""
+    if not HAS_LETTER_RE.search(lemma):
+        return True
+    if len(lemma) == 1 and lang != "zh":
+        return True
+    return lemma in stopwords(lang)

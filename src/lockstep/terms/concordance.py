@@ -1,0 +1,162 @@
+"""Concordance (KWIC) lines: each occurrence of a term with its left and right context, and the exact place in
+the store it comes from (document id, paragraph, sentence, character offsets into ``documents.text``, so that
+``text[start:end]`` is the match)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from lockstep.enrich.tokens import paragraph_spans, sentence_spans
+from lockstep.errors import InputError
+from lockstep.store.corpus import DocumentFilter
+from lockstep.terms.index import ensure_index
+from lockstep.terms.scope import Scope
+from lockstep.terms.spec import Term, resolve
+from lockstep.terms.trace import hit_table
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lockstep.store.corpus import Corpus
+
+SORTS = ("date", "left", "right", "random")
+LINE_COLUMNS = ["term", "member", "member_lang", "doc_id", "actor", "outlet", "language", "published_at",
+                "paragraph", "sentence", "start", "end", "left", "match", "right"]
+
+
+@dataclass(slots=True, kw_only=True)
+class KwicOptions:
+    term: str
+    filters: DocumentFilter = field(default_factory=DocumentFilter)
+    window: int = 8                  # tokens of context on each side (within the paragraph)
+    sentence: bool = False           # the whole sentence as context instead of a token window
+    by: tuple[str, ...] = ()         # with a limit: that many lines per actor / outlet / language
+    limit: int | None = 50
+    sort: str = "date"               # date, left (word before), right (word after), random (seeded)
+    seed: int = 0
+    count_reprints: bool = False
+    families_file: str | None = None
+
+
+def kwic(corpus: "Corpus", options: KwicOptions) -> pd.DataFrame:
+    """Concordance lines of a term; `frame.attrs['total']` is the number of occurrences before the limit."""
+    if options.sort not in SORTS:
+        raise InputError(f"unknown sort {options.sort!r}; use one of {', '.join(SORTS)}")
+    if options.window < 0:
+        raise InputError("--window must be 0 or more")
+    ensure_index(corpus)
+    scope = Scope(filters=options.filters, by=tuple(options.by), count_reprints=options.count_reprints)
+    term = resolve(corpus, options.term, families_file=options.families_file, language=options.filters.language)
+    with hit_table(corpus, term, scope) as hits:
+        total = corpus.con.execute(f"SELECT count(*) FROM {hits}").fetchone()[0]
+        selected = select_hits(corpus, hits, options)
+    frame = concordance_lines(corpus, term, selected, window=options.window, sentence=options.sentence)
+    frame.attrs["total"] = int(total)
+    return frame
+
+
+def select_hits(corpus: "Corpus", hits: str, options: KwicOptions) -> pd.DataFrame:
+    order = {
+        "date": "h.published_at NULLS LAST, h.doc_id, h.pos",
+        "random": f"hash(h.doc_key, h.pos, {int(options.seed)}), h.doc_key, h.pos",
+        "left": "f.form NULLS FIRST, h.published_at NULLS LAST, h.doc_id, h.pos",
+        "right": "f.form NULLS FIRST, h.published_at NULLS LAST, h.doc_id, h.pos",
+    }[options.sort]
+    neighbour = ""
+    if options.sort in ("left", "right"):
+        at = "h.pos - 1" if options.sort == "left" else "h.last_pos + 1"
+        neighbour = (f"LEFT JOIN term_tokens nb ON nb.doc_key = h.doc_key AND nb.pos = {at} AND nb.para = t.para "
+                     "LEFT JOIN term_forms f ON f.form_id = nb.form_id")
+    partition = f"PARTITION BY {', '.join('h.' + b for b in options.by)}" if options.by else ""
+    limit = f"QUALIFY row_number() OVER ({partition} ORDER BY {order}) <= {int(options.limit)}" if options.limit else ""
+    return corpus.con.execute(f"""
+        SELECT h.doc_key, h.pos, h.last_pos, h.member, h.doc_id, h.actor, h.outlet, h.language, h.published_at,
+               t.para, t.sent, t.start_char, te.end_char
+        FROM {hits} h
+        JOIN term_tokens t ON t.doc_key = h.doc_key AND t.pos = h.pos
+        JOIN term_tokens te ON te.doc_key = h.doc_key AND te.pos = h.last_pos
+        {neighbour}
+        {limit}
+        ORDER BY {order}""").df()
+
+
+def concordance_lines(corpus: "Corpus", term: Term, hits: pd.DataFrame, *, window: int,
+                      sentence: bool) -> pd.DataFrame:
+    """KWIC lines for hits (doc_key, pos, last_pos, member, para, sent, start_char, end_char and doc columns)."""
+    if hits.empty:
+        return pd.DataFrame(columns=LINE_COLUMNS)
+    texts = document_texts(corpus, hits["doc_id"].unique().tolist())
+    bounds = None if sentence else window_bounds(corpus, hits, window)
+    rows = []
+    for i, hit in enumerate(hits.itertuples(index=False)):
+        text = texts.get(hit.doc_id, "")
+        p_start, p_end = paragraph_spans(text)[hit.para]
+        if sentence:
+            left_at, right_at = sentence_bounds(text, p_start, p_end, hit.start_char)
+        else:
+            left_at, right_at = context_bounds(bounds, i, hit, window, p_start, p_end)
+        member = term.members[hit.member]
+        rows.append({
+            "term": term.label, "member": member.label, "member_lang": member.lang or "",
+            "doc_id": hit.doc_id, "actor": hit.actor, "outlet": hit.outlet, "language": hit.language,
+            "published_at": hit.published_at, "paragraph": int(hit.para), "sentence": int(hit.sent),
+            "start": int(hit.start_char), "end": int(hit.end_char),
+            "left": flat(text[left_at:hit.start_char]), "match": text[hit.start_char:hit.end_char],
+            "right": flat(text[hit.end_char:right_at]),
+        })
+    return pd.DataFrame(rows, columns=LINE_COLUMNS)
+
+
+def window_bounds(corpus: "Corpus", hits: pd.DataFrame, window: int) -> pd.DataFrame:
+    """Per hit: first context character on the left, last on the right, and how many tokens each side has."""
+    keys = pd.DataFrame({"line": range(len(hits)), "doc_key": hits["doc_key"], "pos": hits["pos"],
+                         "last_pos": hits["last_pos"], "para": hits["para"]})
+    con = corpus.con
+    con.register("kwic_keys", keys)
+    try:
+        found = con.execute(f"""
+            SELECT k.line,
+                   min(t.start_char) FILTER (WHERE t.pos < k.pos) AS left_at,
+                   count(*) FILTER (WHERE t.pos < k.pos) AS n_left,
+                   max(t.end_char) FILTER (WHERE t.pos > k.last_pos) AS right_at,
+                   count(*) FILTER (WHERE t.pos > k.last_pos) AS n_right
+            FROM kwic_keys k JOIN term_tokens t ON t.doc_key = k.doc_key AND t.para = k.para
+                 AND t.pos BETWEEN k.pos - {int(window)} AND k.last_pos + {int(window)}
+            GROUP BY k.line""").df()
+    finally:
+        con.unregister("kwic_keys")
+    return found.set_index("line").reindex(range(len(hits)))
+
+
+def context_bounds(bounds: pd.DataFrame, i: int, hit, window: int, p_start: int, p_end: int) -> tuple[int, int]:
+    """Window edges; a window cut short by the paragraph edge runs to the paragraph edge (keeps punctuation)."""
+    row = bounds.iloc[i]
+    n_left = 0 if pd.isna(row.n_left) else int(row.n_left)
+    n_right = 0 if pd.isna(row.n_right) else int(row.n_right)
+    left_at = p_start if n_left < window or pd.isna(row.left_at) else int(row.left_at)
+    right_at = p_end if n_right < window or pd.isna(row.right_at) else int(row.right_at)
+    if window == 0:
+        left_at, right_at = hit.start_char, hit.end_char
+    return left_at, right_at
+
+
+def sentence_bounds(text: str, p_start: int, p_end: int, at: int) -> tuple[int, int]:
+    for s_start, s_end in sentence_spans(text, p_start, p_end):
+        if s_start <= at < s_end:
+            return s_start, s_end
+    return p_start, p_end
+
+
+def document_texts(corpus: "Corpus", ids: list[str]) -> dict[str, str]:
+    frame = pd.DataFrame({"id": ids})
+    corpus.con.register("kwic_ids", frame)
+    try:
+        rows = corpus.con.execute("SELECT d.id, d.text FROM documents d JOIN kwic_ids k ON k.id = d.id").fetchall()
+    finally:
+        corpus.con.unregister("kwic_ids")
+    return dict(rows)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,384 @@
+"""The token index: every document tokenised once into the store, plus the aggregate that answers
+whole-vocabulary questions (top terms, keyness) without scanning tokens.
+
+Tables (created here, next to the code that fills them):
+
+* ``term_docs``    one row per indexed document: an integer ``doc_key``, the document's id and the attributes
+                   analyses group by (actor, outlet, language, published_at, month), its token count, and its
+                   reprint ``level`` (see below).
+* ``term_tokens``  one row per token: doc_key, position in the document, paragraph, sentence, start/end
+                   character offsets into ``documents.text``, form id, lemma id. Punctuation is not a token.
+* ``term_forms``   normalised surface forms (form, lang -> lemma); ``term_lemmas`` lemmas with a stop-word flag.
+* ``term_counts``  lemma x actor x outlet x language x month x level: token frequency, document frequency and
+                   one example occurrence. Rows may repeat a key (incremental appends); readers always SUM.
+* ``term_meta``    tokenizer settings and the signature of the documents the index was built from.
+
+Reprint levels: documents of one duplicate cluster count once per counting unit. ``level`` 3 = first of its
+cluster in the corpus (``duplicate_of IS NULL``), 2 = first within its actor, 1 = first within its outlet,
+0 = a reprint inside the same outlet. A count by actor keeps ``level >= 2``; see ``scope.reprint_level``.
+
+The index is incremental: new documents are tokenised and appended; when the attributes of documents already
+indexed change (a newly ingested earlier copy makes an old first copy a reprint), the aggregate is rebuilt from
+the stored tokens, which is a single GROUP BY and needs no re-tokenising.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Callable, Iterator
+
+import pyarrow as pa
+
+from lockstep.enrich.tokens import TokenOptions, is_stopword, lemmatize, tokenize
+from lockstep.errors import ConfigError, StoreError
+from lockstep.terms.families import chinese_phrases, load_families
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lockstep.store.corpus import Corpus
+
+TABLES = [
+    """CREATE TABLE IF NOT EXISTS term_meta (key VARCHAR, value VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS term_docs (
+        doc_key INTEGER, id VARCHAR, actor VARCHAR, outlet VARCHAR, language VARCHAR, published_at TIMESTAMP,
+        period DATE, duplicate_of VARCHAR, cluster_id VARCHAR, level TINYINT, n_tokens INTEGER)""",
+    """CREATE TABLE IF NOT EXISTS term_tokens (
+        doc_key INTEGER, pos INTEGER, para INTEGER, sent INTEGER, start_char INTEGER, end_char INTEGER,
+        form_id INTEGER, lemma_id INTEGER)""",
+    """CREATE TABLE IF NOT EXISTS term_forms (form_id INTEGER, form VARCHAR, lang VARCHAR, lemma_id INTEGER)""",
+    """CREATE TABLE IF NOT EXISTS term_lemmas (lemma_id INTEGER, lemma VARCHAR, lang VARCHAR, stop BOOLEAN)""",
+    """CREATE TABLE IF NOT EXISTS term_counts (
+        lemma_id INTEGER, actor VARCHAR, outlet VARCHAR, language VARCHAR, period DATE, level TINYINT,
+        tf BIGINT, df BIGINT, example BIGINT)""",
+]
+TERM_TABLES = ("term_meta", "term_docs", "term_tokens", "term_forms", "term_lemmas", "term_counts")
+TOKENS_VIEW = """CREATE OR REPLACE VIEW term_tokens_v AS
+    SELECT d.id AS doc_id, t.para AS paragraph, t.sent AS sentence, t.pos AS position, t.start_char,
+           t.end_char, f.form AS surface, l.lemma, f.lang
+    FROM term_tokens t JOIN term_docs d USING (doc_key) JOIN term_forms f USING (form_id)
+    JOIN term_lemmas l ON l.lemma_id = t.lemma_id"""
+DOC_SIGNATURE = ("SELECT count(*), coalesce(sum(hash(id, actor, outlet, language, published_at, duplicate_of, "
+                 "cluster_id)), 0) FROM documents")
+EXAMPLE_SHIFT = 32  # term_counts.example = doc_key << 32 | position
+
+
+@dataclass(slots=True, kw_only=True)
+class IndexOptions:
+    """How `lockstep terms index` tokenises. The settings are stored; changing them needs `rebuild`."""
+
+    fold_yo: bool = True
+    russian_lemmatizer: str = "pymorphy3"
+    families_file: str | None = None   # its Chinese members join the segmenter's phrase dictionary
+    rebuild: bool = False
+    batch_docs: int = 2000
+    workers: int = 1
+    progress: Callable[[int], None] | None = None  # called with the number of documents just indexed
+
+
+@dataclass(slots=True)
+class IndexReport:
+    documents_indexed: int = 0
+    tokens_added: int = 0
+    documents_removed: int = 0
+    aggregates: str = "up to date"   # up to date | appended | rebuilt
+    seconds: float = 0.0
+    settings: dict = field(default_factory=dict)
+
+    def summary(self) -> dict[str, object]:
+        return {"documents indexed": self.documents_indexed, "tokens added": self.tokens_added,
+                "documents removed": self.documents_removed, "aggregates": self.aggregates,
+                "seconds": round(self.seconds, 2)}
+
+
+# ---- public entry points --------------------------------------------------------------------------------------
+
+
+def ensure_index(corpus: "Corpus") -> None:
+    """Bring the index up to date before a query (cheap when nothing changed)."""
+    if corpus.read_only:
+        if not has_index(corpus):
+            raise StoreError(f"{corpus.path}: no term index; run `lockstep terms index --db {corpus.path}`")
+        return
+    if has_index(corpus) and stored_meta(corpus).get("doc_signature") == doc_signature(corpus):
+        return
+    update_index(corpus, IndexOptions())
+
+
+def update_index(corpus: "Corpus", options: IndexOptions | None = None) -> IndexReport:
+    """Tokenise documents not yet indexed, drop removed ones, and bring the aggregate up to date."""
+    options = options or IndexOptions()
+    started = time.perf_counter()
+    con = corpus.con
+    if options.rebuild:
+        drop_index(corpus)
+    for ddl in TABLES:
+        con.execute(ddl)
+    con.execute(TOKENS_VIEW)
+    token_options = settle_token_options(corpus, options)
+    report = IndexReport(settings=json.loads(token_options_json(token_options)))
+    report.documents_removed = remove_missing(corpus)
+    old_max = con.execute("SELECT coalesce(max(doc_key), -1) FROM term_docs").fetchone()[0]
+    vocab = Vocabulary.load(corpus, token_options)
+    for batch in pending_batches(corpus, options.batch_docs):
+        n_tokens = index_batch(corpus, batch, vocab, token_options)
+        report.documents_indexed += len(batch)
+        report.tokens_added += n_tokens
+        if options.progress:
+            options.progress(len(batch))
+    changed = refresh_attributes(corpus, old_max)
+    if changed or report.documents_removed:
+        rebuild_counts(corpus)
+        report.aggregates = "rebuilt"
+    elif report.documents_indexed:
+        append_counts(corpus, old_max)
+        report.aggregates = "appended"
+    set_meta(corpus, "doc_signature", doc_signature(corpus))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def drop_index(corpus: "Corpus") -> None:
+    for table in TERM_TABLES:
+        corpus.con.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
+    corpus.con.execute("DROP VIEW IF EXISTS term_tokens_v")
+
+
+def has_index(corpus: "Corpus") -> bool:
+    found = corpus.con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('term_docs', 'term_counts', 'term_meta')"
+    ).fetchone()[0]
+    return found == 3
+
+
+def token_options(corpus: "Corpus") -> TokenOptions:
+    """The tokenizer settings the index was built with (queries tokenise search terms the same way)."""
+    stored = stored_meta(corpus).get("token_options")
+    if not stored:
+        return default_token_options(None)
+    data = json.loads(stored)
+    return TokenOptions(fold_yo=data["fold_yo"], russian_lemmatizer=data["russian_lemmatizer"],
+                        phrases=tuple(data["phrases"]))
+
+
+# ---- settings ------------------------------------------------------------------------------------------------
+
+
+def default_token_options(options: IndexOptions | None) -> TokenOptions:
+    options = options or IndexOptions()
+    if options.russian_lemmatizer not in ("pymorphy3", "simplemma"):
+        raise ConfigError(f"unknown Russian lemmatizer {options.russian_lemmatizer!r}; use pymorphy3 or simplemma")
+    phrases = chinese_phrases(load_families(options.families_file))
+    return TokenOptions(fold_yo=options.fold_yo, russian_lemmatizer=options.russian_lemmatizer, phrases=phrases)
+
+
+def token_options_json(options: TokenOptions) -> str:
+    return json.dumps(asdict(options), ensure_ascii=False, sort_keys=True)
+
+
+def settle_token_options(corpus: "Corpus", options: IndexOptions) -> TokenOptions:
+    """Use the stored settings for an existing index; refuse different explicit ones without a rebuild."""
+    requested = default_token_options(options)
+    stored = stored_meta(corpus).get("token_options")
+    if stored is None:
+        set_meta(corpus, "token_options", token_options_json(requested))
+        return requested
+    current = token_options(corpus)
+    explicit = (options.fold_yo != IndexOptions.fold_yo or options.russian_lemmatizer != IndexOptions.russian_lemmatizer
+                or options.families_file is not None)
+    if explicit and token_options_json(current) != token_options_json(requested):
+        raise ConfigError("the term index was built with other tokenizer settings "
+                          f"({current.signature()}); add --rebuild to re-index with the new ones")
+    return current
+
+
+def stored_meta(corpus: "Corpus") -> dict[str, str]:
+    try:
+        return dict(corpus.con.execute("SELECT key, value FROM term_meta").fetchall())
+    except Exception:  # noqa: BLE001 - table absent: no index yet
+        return {}
+
+
+def set_meta(corpus: "Corpus", key: str, value: str) -> None:
+    corpus.con.execute("DELETE FROM term_meta WHERE key = ?", [key])
+    corpus.con.execute("INSERT INTO term_meta VALUES (?, ?)", [key, value])
+
+
+def doc_signature(corpus: "Corpus") -> str:
+    count, digest = corpus.con.execute(DOC_SIGNATURE).fetchone()
+    return f"{count}:{digest}"
+
+
+# ---- tokenising new documents --------------------------------------------------------------------------------
+
+
+@dataclass
+class Vocabulary:
+    """Form and lemma ids, loaded from the store and extended as new forms appear."""
+
+    options: TokenOptions
+    forms: dict[tuple[str, str], tuple[int, int]]   # (form, lang) -> (form_id, lemma_id)
+    lemmas: dict[tuple[str, str], int]              # (lemma, lang) -> lemma_id
+
+    @classmethod
+    def load(cls, corpus: "Corpus", options: TokenOptions) -> "Vocabulary":
+        forms = {(f, lang): (fid, lid) for fid, f, lang, lid in
+                 corpus.con.execute("SELECT form_id, form, lang, lemma_id FROM term_forms").fetchall()}
+        lemmas = {(lem, lang): lid for lid, lem, lang in
+                  corpus.con.execute("SELECT lemma_id, lemma, lang FROM term_lemmas").fetchall()}
+        return cls(options, forms, lemmas)
+
+    def ids(self, form: str, lang: str, new_forms: list, new_lemmas: list) -> tuple[int, int]:
+        key = (form, lang)
+        found = self.forms.get(key)
+        if found is None:
+            lemma = lemmatize(form, lang, self.options)
+            lemma_id = self.lemmas.get((lemma, lang))
+            if lemma_id is None:
+                lemma_id = self.lemmas[(lemma, lang)] = len(self.lemmas)
+                new_lemmas.append((lemma_id, lemma, lang, is_stopword(lemma, lang)))
+            found = self.forms[key] = (len(self.forms), lemma_id)
+            new_forms.append((found[0], form, lang, lemma_id))
+        return found
+
+
+def pending_batches(corpus: "Corpus", size: int) -> Iterator[list[tuple[int, str, str, str | None]]]:
+    """(doc_key, id, text, language) of documents not yet indexed, in batches, new keys assigned in order."""
+    con = corpus.con
+    con.execute("""CREATE OR REPLACE TEMP TABLE term_pending AS
+        SELECT row_number() OVER (ORDER BY d.id) - 1 AS rn, d.id FROM documents d
+        WHERE NOT EXISTS (SELECT 1 FROM term_docs t WHERE t.id = d.id)""")
+    total = con.execute("SELECT count(*) FROM term_pending").fetchone()[0]
+    base = con.execute("SELECT coalesce(max(doc_key), -1) + 1 FROM term_docs").fetchone()[0]
+    for low in range(0, total, size):
+        rows = con.execute(
+            "SELECT p.rn, d.id, coalesce(d.text, ''), d.language FROM term_pending p JOIN documents d USING (id) "
+            "WHERE p.rn >= ? AND p.rn < ? ORDER BY p.rn", [low, low + size]).fetchall()
+        yield [(base + rn, doc_id, text, lang) for rn, doc_id, text, lang in rows]
+    con.execute("DROP TABLE IF EXISTS term_pending")
+
+
+def index_batch(corpus: "Corpus", batch: list[tuple[int, str, str, str | None]], vocab: Vocabulary,
+                options: TokenOptions) -> int:
+    columns: dict[str, list[int]] = {k: [] for k in
+                                     ("doc_key", "pos", "para", "sent", "start_char", "end_char", "form_id", "lemma_id")}
+    new_forms: list[tuple] = []
+    new_lemmas: list[tuple] = []
+    docs = []
+    for doc_key, doc_id, text, lang in batch:
+        tokens = tokenize(text, lang, options)
+        ids = [vocab.ids(f, tl, new_forms, new_lemmas) for f, tl in zip(tokens.form, tokens.lang)]
+        n = len(tokens)
+        columns["doc_key"].extend([doc_key] * n)
+        columns["pos"].extend(range(n))
+        columns["para"].extend(tokens.paragraph)
+        columns["sent"].extend(tokens.sentence)
+        columns["start_char"].extend(tokens.start)
+        columns["end_char"].extend(tokens.end)
+        columns["form_id"].extend(i[0] for i in ids)
+        columns["lemma_id"].extend(i[1] for i in ids)
+        docs.append({"doc_key": doc_key, "id": doc_id, "n_tokens": n})
+    write_batch(corpus, columns, docs, new_forms, new_lemmas)
+    return len(columns["pos"])
+
+
+def write_batch(corpus: "Corpus", columns: dict[str, list[int]], docs: list[dict], new_forms: list[tuple],
+                new_lemmas: list[tuple]) -> None:
+    con = corpus.con
+    tokens = pa.table({k: pa.array(v, pa.int32()) for k, v in columns.items()})
+    doc_table = pa.Table.from_pylist(docs, schema=pa.schema([("doc_key", pa.int32()), ("id", pa.string()),
+                                                             ("n_tokens", pa.int32())]))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("incoming_tokens", tokens)
+        con.execute("INSERT INTO term_tokens SELECT * FROM incoming_tokens")
+        con.register("incoming_term_docs", doc_table)
+        con.execute("INSERT INTO term_docs (doc_key, id, n_tokens) SELECT doc_key, id, n_tokens FROM incoming_term_docs")
+        if new_forms:
+            insert_rows(con, "term_forms", new_forms, ("form_id", "form", "lang", "lemma_id"))
+        if new_lemmas:
+            insert_rows(con, "term_lemmas", new_lemmas, ("lemma_id", "lemma", "lang", "stop"))
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in ("incoming_tokens", "incoming_term_docs"):
+            con.unregister(name)
+
+
+def insert_rows(con, table: str, rows: list[tuple], names: tuple[str, ...]) -> None:
+    arrow = pa.Table.from_pydict({n: [r[i] for r in rows] for i, n in enumerate(names)})
+    con.register("incoming_rows", arrow)
+    con.execute(f"INSERT INTO {table} SELECT * FROM incoming_rows")
+    con.unregister("incoming_rows")
+
+
+# ---- document attributes and aggregates ------------------------------------------------------------------------
+
+ATTRIBUTES_SQL = """
+CREATE OR REPLACE TEMP TABLE term_attrs AS
+WITH d AS (
+    SELECT id, actor, outlet, language, published_at, duplicate_of, cluster_id, coalesce(cluster_id, id) AS cl
+    FROM documents),
+r AS (
+    SELECT *,
+        row_number() OVER (PARTITION BY cl, actor ORDER BY duplicate_of IS NOT NULL, published_at NULLS LAST, id) AS ra,
+        row_number() OVER (PARTITION BY cl, actor, outlet
+                           ORDER BY duplicate_of IS NOT NULL, published_at NULLS LAST, id) AS ro
+    FROM d)
+SELECT id, actor, outlet, language, published_at, CAST(date_trunc('month', published_at) AS DATE) AS period,
+       duplicate_of, cluster_id,
+       CAST(CASE WHEN duplicate_of IS NULL THEN 3 WHEN ra = 1 THEN 2 WHEN ro = 1 THEN 1 ELSE 0 END AS TINYINT) AS level
+FROM r"""
+
+
+def refresh_attributes(corpus: "Corpus", old_max: int) -> bool:
+    """Copy document attributes into term_docs; True when an already indexed document changed."""
+    con = corpus.con
+    con.execute(ATTRIBUTES_SQL)
+    changed = con.execute("""
+        SELECT count(*) FROM term_docs t JOIN term_attrs a USING (id)
+        WHERE t.doc_key <= ? AND (t.actor IS DISTINCT FROM a.actor OR t.outlet IS DISTINCT FROM a.outlet
+            OR t.language IS DISTINCT FROM a.language OR t.period IS DISTINCT FROM a.period
+            OR t.level IS DISTINCT FROM a.level OR t.published_at IS DISTINCT FROM a.published_at
+            OR t.duplicate_of IS DISTINCT FROM a.duplicate_of OR t.cluster_id IS DISTINCT FROM a.cluster_id)""",
+                          [old_max]).fetchone()[0]
+    stale = "TRUE" if changed else "t.doc_key > ?"
+    params = [] if changed else [old_max]
+    con.execute(f"""
+        UPDATE term_docs t SET actor = a.actor, outlet = a.outlet, language = a.language,
+            published_at = a.published_at, period = a.period, duplicate_of = a.duplicate_of,
+            cluster_id = a.cluster_id, level = a.level
+        FROM term_attrs a WHERE a.id = t.id AND {stale}""", params)
+    con.execute("DROP TABLE IF EXISTS term_attrs")
+    return bool(changed)
+
+
+COUNTS_SELECT = """
+SELECT t.lemma_id, d.actor, d.outlet, d.language, d.period, d.level,
+       sum(t.tf) AS tf, count(*) AS df, min((CAST(t.doc_key AS BIGINT) << 32) + t.first_pos) AS example
+FROM (SELECT lemma_id, doc_key, count(*) AS tf, min(pos) AS first_pos FROM term_tokens
+      WHERE doc_key > ? GROUP BY lemma_id, doc_key) t
+JOIN term_docs d USING (doc_key)
+GROUP BY ALL"""
+
+
+def rebuild_counts(corpus: "Corpus") -> None:
+    corpus.con.execute("DELETE FROM term_counts")
+    corpus.con.execute(f"INSERT INTO term_counts {COUNTS_SELECT}", [-1])
+
+
+def append_counts(corpus: "Corpus", old_max: int) -> None:
+    corpus.con.execute(f"INSERT INTO term_counts {COUNTS_SELECT}", [old_max])
+
+
+def remove_missing(corpus: "Corpus") -> int:
+    con = corpus.con
+    gone = con.execute("SELECT count(*) FROM term_docs t WHERE NOT EXISTS "
+                       "(SELECT 1 FROM documents d WHERE d.id = t.id)").fetchone()[0]
+    if gone:
+        con.execute("""DELETE FROM term_tokens WHERE doc_key IN (SELECT doc_key FROM term_docs t
+                       WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = t.id))""")
+        con.execute("DELETE FROM term_docs t WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = t.id)")
+    return gone

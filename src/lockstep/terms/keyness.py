@@ -1,0 +1,180 @@
+"""Keyness: which lemmas a target (an actor, outlet or language) uses more — or less — than a reference.
+
+The reference is another group, ``rest`` (every other group in the filtered corpus, each counted with its own
+reprint rule, so the rest is the sum of the other actors' profiles), or an external frequency list (a CSV file of
+``term,count`` rows, e.g. exported from wordfreq; its terms are lemmatised like the corpus and its total is the sum
+of its counts). All measures are computed for every lemma with ``a + b >= min_freq``; the p-values of the ranking
+measure are corrected for multiple comparisons over exactly those lemmas. Formulas: ``lockstep.terms.stats``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from lockstep.enrich.tokens import is_stopword, lemmatize, tokenize_query
+from lockstep.errors import InputError
+from lockstep.store.corpus import DocumentFilter
+from lockstep.terms import stats
+from lockstep.terms.frequency import lemma_counts_sql
+from lockstep.terms.index import ensure_index, token_options
+from lockstep.terms.scope import Scope, totals_sql
+from lockstep.terms.trace import attach_examples
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lockstep.store.corpus import Corpus
+
+MEASURES = ("ll", "chi2", "chi2-yates", "log-ratio", "pdiff", "bic")
+CORRECTIONS = ("bh", "holm", "none")
+P_OF = {"ll": "ll_p", "chi2": "chi2_p", "chi2-yates": "chi2_yates_p", "log-ratio": "ll_p", "pdiff": "ll_p",
+        "bic": "ll_p"}
+COLUMN_OF = {"ll": "ll", "chi2": "chi2", "chi2-yates": "chi2_yates", "log-ratio": "log_ratio", "pdiff": "pdiff",
+             "bic": "bic"}
+
+
+@dataclass(slots=True, kw_only=True)
+class KeynessOptions:
+    target: str
+    reference: str = "rest"           # a group name, "rest", or a CSV file of term,count
+    by: str = "actor"                 # what target and reference name: actor, outlet or language
+    filters: DocumentFilter = field(default_factory=DocumentFilter)
+    measure: str = "ll"               # ranking: ll, chi2, chi2-yates, log-ratio, pdiff, bic
+    correction: str = "bh"            # bh (Benjamini–Hochberg), holm, none
+    alpha: float = 0.05
+    min_freq: int = 5                 # a + b at least this
+    limit: int | None = 50            # rows per direction; None for all
+    negative: bool = True             # also list negative keywords (used less by the target)
+    only_significant: bool = False
+    include_stopwords: bool = False
+    count_reprints: bool = False
+
+
+def keyness(corpus: "Corpus", options: KeynessOptions) -> pd.DataFrame:
+    """Keywords of the target against the reference, with every measure, p-values and the correction."""
+    check(options)
+    ensure_index(corpus)
+    scope = Scope(filters=options.filters, by=(options.by,), count_reprints=options.count_reprints)
+    counts = lemma_frame(corpus, scope, options.include_stopwords)
+    sizes = corpus.con.execute(*totals_sql(scope)).df()
+    column = options.by
+    target_mask = counts[column] == options.target
+    target_size = int(sizes.loc[sizes[column] == options.target, "tokens"].sum())
+    if target_size == 0:
+        known = ", ".join(str(v) for v in sizes[column].dropna().unique()[:12])
+        raise InputError(f"no tokens for {column} {options.target!r} in this selection (known: {known})")
+    target = aggregate(counts[target_mask], "a", "example_a")
+    if is_file(options.reference):
+        reference, reference_size = external_reference(corpus, Path(options.reference), options)
+        table = target.merge(reference, on="term", how="outer")
+        table["lang"] = table["lang"].fillna(table.pop("lang_ref"))
+    else:
+        ref_mask = ~target_mask if options.reference == "rest" else counts[column] == options.reference
+        reference_size = int((sizes.loc[sizes[column] != options.target, "tokens"].sum()
+                              if options.reference == "rest"
+                              else sizes.loc[sizes[column] == options.reference, "tokens"].sum()))
+        if reference_size == 0:
+            raise InputError(f"no tokens for reference {options.reference!r} in this selection")
+        reference = aggregate(counts[ref_mask], "b", "example_b")
+        table = target.merge(reference, on="term", how="outer", suffixes=("", "_ref"))
+        table["lang"] = table["lang"].fillna(table.pop("lang_ref"))
+    frame = score(table, target_size, reference_size, options)
+    return attach_examples(corpus, frame)
+
+
+def check(options: KeynessOptions) -> None:
+    if options.measure not in MEASURES:
+        raise InputError(f"unknown measure {options.measure!r}; use one of {', '.join(MEASURES)}")
+    if options.correction not in CORRECTIONS:
+        raise InputError(f"unknown correction {options.correction!r}; use one of {', '.join(CORRECTIONS)}")
+    if options.by not in ("actor", "outlet", "language"):
+        raise InputError(f"--by must be actor, outlet or language, not {options.by!r}")
+    if options.reference == options.target:
+        raise InputError("target and reference are the same")
+
+
+def is_file(reference: str) -> bool:
+    return reference != "rest" and (Path(reference).suffix.lower() in (".csv", ".tsv", ".txt") or Path(reference).exists())
+
+
+def lemma_frame(corpus: "Corpus", scope: Scope, include_stopwords: bool) -> pd.DataFrame:
+    counts, params = lemma_counts_sql(scope, include_stopwords)
+    return corpus.con.execute(
+        f"SELECT l.lemma AS term, l.lang, c.* EXCLUDE (lemma_id) FROM ({counts}) c "
+        "JOIN term_lemmas l ON l.lemma_id = c.lemma_id", params).df()
+
+
+def aggregate(counts: pd.DataFrame, name: str, example: str) -> pd.DataFrame:
+    grouped = counts.groupby("term", as_index=False).agg(lang=("lang", "first"), **{name: ("freq", "sum")},
+                                                         **{example: ("example", "min")})
+    return grouped
+
+
+def external_reference(corpus: "Corpus", path: Path, options: KeynessOptions) -> tuple[pd.DataFrame, int]:
+    """A frequency list file (term,count; header optional) as lemma counts and its total."""
+    try:
+        raw = pd.read_csv(path, header=None, sep=None, engine="python", names=["term", "count"], usecols=[0, 1],
+                          dtype={"term": str}, keep_default_na=False)
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise InputError(f"{path}: cannot read a term,count frequency list ({exc})") from exc
+    raw["count"] = pd.to_numeric(raw["count"], errors="coerce")
+    raw = raw.dropna(subset=["count"])
+    if raw.empty:
+        raise InputError(f"{path}: no term,count rows with numeric counts")
+    token_opts = token_options(corpus)
+    lemmas, langs = [], []
+    for term in raw["term"]:
+        tokens = tokenize_query(str(term), token_opts)
+        lemmas.append(" ".join(lemmatize(f, options.filters.language or lang, token_opts) for f, lang in tokens))
+        langs.append(options.filters.language or (tokens[0][1] if tokens else None))
+    raw["term"], raw["lang"] = lemmas, langs
+    total = int(raw["count"].sum())
+    if not options.include_stopwords:
+        raw = raw[[not is_stopword(t, lang or "en") for t, lang in zip(raw.term, raw.lang)]]
+    reference = raw[raw.term != ""].groupby("term", as_index=False).agg(b=("count", "sum"), lang_ref=("lang", "first"))
+    reference["example_b"] = np.nan
+    return reference, total
+
+
+def score(table: pd.DataFrame, c: int, d: int, options: KeynessOptions) -> pd.DataFrame:
+    table = table.copy()
+    table["a"] = table["a"].fillna(0).astype("int64")
+    table["b"] = table["b"].fillna(0).astype("int64")
+    table = table[(table.a + table.b) >= options.min_freq].reset_index(drop=True)
+    a, b = table["a"].to_numpy(float), table["b"].to_numpy(float)
+    out = pd.DataFrame({"term": table["term"], "lang": table.get("lang"),
+                        "freq_target": table["a"], "freq_reference": table["b"],
+                        "per_10k_target": a * 1e4 / c, "per_10k_reference": b * 1e4 / d})
+    out["direction"] = np.where(a / c >= b / d, "+", "-")
+    out["ll"] = stats.log_likelihood(a, b, c, d)
+    out["ll_p"] = stats.p_value(out["ll"])
+    out["chi2"] = stats.chi_squared(a, b, c, d)
+    out["chi2_p"] = stats.p_value(out["chi2"])
+    out["chi2_yates"] = stats.chi_squared(a, b, c, d, yates=True)
+    out["chi2_yates_p"] = stats.p_value(out["chi2_yates"])
+    out["log_ratio"] = stats.log_ratio(a, b, c, d)
+    out["pdiff"] = stats.percent_diff(a, b, c, d)
+    out["bic"] = stats.bic(out["ll"], c + d)
+    out["p_adjusted"] = stats.adjust(out[P_OF[options.measure]], options.correction)
+    out["significant"] = out["p_adjusted"] < options.alpha
+    out["target_tokens"], out["reference_tokens"] = c, d
+    out["example"] = np.where(out["direction"] == "+", table["example_a"], table["example_b"])
+    return rank(out, options)
+
+
+def rank(out: pd.DataFrame, options: KeynessOptions) -> pd.DataFrame:
+    key = COLUMN_OF[options.measure]
+    if options.only_significant:
+        out = out[out["significant"]]
+    signed = key in ("log_ratio", "pdiff")
+    positive = out[out.direction == "+"].sort_values(key, ascending=False, kind="stable")
+    negative = out[out.direction == "-"].sort_values(key, ascending=signed, kind="stable")
+    parts = [positive.head(options.limit) if options.limit else positive]
+    if options.negative:
+        parts.append(negative.head(options.limit) if options.limit else negative)
+    frame = pd.concat(parts, ignore_index=True)
+    frame.insert(0, "rank", frame.groupby("direction").cumcount() + 1)
+    return frame

@@ -1,0 +1,161 @@
+"""Search terms: what an analyst types, resolved against the index vocabulary into token patterns.
+
+| typed                     | matches                                                                     |
+|---------------------------|-----------------------------------------------------------------------------|
+| ``sovereignty``           | the word's lemma, so every inflected form (суверенитет, -а, -ом ...)         |
+| ``colour revolution``     | a phrase: consecutive tokens with these lemmas, in one paragraph            |
+| ``@colour-revolution``    | a term family: all its members in every language, counted as one concept   |
+| ``lemma:мир``             | exactly this lemma (no lemmatising of what was typed)                       |
+| ``form:суверенитета``     | exactly this normalised surface form                                        |
+| ``суверен*`` / ``na?o``   | a glob over surface forms (one token)                                       |
+| ``re:^суверен`` / ``/…/`` | a regular expression searched in surface forms (one token; RE2 syntax)     |
+
+Overlapping matches of one term (a family whose members overlap) count once: the longest match at the earliest
+position wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from lockstep.enrich.tokens import lemmatize, normalize_form, tokenize_query
+from lockstep.errors import InputError
+from lockstep.terms.families import Family, load_families
+from lockstep.terms.index import token_options
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lockstep.store.corpus import Corpus
+    from lockstep.terms.scope import Scope
+
+
+@dataclass(slots=True, frozen=True)
+class Member:
+    """One way of writing a term: a sequence of token steps, each a set of form or lemma ids."""
+
+    label: str
+    lang: str | None
+    steps: tuple[tuple[str, tuple[int, ...]], ...]  # ("lemma" | "form", ids) per token
+
+
+@dataclass(slots=True, frozen=True)
+class Term:
+    query: str
+    label: str
+    kind: str   # word | phrase | lemma | form | glob | regex | family
+    members: tuple[Member, ...]
+
+
+def resolve(corpus: "Corpus", query: str, *, families_file: str | None = None,
+            language: str | None = None) -> Term:
+    """Turn a typed term into token patterns over this store's vocabulary."""
+    text = query.strip()
+    if not text:
+        raise InputError("empty search term")
+    if text.startswith("@"):
+        return resolve_family(corpus, text, load_families(families_file))
+    if text.startswith("re:") or (len(text) > 2 and text.startswith("/") and text.endswith("/")):
+        pattern = text[3:] if text.startswith("re:") else text[1:-1]
+        ids = form_ids_matching(corpus, "regexp_matches(form, ?)", pattern)
+        return Term(text, text, "regex", (Member(text, None, (("form", ids),)),))
+    if text.startswith("form:"):
+        steps = tuple(("form", form_ids(corpus, f)) for f, _ in tokens_of(corpus, text[5:], language))
+        return Term(text, text[5:].strip(), "form", (Member(text[5:].strip(), None, steps),))
+    if text.startswith("lemma:"):
+        words = text[6:].split()
+        steps = tuple(("lemma", lemma_ids(corpus, normalize_form(w))) for w in words)
+        return Term(text, text[6:].strip(), "lemma", (Member(text[6:].strip(), None, steps),))
+    if any(ch in text for ch in "*?[") and " " not in text:
+        ids = form_ids_matching(corpus, "form GLOB ?", normalize_form(text))
+        return Term(text, text, "glob", (Member(text, None, (("form", ids),)),))
+    member = word_member(corpus, text, language)
+    return Term(text, text, "phrase" if len(member.steps) > 1 else "word", (member,))
+
+
+def resolve_family(corpus: "Corpus", text: str, families: dict[str, Family]) -> Term:
+    name = text[1:]
+    family = families.get(name)
+    if family is None:
+        close = [f for f in families if name.lower() in f.lower()][:5]
+        hint = f"; did you mean {', '.join('@' + c for c in close)}?" if close else \
+            "; `lockstep terms families` lists them"
+        raise InputError(f"no term family {name!r}{hint}")
+    members = tuple(word_member(corpus, word, lang) for lang, word in family.members)
+    return Term(text, family.label, "family", members)
+
+
+def word_member(corpus: "Corpus", text: str, language: str | None) -> Member:
+    options = token_options(corpus)
+    tokens = tokens_of(corpus, text, language)
+    if not tokens:
+        raise InputError(f"{text!r} has no word tokens to search for")
+    steps = tuple(("lemma", lemma_ids(corpus, lemmatize(form, lang, options))) for form, lang in tokens)
+    langs = {lang for _, lang in tokens}
+    return Member(text, language or (langs.pop() if len(langs) == 1 else None), steps)
+
+
+def tokens_of(corpus: "Corpus", text: str, language: str | None) -> list[tuple[str, str]]:
+    options = token_options(corpus)
+    tokens = tokenize_query(text, options)
+    if language:
+        from lockstep.enrich.tokens import token_lang
+
+        tokens = [(form, token_lang(form, language)) for form, _ in tokens]
+    return tokens
+
+
+def lemma_ids(corpus: "Corpus", lemma: str) -> tuple[int, ...]:
+    rows = corpus.con.execute("SELECT lemma_id FROM term_lemmas WHERE lemma = ?", [lemma]).fetchall()
+    return tuple(r[0] for r in rows)
+
+
+def form_ids(corpus: "Corpus", form: str) -> tuple[int, ...]:
+    rows = corpus.con.execute("SELECT form_id FROM term_forms WHERE form = ?", [form]).fetchall()
+    return tuple(r[0] for r in rows)
+
+
+def form_ids_matching(corpus: "Corpus", condition: str, pattern: str) -> tuple[int, ...]:
+    import duckdb
+
+    try:
+        rows = corpus.con.execute(f"SELECT form_id FROM term_forms WHERE {condition}", [pattern]).fetchall()
+    except duckdb.Error as exc:
+        raise InputError(f"bad pattern {pattern!r}: {str(exc).splitlines()[0]}") from exc
+    return tuple(r[0] for r in rows)
+
+
+# ---- hits --------------------------------------------------------------------------------------------------------
+
+
+def member_sql(member: Member, number: int) -> str:
+    """Token positions where a member occurs: (doc_key, pos, last_pos, member)."""
+    joins, conditions = [], []
+    for i, (kind, ids) in enumerate(member.steps):
+        column = "lemma_id" if kind == "lemma" else "form_id"
+        id_list = ", ".join(str(int(x)) for x in ids)
+        conditions.append(f"t{i}.{column} IN ({id_list})" if ids else "FALSE")
+        if i:
+            joins.append(f"JOIN term_tokens t{i} ON t{i}.doc_key = t0.doc_key AND t{i}.pos = t0.pos + {i} "
+                         f"AND t{i}.para = t0.para")
+    last = len(member.steps) - 1
+    return (f"SELECT t0.doc_key, t0.pos, t{last}.pos AS last_pos, {number} AS member "
+            f"FROM term_tokens t0 {' '.join(joins)} WHERE {' AND '.join(conditions)}")
+
+
+def hits_sql(term: Term, scope: "Scope") -> tuple[str, list[Any]]:
+    """SQL for the occurrences of a term in the scope's documents, one row per counted occurrence.
+
+    Columns: doc_key, pos, last_pos (token positions), member (index into term.members), and the document's
+    doc_id, actor, outlet, language, published_at, period, level.
+    """
+    union = " UNION ALL ".join(member_sql(m, i) for i, m in enumerate(term.members))
+    where, params = scope.doc_where("d")
+    sql = f"""
+        SELECT h.doc_key, h.pos, h.last_pos, h.member, d.id AS doc_id, d.actor, d.outlet, d.language,
+               d.published_at, d.period, d.level
+        FROM (SELECT *, max(last_pos) OVER (PARTITION BY doc_key ORDER BY pos, last_pos DESC
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
+              FROM ({union}) raw) h
+        JOIN term_docs d ON d.doc_key = h.doc_key
+        WHERE (h.prev_end IS NULL OR h.pos > h.prev_end) AND {where}"""
+    return sql, params

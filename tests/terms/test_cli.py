@@ -1,0 +1,48 @@
+"""The `lockstep terms` commands: tables on screen, files with --output, the measures explained in --help."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from lockstep.cli import app
+
+runner = CliRunner()
+
+
+def test_commands_write_outputs(store_path, tmp_path):
+    db = str(store_path)
+    out = tmp_path / "top.csv"
+    result = runner.invoke(app, ["terms", "top", "--db", db, "--by", "actor", "-n", "3", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert set(pd.read_csv(out).columns) >= {"actor", "term", "freq", "per_10k", "example_doc"}
+    out = tmp_path / "kw.json"
+    result = runner.invoke(app, ["terms", "keyness", "--db", db, "--target", "Kremlin", "--reference", "Global Times",
+                                 "--min-freq", "1", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())[0]["term"] == "sovereignty"
+    for args in (["kwic", "@colour-revolution"], ["collocates", "china", "--min-freq", "2"],
+                 ["trend", "@sovereignty", "--period", "year"], ["families"],
+                 ["usage", "china", "--actors", "CGTN", "--actors", "Xinhua", "--bootstrap", "20"]):
+        result = runner.invoke(app, ["terms", *args] + (["--db", db] if args[0] != "families" else []))
+        assert result.exit_code == 0, (args, result.output)
+    out = tmp_path / "lines.parquet"
+    runner.invoke(app, ["terms", "kwic", "суверенитет", "--db", db, "--output", str(out)])
+    assert len(pd.read_parquet(out)) >= 3
+
+
+def help_text(command: str) -> str:
+    output = runner.invoke(app, ["terms", command, "--help"], env={"COLUMNS": "200"}).output
+    return re.sub(r"[\s│]+", " ", output)
+
+
+def test_help_explains_the_measures():
+    keyness_help = help_text("keyness")
+    for words in ("log-likelihood", "Yates", "log2((a/c)/(b/d))", "Benjamini", "%DIFF"):
+        assert words in keyness_help
+    colloc_help = help_text("collocates")
+    assert "14 + log2(2 f_xy/(f_x + f_y))" in colloc_help and "pmi" in colloc_help
+    assert "Jensen" in help_text("usage")

@@ -1,0 +1,90 @@
+"""Frequencies: lemmas across inflections, families across languages, reprints counted once, aggregates."""
+
+from __future__ import annotations
+
+import lockstep
+from lockstep.store.corpus import DocumentFilter
+from lockstep.terms import TopOptions, TrendOptions, top, trend, update_index
+
+
+def one(frame, **where):
+    for column, value in where.items():
+        frame = frame[frame[column] == value]
+    assert len(frame) == 1, frame
+    return frame.iloc[0]
+
+
+def test_russian_inflections_count_as_one_lemma(corpus):
+    rows = trend(corpus, TrendOptions(terms=("суверенитетом",), by=("actor",), period="none",
+                                      filters=DocumentFilter(actor="TASS")))
+    row = one(rows, actor="TASS")
+    assert row.freq == 3 and row.docs == 3      # суверенитет, суверенитета, суверенитетом
+    forms = corpus.con.execute("SELECT DISTINCT surface FROM term_tokens_v WHERE lemma = 'суверенитет'").fetchall()
+    assert {f[0] for f in forms} >= {"суверенитет", "суверенитета", "суверенитетом"}
+
+
+def test_family_counted_across_three_languages(corpus):
+    rows = trend(corpus, TrendOptions(terms=("@colour-revolution",), by=(), period="none", members=True))
+    total = one(rows, member="")
+    assert total.term == "colour revolution"
+    # crafted: colour revolution, color revolutions (RT), цветную революцию (TASS), 颜色革命 (People's Daily);
+    # seed page 000 adds 'color revolutions'
+    by_member = rows[rows.member != ""].set_index("member")["freq"]
+    assert by_member["цветная революция"] == 1 and by_member["颜色革命"] >= 1
+    assert by_member["colour revolution"] == 1 and by_member["color revolution"] >= 2
+    assert total.freq == by_member.sum()
+    assert "ru цветная революция=1" in total.members
+    langs = rows[(rows.member != "") & (rows.freq > 0)].member_lang
+    assert set(langs) == {"en", "ru", "zh"}
+
+
+def test_reprints_not_double_counted(corpus):
+    def count(by, reprints=False):
+        frame = trend(corpus, TrendOptions(terms=("strategic partnership",), by=by, period="none",
+                                           count_reprints=reprints, filters=DocumentFilter(since="2022-03-01",
+                                                                                          until="2022-03-04")))
+        return frame[frame.freq > 0].set_index(list(by) or ["term"])["freq"].to_dict()
+
+    assert count(("actor",)) == {"RT": 1, "Sputnik": 1}     # once within RT, once for Sputnik's reprint
+    assert count(()) == {"strategic partnership": 1}         # the corpus: one story
+    assert count((), reprints=True) == {"strategic partnership": 3}
+
+
+def test_top_reads_the_aggregate_and_the_scan_alike(corpus):
+    by_month = top(corpus, TopOptions(by=("actor",), period="month", limit=5, filters=DocumentFilter(since="2022-01-01")))
+    by_scan = top(corpus, TopOptions(by=("actor",), period="month", limit=5, filters=DocumentFilter(since="2022-01-01T00:00:01")))
+    assert not by_month.empty
+    key = ["actor", "period", "rank", "term", "freq", "docs"]
+    assert by_month[key].reset_index(drop=True).equals(by_scan[key].reset_index(drop=True))
+    tass = by_month[(by_month.actor == "TASS")]
+    assert "суверенитет" in set(tass.term)
+    assert (by_month.per_10k > 0).all() and by_month.example_doc.notna().all()
+
+
+def test_top_excludes_stop_words_and_groups_by_language(corpus):
+    frame = top(corpus, TopOptions(by=("language",), limit=10))
+    assert not set(frame.term) & {"the", "и", "的", "в"}
+    chinese = frame[frame.language == "zh"]
+    assert "中国" in set(chinese.term)
+
+
+def test_index_is_incremental(store_path, tmp_path):
+    extra = tmp_path / "extra.csv"
+    extra.write_text("outlet,date,text\ntass,2022-04-05,Суверенитетом дорожат все народы мира без исключения.\n",
+                     encoding="utf-8")
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(store_path.read_bytes())
+    with lockstep.open(copy) as corpus:
+        before = corpus.count("term_tokens")
+        corpus.ingest([extra])
+        rows = trend(corpus, TrendOptions(terms=("суверенитет",), by=("actor",), period="none",
+                                          filters=DocumentFilter(actor="TASS")))
+        assert one(rows, actor="TASS").freq == 4                  # indexed on first use
+        added = corpus.count("term_tokens") - before
+        assert 0 < added < 20                                     # only the new document was tokenised
+        fresh = top(corpus, TopOptions(by=("actor",), limit=50))
+        update_index(corpus, lockstep.terms.IndexOptions(rebuild=True))
+        rebuilt = top(corpus, TopOptions(by=("actor",), limit=50))
+        key = ["actor", "term", "freq", "docs"]
+        assert fresh[key].sort_values(key).reset_index(drop=True).equals(
+            rebuilt[key].sort_values(key).reset_index(drop=True))
