@@ -1,0 +1,156 @@
+"""What alignment compares: documents as units, and their key terms, phrases and narratives as sparse counts.
+
+A unit is a document (the paragraphs of one article are not independent draws, so resampling is by document).
+Reprints count once within an actor: when an actor published several members of one duplicate cluster, only its
+first is a unit; a reprint by a *different* actor stays, because it is exactly the alignment signal.
+
+Tokens and lemmas come from `lockstep.enrich.tokens` (jieba for Chinese, pymorphy3 for Russian, simplemma for
+others, shipped stop-word lists); when that module is not importable a plain regex tokenizer stands in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterable
+
+import numpy as np
+
+from lockstep.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    import scipy.sparse as sp
+
+    from lockstep.store.corpus import Corpus, DocumentFilter
+
+PERIODS = ("day", "week", "month", "quarter", "year", "all")
+FALLBACK_TOKEN = re.compile(r"[\u4e00-\u9fff]+|[^\W\d_]+(?:[-'][^\W\d_]+)*")
+
+
+@dataclass(slots=True)
+class Features:
+    """A unit × feature count matrix with its feature names."""
+
+    matrix: "sp.csr_matrix"
+    names: np.ndarray
+
+
+def period_of(published: "pd.Series", period: str) -> "pd.Series":
+    """Period label of each timestamp: 2022-03-01 (day, week start), 2022-03, 2022Q1, 2022, or 'all'."""
+    import pandas as pd
+
+    if period not in PERIODS:
+        raise InputError(f"unknown period {period!r}; use one of {', '.join(PERIODS)}")
+    ts = pd.to_datetime(published)
+    if period == "all":
+        return pd.Series("all", index=published.index)
+    if period == "day":
+        return ts.dt.strftime("%Y-%m-%d")
+    if period == "week":
+        return (ts - pd.to_timedelta(ts.dt.weekday, unit="D")).dt.strftime("%Y-%m-%d")
+    if period == "month":
+        return ts.dt.strftime("%Y-%m")
+    if period == "quarter":
+        return ts.dt.year.astype(str) + "Q" + ts.dt.quarter.astype(str)
+    return ts.dt.year.astype(str)
+
+
+def load_units(corpus: "Corpus", filters: "DocumentFilter | None" = None, *, period: str = "month",
+               with_text: bool = True) -> "pd.DataFrame":
+    """One row per unit (document) with an actor and a date: doc_id, actor, outlet, language, published_at, period,
+    text. Reprints within one actor are dropped (each actor's first member of a duplicate cluster stays)."""
+    from lockstep.store.corpus import DocumentFilter
+
+    where, params = (filters or DocumentFilter()).where()
+    text = ", d.title, d.text" if with_text else ""
+    sql = (f"SELECT d.id AS doc_id, d.actor, d.outlet, d.language, d.published_at, d.cluster_id{text} "
+           f"FROM documents d WHERE {where} AND d.actor IS NOT NULL AND d.published_at IS NOT NULL "
+           "ORDER BY d.published_at, d.id")
+    frame = corpus.con.execute(sql, params).df()
+    frame["cluster_id"] = frame["cluster_id"].fillna(frame["doc_id"])
+    frame = frame.drop_duplicates(["actor", "cluster_id"], keep="first").reset_index(drop=True)
+    frame["period"] = period_of(frame["published_at"], period)
+    return frame
+
+
+# ---- tokens ------------------------------------------------------------------------------------------------------
+
+
+def token_rows(text: str, language: str | None) -> list[tuple[str, bool, int]]:
+    """(lemma, is_stopword, sentence number) for each token of a text."""
+    try:
+        from lockstep.enrich import tokens as tk
+    except ImportError:  # pragma: no cover - the shared tokenizer is part of lockstep
+        return [(m.group().lower(), len(m.group()) < 3, 0) for m in FALLBACK_TOKEN.finditer(text)]
+    doc = tk.tokenize(text, language)
+    out = []
+    for form, lang, sentence in zip(doc.form, doc.lang, doc.sentence):
+        lemma = tk.lemmatize(form, lang)
+        out.append((lemma, tk.is_stopword(lemma, lang), sentence))
+    return out
+
+
+def terms_of(rows: list[tuple[str, bool, int]]) -> list[str]:
+    """Content lemmas: the key-term vocabulary."""
+    return [lemma for lemma, stop, _ in rows if not stop]
+
+
+def phrases_of(rows: list[tuple[str, bool, int]], sizes: tuple[int, ...] = (2, 3)) -> list[str]:
+    """Lemma n-grams inside one sentence that neither start nor end with a stop word ("special military operation",
+    "color revolution", "外交部 发言人")."""
+    out = []
+    for n in sizes:
+        for i in range(len(rows) - n + 1):
+            window = rows[i : i + n]
+            if window[0][2] != window[-1][2] or window[0][1] or window[-1][1]:
+                continue
+            out.append(" ".join(lemma for lemma, _, _ in window))
+    return out
+
+
+def count_matrix(bags: Iterable[list[str]], min_units: int = 1) -> Features:
+    """Sparse unit × feature counts from bags of features; features in fewer than `min_units` units are dropped."""
+    import scipy.sparse as sp
+
+    vocab: dict[str, int] = {}
+    indptr, indices = [0], []
+    for bag in bags:
+        for item in bag:
+            indices.append(vocab.setdefault(item, len(vocab)))
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float64)
+    matrix = sp.csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+                           shape=(len(indptr) - 1, len(vocab)))
+    matrix.sum_duplicates()
+    names = np.array(sorted(vocab, key=vocab.__getitem__), dtype=object)
+    if min_units > 1 and matrix.shape[1]:
+        keep = np.flatnonzero(np.asarray((matrix > 0).sum(axis=0)).ravel() >= min_units)
+        matrix, names = matrix[:, keep], names[keep]
+    return Features(matrix.tocsr(), names)
+
+
+def text_features(units: "pd.DataFrame", *, min_units: int = 2) -> tuple[Features, Features]:
+    """Key-term and phrase count matrices for the units (one row each, in order)."""
+    rows = [token_rows(text or "", lang) for text, lang in zip(units["text"], units["language"])]
+    return count_matrix((terms_of(r) for r in rows), min_units), count_matrix((phrases_of(r) for r in rows), min_units)
+
+
+# ---- narratives (from the narratives package, read lazily) ---------------------------------------------------------
+
+
+NarrativeSource = Callable[["Corpus", list[str]], "pd.DataFrame"]
+
+
+def narrative_features(corpus: "Corpus", units: "pd.DataFrame",
+                       source: NarrativeSource | None = None) -> Features:
+    """Unit × narrative indicator matrix (a document counts once per narrative it carries)."""
+    from lockstep.align.sources import narrative_hits
+
+    hits = (source or narrative_hits)(corpus, units["doc_id"].tolist())
+    position = {doc: i for i, doc in enumerate(units["doc_id"])}
+    hits = hits[hits["doc_id"].isin(position)].drop_duplicates(["doc_id", "narrative"])
+    bags: list[list[str]] = [[] for _ in range(len(units))]
+    for doc, narrative in zip(hits["doc_id"], hits["narrative"]):
+        bags[position[doc]].append(str(narrative))
+    return count_matrix(bags)

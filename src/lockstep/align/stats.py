@@ -1,0 +1,148 @@
+"""The statistics behind alignment, vectorised over rows so a bootstrap or permutation is one matrix product.
+
+Every similarity takes count matrices with one row per replicate (the observed profile is a one-row matrix) and
+returns one value per row:
+
+* `jsd_similarity`: 1 - Jensen–Shannon divergence (base 2, so it lies in [0, 1]) of two distributions;
+* `keyness` (signed log-likelihood G2 against a background) and `cosine` of keyness-weighted vectors;
+* `shared_share`: Jaccard share of the features that are distinctive for both rows.
+
+`bootstrap_rows` and `permutation_rows` draw the unit weights (documents resampled with replacement within an
+actor; actor labels shuffled between two actors) that turn a unit × feature matrix into replicate profiles.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+G2_CRITICAL = 3.84  # chi-square, 1 degree of freedom, p = 0.05
+
+
+def as_rows(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float64)
+    return x[None, :] if x.ndim == 1 else x
+
+
+def jsd_similarity(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """1 - JSD(p, q) per row, base 2 (1 = same distribution, 0 = disjoint); NaN where a row is empty."""
+    p, q = as_rows(p), as_rows(q)
+    sp, sq = p.sum(axis=1, keepdims=True), q.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p, q = p / sp, q / sq
+        m = (p + q) / 2
+        kl_p = np.where(p > 0, p * np.log2(p / m), 0.0).sum(axis=1)
+        kl_q = np.where(q > 0, q * np.log2(q / m), 0.0).sum(axis=1)
+    out = 1.0 - (kl_p + kl_q) / 2
+    out[(sp[:, 0] == 0) | (sq[:, 0] == 0)] = np.nan
+    return np.clip(out, 0.0, 1.0)
+
+
+def jsd_parts(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Each feature's share of JSD(p, q) (they sum to the divergence): which narratives pull two actors apart."""
+    p, q = np.asarray(p, float), np.asarray(q, float)
+    p, q = p / max(p.sum(), 1e-300), q / max(q.sum(), 1e-300)
+    m = (p + q) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = np.where(p > 0, p * np.log2(p / m), 0.0) + np.where(q > 0, q * np.log2(q / m), 0.0)
+    return part / 2
+
+
+def keyness(counts: np.ndarray, background: np.ndarray, background_total: float | None = None) -> np.ndarray:
+    """Signed log-likelihood G2 of each feature in each row against a background profile.
+
+    Positive where the row uses the feature more than the background does (relative to its size)."""
+    a = as_rows(counts)
+    b = np.asarray(background, dtype=np.float64)[None, :]
+    c = a.sum(axis=1, keepdims=True)
+    d = float(background_total if background_total is not None else b.sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        e1 = c * (a + b) / (c + d)
+        e2 = d * (a + b) / (c + d)
+        g2 = 2 * (np.where(a > 0, a * np.log(a / e1), 0.0) + np.where(b > 0, b * np.log(b / e2), 0.0))
+        over = a / np.maximum(c, 1e-300) > b / max(d, 1e-300)
+    return np.where(over, g2, -g2)
+
+
+def key_weights(counts: np.ndarray, background: np.ndarray, background_total: float | None = None) -> np.ndarray:
+    """Keyness-weighted profile: G2 where the feature is over-represented, 0 elsewhere."""
+    return np.maximum(keyness(counts, background, background_total), 0.0)
+
+
+def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise cosine similarity; NaN where a row is all zeros."""
+    a, b = as_rows(a), as_rows(b)
+    na, nb = np.linalg.norm(a, axis=1), np.linalg.norm(b, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (a * b).sum(axis=1) / (na * nb)
+    out[(na == 0) | (nb == 0)] = np.nan
+    return out
+
+
+def distinctive(counts: np.ndarray, background: np.ndarray, background_total: float | None = None, *,
+                min_count: int = 2, min_keyness: float = 0.0) -> np.ndarray:
+    """Boolean rows: features used at least `min_count` times and over-represented against the background (signed
+    G2 above `min_keyness`; 3.84 asks for significance at p = 0.05, which short texts rarely reach)."""
+    a = as_rows(counts)
+    return (a >= min_count) & (keyness(a, background, background_total) > min_keyness)
+
+
+def shared_share(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise Jaccard share of two boolean feature sets; NaN where both are empty."""
+    a, b = np.asarray(a, bool), np.asarray(b, bool)
+    a, b = (a[None, :] if a.ndim == 1 else a), (b[None, :] if b.ndim == 1 else b)
+    union = (a | b).sum(axis=1).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (a & b).sum(axis=1) / union
+    out[union == 0] = np.nan
+    return out
+
+
+def bootstrap_rows(rng: np.random.Generator, n: int, reps: int) -> np.ndarray:
+    """(reps, n) weights: how many times each unit is drawn in each bootstrap resample."""
+    return rng.multinomial(n, np.full(n, 1.0 / n), size=reps).astype(np.float64)
+
+
+def permutation_rows(rng: np.random.Generator, n_a: int, n_b: int, reps: int) -> np.ndarray:
+    """(reps, n_a + n_b) 0/1 rows: which pooled units go to the first actor after shuffling labels."""
+    n = n_a + n_b
+    order = np.argsort(rng.random((reps, n)), axis=1)
+    rows = np.zeros((reps, n), dtype=np.float64)
+    np.put_along_axis(rows, order[:, :n_a], 1.0, axis=1)
+    return rows
+
+
+def percentile_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
+    values = np.asarray(values, float)
+    values = values[~np.isnan(values)]
+    if not len(values):
+        return float("nan"), float("nan")
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(values, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def basic_ci(observed: float, values: np.ndarray, level: float = 0.95,
+             bounds: tuple[float, float] = (0.0, 1.0)) -> tuple[float, float]:
+    """Basic (pivotal) bootstrap interval [2θ - q_high, 2θ - q_low], clipped to `bounds`."""
+    low, high = percentile_ci(values, level)
+    if np.isnan(observed) or np.isnan(low):
+        return float("nan"), float("nan")
+    return float(np.clip(2 * observed - high, *bounds)), float(np.clip(2 * observed - low, *bounds))
+
+
+def share_at_most(observed: float, null: np.ndarray) -> float:
+    """Permutation p-value that the observed value is this low by chance: (1 + #(null <= observed)) / (1 + n)."""
+    null = np.asarray(null, float)
+    null = null[~np.isnan(null)]
+    if np.isnan(observed) or not len(null):
+        return float("nan")
+    return float((1 + (null <= observed + 1e-12).sum()) / (1 + len(null)))
+
+
+def share_at_least(observed: float, null: np.ndarray) -> float:
+    """Permutation p-value that the observed value is this high by chance."""
+    null = np.asarray(null, float)
+    null = null[~np.isnan(null)]
+    if np.isnan(observed) or not len(null):
+        return float("nan")
+    return float((1 + (null >= observed - 1e-12).sum()) / (1 + len(null)))

@@ -1,0 +1,131 @@
+"""The alignment index on a constructed corpus whose alignment is known: B speaks its own language in March and
+copies A's vocabulary and narratives from April; C never does."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import pytest
+from conftest import doc
+
+from lockstep.align.drill import DrillOptions, drill
+from lockstep.align.index import AlignOptions, alignment, alignment_matrix, alignment_series
+from lockstep.errors import InputError
+
+HOSTILE = ["sanctions", "hegemony", "sovereignty", "provocation", "interference", "bloc", "unilateral", "bullying"]
+HOSTILE_PHRASES = ["colour revolution", "cold war mentality", "zero-sum game"]
+DEVELOP = ["vaccine", "harvest", "railway", "tourism", "exports", "innovation", "satellite", "investment"]
+DEVELOP_PHRASES = ["rural revitalization", "green energy", "high-speed rail"]
+LOCAL = ["football", "weather", "concert", "election", "museum", "traffic", "housing", "theatre"]
+LOCAL_PHRASES = ["city council", "school holidays", "bus strike"]
+COMMON = ["officials", "report", "week", "country", "people", "plan", "talks", "new"]
+TOPICS = {"hostile": (HOSTILE, HOSTILE_PHRASES, ["west-hostility", "sovereignty"]),
+          "develop": (DEVELOP, DEVELOP_PHRASES, ["development"]),
+          "local": (LOCAL, LOCAL_PHRASES, ["domestic"])}
+
+
+def headline(rng, topic: str) -> tuple[str, str]:
+    words, phrases, narratives = TOPICS[topic]
+    parts = list(rng.choice(words, 4)) + list(rng.choice(COMMON, 2)) + [str(rng.choice(phrases))]
+    rng.shuffle(parts)
+    return " ".join(parts).capitalize() + ".", str(rng.choice(narratives))
+
+
+def constructed(seed: int = 7, per_month: int = 40) -> tuple[list[dict], list[tuple[str, str]]]:
+    rng = np.random.default_rng(seed)
+    docs, hits = [], []
+    plan = {"a": ["hostile"] * 3, "b": ["develop", "hostile", "hostile"], "c": ["local"] * 3,
+            "bbc": ["local", "develop", "hostile"], "tass": ["local"] * 3, "cgtn": ["develop"] * 3}
+    for month in range(3):
+        for outlet, topics in plan.items():
+            for k in range(per_month):
+                text, narrative = headline(rng, topics[month])
+                d = doc(text, outlet, datetime(2022, 3 + month, 1 + k % 28, 8 + k % 10, k))
+                docs.append(d)
+                hits.append((d["id"], narrative))
+    return docs, hits
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    from conftest import build_store
+
+    docs, hits = constructed()
+    corpus = build_store(tmp_path_factory.mktemp("index") / "index.duckdb", docs)
+    corpus.con.execute("CREATE TABLE narrative_hits (doc_id VARCHAR, idx INTEGER, narrative VARCHAR)")
+    corpus.con.executemany("INSERT INTO narrative_hits VALUES (?, 0, ?)", hits)
+    yield corpus
+    corpus.close()
+
+
+@pytest.fixture(scope="module")
+def result(store):
+    return alignment(store, AlignOptions(actors=["A", "B", "C"], n_boot=100, n_perm=100))
+
+
+def cell(result, period, a, b, measure):
+    rows = result[(result["period"] == period) & (result["actor_a"] == a) & (result["actor_b"] == b)
+                  & (result["measure"] == measure)]
+    assert len(rows) == 1
+    return rows.iloc[0]
+
+
+@pytest.mark.parametrize("measure", ["narratives_jsd", "terms_cosine", "phrases_shared"])
+def test_convergence_is_recovered(result, measure):
+    before, after = cell(result, "2022-03", "A", "B", measure), cell(result, "2022-05", "A", "B", measure)
+    control = cell(result, "2022-05", "A", "C", measure)
+    margin = 0.15 if measure == "phrases_shared" else 0.3  # random word pairs repeat and dilute the share
+    assert after["value"] > before["value"] + margin
+    assert after["value"] > control["value"] + margin
+    # after convergence B is indistinguishable from A: near the permutation baseline, not significantly distinct
+    assert after["relative"] > 0.8 and after["p_distinct"] > 0.05
+    # before, and for the control, the difference is significant
+    assert before["p_distinct"] < 0.05 and control["p_distinct"] < 0.05
+    for row in (before, after, control):
+        assert row["ci_low"] <= row["value"] <= row["ci_high"]
+
+
+def test_narrative_similarity_values(result):
+    assert cell(result, "2022-03", "A", "B", "narratives_jsd")["value"] == pytest.approx(0.0, abs=1e-9)
+    assert cell(result, "2022-04", "A", "B", "narratives_jsd")["value"] > 0.9
+
+
+def test_matrix_and_series_views(result):
+    matrix = alignment_matrix(result, "terms_cosine", "2022-05")
+    assert list(matrix.index) == ["A", "B", "C"] and matrix.loc["A", "A"] == 1.0
+    assert matrix.loc["A", "B"] == matrix.loc["B", "A"] > matrix.loc["A", "C"]
+    series = alignment_series(result, "terms_cosine")
+    assert list(series["period"]) == ["2022-03", "2022-04", "2022-05"]
+    assert {"A ~ B", "A ~ C", "B ~ C"} <= set(series.columns)
+
+
+def test_seeded_runs_are_reproducible(store, result):
+    again = alignment(store, AlignOptions(actors=["A", "B", "C"], n_boot=100, n_perm=100))
+    assert again.equals(result)
+
+
+def test_drill_down_names_the_drivers(store):
+    cellar = drill(store, DrillOptions(actors=("A", "B"), period="2022-05"))
+    shared_terms = set(cellar.terms.loc[cellar.terms["shared"], "term"])
+    vocabulary = HOSTILE + COMMON + " ".join(HOSTILE_PHRASES).split()
+    assert shared_terms and all(any(word.startswith(term) for word in vocabulary) for term in shared_terms)  # lemmas
+    assert cellar.terms["contribution"].sum() == pytest.approx(
+        cell(alignment(store, AlignOptions(actors=["A", "B"], n_boot=0, n_perm=0)), "2022-05", "A", "B",
+             "terms_cosine")["value"], rel=1e-6)
+    assert "colour revolution" in set(cellar.phrases.loc[cellar.phrases["shared"], "phrase"])
+    assert set(cellar.narratives["narrative"]) == {"west-hostility", "sovereignty"}
+    paragraphs = cellar.paragraphs
+    assert set(paragraphs["actor"]) == {"A", "B"} and (paragraphs["n_drivers"] > 0).all()
+    row = paragraphs.iloc[0]
+    text = store.document(row["doc_id"])["text"]
+    assert text[row["start_char"] : row["end_char"]] == row["text"]
+
+
+def test_bad_input_is_one_line(store):
+    with pytest.raises(InputError, match="Nobody"):
+        alignment(store, AlignOptions(actors=["A", "Nobody"]))
+    with pytest.raises(InputError, match="period"):
+        alignment(store, AlignOptions(actors=["A", "B"], period="fortnight"))
+    with pytest.raises(InputError, match="no documents"):
+        drill(store, DrillOptions(actors=("A", "B"), period="1999-01"))
