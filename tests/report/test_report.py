@@ -66,7 +66,8 @@ def test_chart_points_link_to_evidence_in_the_report(tree):
         for trace in figure["data"]:
             for value in trace.get("customdata", []):
                 points.extend(value if isinstance(value, list) else [value])
-        assert points and set(points) <= anchors, chart.get("id")
+        linked = {p for p in points if p}
+        assert linked and linked <= anchors, chart.get("id")
     evidence = tree.cssselect("div.evidence")[0]
     assert evidence.cssselect("tr[data-doc] code.doc-id")
 
@@ -113,3 +114,63 @@ def test_cli_writes_the_report(report_store, tmp_path):
     assert "RT" in tree.cssselect("p.meta")[0].text_content()
     missing = CliRunner().invoke(app, ["report", "--db", str(tmp_path / "nope.duckdb"), "--output", str(out)])
     assert missing.exit_code != 0
+
+
+def analysis_ready(module: str, *names: str) -> bool:
+    import importlib
+
+    try:
+        mod = importlib.import_module(f"lockstep.{module}")
+    except ImportError:
+        return False
+    return all(hasattr(mod, n) for n in names)
+
+
+def section_payload(tree, key: str) -> dict:
+    return next(s for s in payload(tree)["sections"] if s["key"] == key)
+
+
+def test_keyness_section_lists_key_terms_with_their_lines(tree):
+    section = section_payload(tree, "terms")
+    if not analysis_ready("terms", "keyness", "kwic"):
+        assert "not available" in section["missing"].lower()
+        return
+    rows = section["tables"][0]["rows"]
+    assert {r["actor"] for r in rows} >= {"RT", "Xinhua"}
+    evidence = {e["anchor"]: e for e in section["evidence"]}
+    for row in rows:
+        lines = evidence[row["evidence"]]["lines"]
+        assert lines and all(line["actor"] == row["actor"] for line in lines)
+        assert all(row["term"][:4].lower() in line["match"].lower() for line in lines)
+    html_section = tree.cssselect("section#sec-terms")[0]
+    assert len(html_section.cssselect("div.chart")) == len({r["actor"] for r in rows})
+    assert html_section.cssselect("div.table-box a[href^='#ev-']")
+
+
+def test_two_actor_term_plot(tree):
+    section = section_payload(tree, "term-plot")
+    if not analysis_ready("terms", "keyness", "kwic"):
+        assert section["missing"]
+        return
+    a, b = section["data"]["pair"]
+    assert {a, b} == {"RT", "Xinhua"}  # the largest actor and the largest from another country
+    figure = json.loads(tree.cssselect("script#fig-chart-term-plot")[0].text)
+    trace = figure["data"][0]
+    assert len(trace["x"]) == section["data"]["points"] > 20
+    assert all(x > 0 for x in trace["x"] + trace["y"])  # log axes: zero rates sit on the floor line
+    hover = dict(zip([h.split("</b>")[0][3:] for h in trace["hovertext"]], trace["marker"]["color"]))
+    assert hover["sovereignty"] < 0  # used more by Xinhua than by RT in the test store
+    terms = {r["term"] for r in section["tables"][0]["rows"]}
+    assert "sovereignty" in terms
+
+
+def test_term_families_cross_languages(tree):
+    section = section_payload(tree, "families")
+    if not analysis_ready("terms", "trend", "load_families"):
+        assert section["missing"]
+        return
+    members = [r for t in section["tables"] if t["id"] == "family-members" for r in t["rows"]]
+    colour = {r["member_lang"] for r in members if "colour" in r["term"] or "color" in r["term"]}
+    assert {"en", "ru", "zh"} <= colour
+    lines = [line for e in section["evidence"] for line in e["lines"]]
+    assert {"цветную революцию", "颜色革命"} & {line["match"].lower() for line in lines}

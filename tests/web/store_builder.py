@@ -69,4 +69,14 @@ def build_store(db: Path, inputs: Path, seeds: list[Path]) -> Path:
     paths = [*write_inputs(inputs), *seeds]
     with lockstep.open(db) as corpus:
         corpus.ingest([str(p) for p in paths])
+        prepare_analyses(corpus)
     return db
+
+
+def prepare_analyses(corpus) -> None:
+    """Build what the analyses cache in the store (the dashboard opens it read-only), where they exist."""
+    try:
+        from lockstep.terms import ensure_index
+    except ImportError:
+        return
+    ensure_index(corpus)

@@ -59,10 +59,10 @@ def line_chart(rows: Sequence[dict[str, Any]], *, x: str, y: str, group: str, ti
             "layout": layout(title, yaxis=yaxis, xaxis={"type": "category", "categoryorder": "category ascending"})}
 
 
-def horizontal_bars(labels: Sequence[str], values: Sequence[float], anchors: Sequence[str], *, title: str,
-                    x_title: str = "", color: str = PALETTE[0]) -> dict[str, Any]:
+def horizontal_bars(labels: Sequence[str], values: Sequence[float], anchors: Sequence[str | None], *, title: str,
+                    x_title: str = "", color: str | Sequence[str] = PALETTE[0]) -> dict[str, Any]:
     trace = {"type": "bar", "orientation": "h", "y": [plot_text(v, 60) for v in labels], "x": list(values),
-             "customdata": list(anchors), "marker": {"color": color},
+             "customdata": list(anchors), "marker": {"color": color if isinstance(color, str) else list(color)},
              "hovertemplate": "%{y}: %{x:.3g}<extra></extra>"}
     height = max(260, 22 * len(labels) + 90)
     return {"data": [trace], "layout": layout(title, height=height, xaxis={"title": {"text": plot_text(x_title)}},

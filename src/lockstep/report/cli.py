@@ -21,7 +21,7 @@ def report(
     lang: Optional[str] = typer.Option(None, "--lang", help="Only this language (ISO 639-1)."),
     pair: Optional[str] = typer.Option(None, "--pair", help="Two actors for the term plot, e.g. 'RT,Xinhua'."),
     title: str = typer.Option("lockstep report", "--title", help="Report title."),
-    top: int = typer.Option(15, "--top", min=3, max=200, help="Key terms per actor."),
+    top: int = typer.Option(10, "--top", min=3, max=200, help="Key terms per actor."),
 ) -> None:
     """One self-contained HTML report (opens offline): corpus overview, key terms, narratives, alignment, echoes,
     and the concordance lines behind every chart."""

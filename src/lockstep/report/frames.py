@@ -94,3 +94,30 @@ def _float(value: Any) -> float | None:
         return None if value is None else round(float(value), 4)
     except (TypeError, ValueError):
         return None
+
+
+def example_lines(con, rows: list[dict[str, Any]], *, doc: str = "example_doc", paragraph: str = "example_paragraph",
+                  start: str = "example_start", end: str = "example_end") -> dict[tuple[str, int], EvidenceLine]:
+    """Evidence lines for rows that carry one example occurrence (doc id, paragraph, offsets into documents.text)."""
+    keys = sorted({(r[doc], int(r[paragraph])) for r in rows if r.get(doc) and r.get(paragraph) is not None})
+    if not keys:
+        return {}
+    pairs = " OR ".join(["(p.doc_id = ? AND p.idx = ?)"] * len(keys))
+    params = [v for key in keys for v in key]
+    found = con.execute(
+        "SELECT p.doc_id, p.idx, p.start_char, p.text, d.actor, d.outlet, d.language, d.published, d.title "
+        f"FROM paragraphs p JOIN documents d ON d.id = p.doc_id WHERE {pairs}", params).fetchall()
+    paragraphs = {(f[0], f[1]): f for f in found}
+    out = {}
+    for r in rows:
+        para = paragraphs.get((r.get(doc), _int(r.get(paragraph))))
+        if para is None or r.get(start) is None:
+            continue
+        text, offset = para[3], para[2]
+        a, b = int(r[start]) - offset, int(r[end]) - offset
+        left, right = text[max(0, a - 90):max(0, a)], text[b:b + 90]
+        out[(r[doc], int(r[paragraph]))] = EvidenceLine(
+            doc_id=para[0], paragraph=para[1], left=("…" if a > 90 else "") + left, match=text[a:b],
+            right=right + ("…" if b + 90 < len(text) else ""), actor=para[4], outlet=para[5], language=para[6],
+            published=_date(para[7]), title=para[8])
+    return out

@@ -15,7 +15,7 @@ class ReportOptions:
     language: str | None = None
     title: str = "lockstep report"
     period: str = "month"
-    top_terms: int = 15  # key terms listed per actor
+    top_terms: int = 10  # key terms listed (and given concordance lines) per actor
     pair: tuple[str, str] | None = None  # the two actors of the term plot (default: the two largest)
     evidence_lines: int = 12  # concordance lines listed behind each chart point
     echo_chains: int = 15

@@ -113,3 +113,23 @@ def filter_options(con: "duckdb.DuckDBPyConnection") -> dict[str, list[str]]:
     languages = [r[0] for r in con.execute(
         "SELECT language FROM documents WHERE language IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1").fetchall()]
     return {"actors": actors, "languages": languages}
+
+
+def top_actors(con: "duckdb.DuckDBPyConnection", filters: DocumentFilter, limit: int = 8) -> list[str]:
+    """The selected actors, largest first (documents with no known actor are left out of actor comparisons)."""
+    where, params = filters.where()
+    return [r[0] for r in con.execute(
+        f"SELECT actor FROM documents d WHERE {where} AND actor IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 "
+        "LIMIT ?", [*params, limit]).fetchall()]
+
+
+def contrasting_pair(con: "duckdb.DuckDBPyConnection", filters: DocumentFilter) -> tuple[str, str] | None:
+    """The largest actor and the largest actor from another country (or the second largest): the default pair."""
+    where, params = filters.where()
+    rows = con.execute(f"SELECT actor, any_value(actor_country) FROM documents d WHERE {where} AND actor IS NOT NULL "
+                       "GROUP BY 1 ORDER BY count(*) DESC, 1", params).fetchall()
+    if len(rows) < 2:
+        return None
+    first, country = rows[0]
+    other = next((a for a, c in rows[1:] if c and c != country), rows[1][0])
+    return first, other

@@ -25,12 +25,30 @@ def narrative_evidence_for(store: Store, doc_id: str) -> dict[str, Any]:
     return {"hits": [], "spans": {}, "note": ""}
 
 
-def key_terms_for(store: Store, doc: dict[str, Any]) -> dict[str, Any]:
-    try:
-        analysis("terms", "keyness")
-    except AnalysisMissing as exc:
-        return {"terms": [], "note": f"Key terms not available: {exc}."}
-    return {"terms": [], "note": ""}
+KEY_TERMS_SQL = """
+WITH doc AS (SELECT doc_key FROM term_docs WHERE id = ?),
+toks AS (SELECT t.lemma_id, count(*) AS tf FROM term_tokens t JOIN doc USING (doc_key) GROUP BY 1),
+freq AS (SELECT lemma_id, sum(df) AS df FROM term_counts WHERE lemma_id IN (SELECT lemma_id FROM toks) GROUP BY 1),
+n AS (SELECT count(*) AS n FROM term_docs)
+SELECT l.lemma_id, l.lemma, toks.tf * ln((n.n + 1.0) / (coalesce(freq.df, 0) + 1.0)) AS score
+FROM toks JOIN term_lemmas l USING (lemma_id) LEFT JOIN freq USING (lemma_id), n
+WHERE NOT l.stop AND length(l.lemma) > 1 ORDER BY score DESC, l.lemma LIMIT ?"""
+SPANS_SQL = """SELECT t.start_char, t.end_char, l.lemma FROM term_tokens t JOIN term_docs d USING (doc_key)
+JOIN term_lemmas l ON l.lemma_id = t.lemma_id WHERE d.id = ? AND t.lemma_id IN ({ids}) ORDER BY t.start_char"""
+
+
+def key_terms_for(store: Store, doc: dict[str, Any], limit: int = 8) -> dict[str, Any]:
+    """The document's most distinctive lemmas (tf-idf over the term index) and where they occur."""
+    if not all(store.has_table(t) for t in ("term_docs", "term_tokens", "term_lemmas", "term_counts")):
+        return {"terms": [], "spans": [], "note": "Key terms need the term index (`lockstep terms index`, or run "
+                "`lockstep report` once)."}
+    top = store.rows(KEY_TERMS_SQL, [doc["id"], limit])
+    if not top:
+        return {"terms": [], "spans": [], "note": "This document is not in the term index yet."}
+    ids = [int(r["lemma_id"]) for r in top]
+    spans = store.rows(SPANS_SQL.format(ids=", ".join("?" * len(ids))), [doc["id"], *ids])
+    return {"terms": [r["lemma"] for r in top], "note": "",
+            "spans": [Span(r["start_char"], r["end_char"], "term", r["lemma"]) for r in spans]}
 
 
 def echo_chain_for(store: Store, doc_id: str) -> dict[str, Any]:

@@ -32,7 +32,7 @@ def document_view(store: Store, doc_id: str, *, highlight: list[str] | None = No
                             [doc["id"]])
     return {
         "metadata": {k: _plain(doc.get(k)) for k in METADATA},
-        "paragraphs": [paragraph_view(p, highlight or [], key_terms["terms"], evidence["spans"]) for p in paragraphs],
+        "paragraphs": [paragraph_view(p, highlight or [], key_terms["spans"], evidence["spans"]) for p in paragraphs],
         "removed": removed_debris(doc.get("removed")),
         "duplicates": duplicates_of(store, doc),
         "narratives": evidence["hits"], "narratives_note": evidence["note"],
@@ -42,11 +42,13 @@ def document_view(store: Store, doc_id: str, *, highlight: list[str] | None = No
     }
 
 
-def paragraph_view(paragraph: dict[str, Any], highlight: list[str], key_terms: list[str],
+def paragraph_view(paragraph: dict[str, Any], highlight: list[str], key_spans: list[Span],
                    narrative_spans: dict[int, list[Span]]) -> dict[str, Any]:
-    text = paragraph["text"]
-    spans = [*narrative_spans.get(paragraph["idx"], []), *term_spans(text, highlight, "query"),
-             *term_spans(text, key_terms, "term")]
+    """A paragraph cut into segments: narrative evidence first, then search words, then key terms (document
+    offsets shifted to the paragraph)."""
+    text, start, end = paragraph["text"], paragraph["start_char"], paragraph["end_char"]
+    terms = [Span(s.start - start, s.end - start, s.kind, s.label) for s in key_spans if start <= s.start < end]
+    spans = [*narrative_spans.get(paragraph["idx"], []), *term_spans(text, highlight, "query"), *terms]
     return {"idx": paragraph["idx"], "start_char": paragraph["start_char"], "end_char": paragraph["end_char"],
             "text": text, "segments": segments(text, spans),
             "narratives": sorted({s.label for s in narrative_spans.get(paragraph["idx"], [])})}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lockstep.report import align_section, narratives_section, terms_section
+from lockstep.report import align_section, narratives_section
+from lockstep.web import term_panels
 from lockstep.report.model import Section
 from lockstep.web.panels import ExplorerQuery
 from lockstep.web.store import Store
@@ -10,27 +11,27 @@ from lockstep.web.store import Store
 
 def terms_trend(store: Store, q: ExplorerQuery) -> Section:
     with store.corpus() as corpus:
-        return terms_section.trend_panel(corpus, q)
+        return term_panels.trend_panel(corpus, q)
 
 
 def terms_keyness(store: Store, q: ExplorerQuery) -> Section:
     with store.corpus() as corpus:
-        return terms_section.keyness_panel(corpus, q)
+        return term_panels.keyness_panel(corpus, q)
 
 
 def terms_kwic(store: Store, q: ExplorerQuery) -> Section:
     with store.corpus() as corpus:
-        return terms_section.kwic_panel(corpus, q)
+        return term_panels.kwic_panel(corpus, q)
 
 
 def terms_collocates(store: Store, q: ExplorerQuery) -> Section:
     with store.corpus() as corpus:
-        return terms_section.collocates_panel(corpus, q)
+        return term_panels.collocates_panel(corpus, q)
 
 
 def terms_usage(store: Store, q: ExplorerQuery) -> Section:
     with store.corpus() as corpus:
-        return terms_section.usage_panel(corpus, q)
+        return term_panels.usage_panel(corpus, q)
 
 
 def narratives_codebook(store: Store, q: ExplorerQuery) -> Section:

@@ -40,11 +40,12 @@ class Store:
             cur.close()
 
     @contextmanager
-    def corpus(self) -> Iterator[Corpus]:
-        """A Corpus over a fresh cursor, for the analysis functions that take a Corpus."""
+    def corpus(self, *, read_only: bool = True) -> Iterator[Corpus]:
+        """A Corpus over a fresh cursor, for the analysis functions that take a Corpus. It is marked read-only
+        (analyses then never build caches from a page request) unless it is the review writer."""
         with self.cursor() as cur:
             corpus = Corpus.__new__(Corpus)
-            corpus.path, corpus.read_only, corpus.con = self.path, not self.writable, cur
+            corpus.path, corpus.read_only, corpus.con = self.path, read_only, cur
             yield corpus
 
     @contextmanager
@@ -52,7 +53,7 @@ class Store:
         if not self.writable:
             raise StoreError("the dashboard was started read-only; restart it with `lockstep serve --review` "
                              "to record review decisions")
-        with self._write_lock, self.corpus() as corpus:
+        with self._write_lock, self.corpus(read_only=False) as corpus:
             yield corpus
 
     def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
