@@ -15,6 +15,7 @@ from lockstep.collect import cli as collect_cli
 from lockstep.report import cli as report_cli
 from lockstep.web import cli as serve_cli
 from lockstep.terms import cli as terms_cli
+from lockstep.align import cli as align_cli
 from lockstep.errors import LockstepError
 
 app = typer.Typer(
@@ -99,6 +100,9 @@ app.command("collect")(collect_cli.collect)
 app.command("report")(report_cli.report)
 app.command("serve")(serve_cli.serve)
 app.add_typer(terms_cli.app, name="terms")
+app.add_typer(align_cli.app, name="align")
+app.command("echoes")(align_cli.echoes)
+app.command("statements")(align_cli.statements)
 
 
 def main() -> None:
