@@ -14,6 +14,7 @@ from rich.markup import escape
 from lockstep.collect import cli as collect_cli
 from lockstep.report import cli as report_cli
 from lockstep.web import cli as serve_cli
+from lockstep.narratives import cli as narratives_cli
 from lockstep.terms import cli as terms_cli
 from lockstep.align import cli as align_cli
 from lockstep.errors import LockstepError
@@ -39,7 +40,7 @@ def ingest(
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes."),
     column_map: Optional[str] = typer.Option(None, "--map", help="Table columns, e.g. text=body,published=date."),
     max_mb: int = typer.Option(100, "--max-mb", min=1, help="Refuse single pages/text files larger than this."),
-    engine: str = typer.Option("local", "--engine", help="local (process pool) or ray (needs lockstep[ray])."),
+    engine: str = typer.Option("local", "--engine", help="local (process pool) or ray (needs lockstep\\[ray])."),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (with --engine ray)."),
 ) -> None:
     """Read inputs, clean them into articles, deduplicate and store them. Re-running adds nothing new."""
@@ -99,6 +100,7 @@ def export(
 app.command("collect")(collect_cli.collect)
 app.command("report")(report_cli.report)
 app.command("serve")(serve_cli.serve)
+app.add_typer(narratives_cli.app, name="narratives")
 app.add_typer(terms_cli.app, name="terms")
 app.add_typer(align_cli.app, name="align")
 app.command("echoes")(align_cli.echoes)
