@@ -44,3 +44,61 @@ def store(tmp_path):
 @pytest.fixture(scope="session")
 def doc():
     return make_doc
+
+
+# ---- a small tagged corpus shared by the detection, output and discovery tests ---------------------------------
+
+WEATHER = ["Heavy rain and strong winds are expected in {city} on {day}, forecasters said.",
+           "Temperatures in {city} will drop to minus five degrees by {day}, the weather service warned.",
+           "Snowfall could disrupt traffic in {city} on {day}, according to the meteorological office."]
+FOOTBALL = ["{city} United beat the visitors 3-1 on {day} to climb to second place in the league.",
+            "The {city} striker scored twice on {day} as his team extended their unbeaten run.",
+            "Fans in {city} celebrated a late winner on {day} that kept the cup hopes alive."]
+CITIES = ["Manchester", "Leeds", "Bristol", "Glasgow", "Cardiff"]
+DAYS = ["Monday", "Tuesday", "Saturday"]
+
+
+def sample_documents() -> list[dict]:
+    docs = [
+        make_doc("Officials said the unrest had been organised from abroad.\n\n"
+                 "Washington and Western foundations financed the street protests in order to topple the elected "
+                 "government, a textbook colour revolution.", actor="RT", published="2022-03-01", language="en",
+                 doc_id="en-colour"),
+        make_doc("Массовые беспорядки в Минске были срежиссированы западными спецслужбами, которые пытались "
+                 "устроить в Белоруссии очередную цветную революцию.", actor="TASS", published="2022-03-05",
+                 language="ru", doc_id="ru-colour"),
+        make_doc("美国等西方国家长期在他国煽动街头抗议，扶植反对派，图谋推翻合法政府。", actor="Xinhua",
+                 published="2022-04-02", language="zh", doc_id="zh-colour"),
+        make_doc("Антироссийские санкции ударили по самим европейцам: цены на газ и электричество в ЕС "
+                 "выросли в разы, заводы закрываются.", actor="TASS", published="2022-06-10", language="ru",
+                 doc_id="ru-sanctions"),
+        # an exact reprint by the same actor and a reprint by another actor
+        make_doc("Антироссийские санкции ударили по самим европейцам: цены на газ и электричество в ЕС "
+                 "выросли в разы, заводы закрываются.", actor="TASS", published="2022-06-11", language="ru",
+                 doc_id="ru-sanctions-copy", duplicate_of="ru-sanctions"),
+        make_doc("Антироссийские санкции ударили по самим европейцам: цены на газ и электричество в ЕС "
+                 "выросли в разы, заводы закрываются.", actor="RT", published="2022-06-12", language="ru",
+                 doc_id="ru-sanctions-rt", duplicate_of="ru-sanctions"),
+        make_doc("The minister opened a new bridge over the river on Friday.", actor="RT", published="2022-06-15",
+                 language="en", doc_id="en-bridge"),
+    ]
+    for k, (template, topic) in enumerate([(t, "weather") for t in WEATHER] + [(t, "football") for t in FOOTBALL]):
+        for i, city in enumerate(CITIES):
+            for j, day in enumerate(DAYS):
+                docs.append(make_doc(template.format(city=city, day=day), actor="BBC" if topic == "weather" else "Sky",
+                                     published=f"2022-0{1 + j}-{10 + i}", language="en", doc_id=f"{topic}-{k}-{i}-{j}"))
+    for doc in docs:
+        if doc["duplicate_of"]:
+            doc["cluster_id"] = doc["duplicate_of"]
+    return docs
+
+
+@pytest.fixture(scope="session")
+def tagged(tmp_path_factory, backend):
+    """A store with the sample documents, tagged with the packaged codebook."""
+    from lockstep.narratives.tagging import tag
+
+    corpus = build_store(tmp_path_factory.mktemp("tagged") / "corpus.duckdb", sample_documents())
+    report = tag(corpus)
+    yield corpus, report
+    corpus.close()

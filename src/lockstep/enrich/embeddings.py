@@ -262,9 +262,12 @@ def iter_paragraph_embeddings(corpus: "Corpus", filters: "DocumentFilter | None"
     where, params = (filters or DocumentFilter()).where()
     sql = ("SELECT e.doc_id, e.idx, e.vector FROM embeddings e JOIN documents d ON d.id = e.doc_id "
            f"WHERE e.model = ? AND {where} ORDER BY e.doc_id, e.idx")
-    reader = corpus.con.sql(sql, params=[model, *params]).to_arrow_reader(chunk_rows)
-    for batch in reader:
-        yield batch_to_frame(batch)
+    cursor = corpus.con.cursor()   # its own result: other statements may run on the connection meanwhile
+    try:
+        for batch in cursor.sql(sql, params=[model, *params]).to_arrow_reader(chunk_rows):
+            yield batch_to_frame(batch)
+    finally:
+        cursor.close()
 
 
 def batch_to_frame(batch: object) -> tuple["pd.DataFrame", np.ndarray]:

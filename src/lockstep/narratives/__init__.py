@@ -1,0 +1,1 @@
+"""Narratives: a versioned multilingual codebook, detection with evidence, discovery, human review."""

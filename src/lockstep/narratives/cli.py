@@ -1,0 +1,260 @@
+"""`lockstep narratives ...`: commands parse arguments and call the library; no analysis here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+app = typer.Typer(help="Narratives: codebook, detection with evidence, discovery, human review.",
+                  no_args_is_help=True, add_completion=False)
+out = Console()
+err = Console(stderr=True)
+
+DB = typer.Option("corpus.duckdb", "--db", help="The DuckDB store.")
+CODEBOOK = typer.Option(None, "--codebook", "-c", help="Codebook YAML merged over the packaged one (repeatable).")
+OUTPUT = typer.Option(None, "--output", "-o", help="Write all rows to CSV/Parquet/JSON/JSONL (by suffix).")
+ACTOR = typer.Option(None, "--actor", help="Only these actors (repeatable).")
+LANG = typer.Option(None, "--lang", help="ISO 639-1 language code.")
+SINCE = typer.Option(None, "--since", help="Published on or after (YYYY-MM-DD).")
+UNTIL = typer.Option(None, "--until", help="Published before (YYYY-MM-DD).")
+NARRATIVE = typer.Option(None, "--narrative", "-n", help="A narrative id or id prefix (e.g. urw, west-subversion).")
+LEVEL = typer.Option(None, "--level", help="1 = narratives, 2 = sub-narratives.")
+VERSION = typer.Option(None, "--version", help="Codebook version of the tags (default: the latest tagged).")
+REPRINTS = typer.Option("per-actor", "--reprints", help="per-actor (a story counts once per actor), first "
+                        "(only each duplicate cluster's first document) or all.")
+
+
+def filters(actor: list[str] | None, lang: str | None, since: str | None, until: str | None):
+    from lockstep.store.corpus import DocumentFilter
+
+    return DocumentFilter(actor=actor or None, language=lang, since=since, until=until)
+
+
+def show(frame, output: Path | None, title: str, max_rows: int = 50) -> None:
+    from lockstep.output import print_table, write_table
+
+    if output:
+        path = write_table(frame, output)
+        err.print(f"wrote {len(frame)} rows to {escape(str(path))}")
+    else:
+        print_table(frame, title=title, max_rows=max_rows)
+
+
+@app.command()
+def check(files: list[Path] = typer.Argument(..., help="Codebook YAML files to validate.")) -> None:
+    """Validate codebook files; every problem is printed as FILE:LINE: message."""
+    from lockstep.narratives.codebook import check_file
+
+    failed = False
+    for path in files:
+        problems = check_file(path)
+        for problem in problems:
+            out.print(escape(str(problem)), highlight=False)
+        if not problems:
+            out.print(f"{escape(str(path))}: ok", highlight=False)
+        failed = failed or bool(problems)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command("list")
+def list_(codebook: Optional[list[Path]] = CODEBOOK, output: Optional[Path] = OUTPUT,
+          only: Optional[str] = typer.Option(None, "--only", help="Only narratives under this id prefix.")) -> None:
+    """The codebook: narratives, parents, levels, how many claims and phrases each has."""
+    from lockstep.narratives.codebook import load_codebook
+
+    book = load_codebook(codebook or []).subset(only)
+    err.print(f"codebook version {escape(book.version)}")
+    show(book.frame(), output, "codebook", max_rows=200)
+
+
+@app.command()
+def tag(db: Path = DB, codebook: Optional[list[Path]] = CODEBOOK,
+        only: Optional[str] = typer.Option(None, "--only", help="Only narratives under this id prefix."),
+        actor: Optional[list[str]] = ACTOR, lang: Optional[str] = LANG, since: Optional[str] = SINCE,
+        until: Optional[str] = UNTIL,
+        model: str = typer.Option("use-multilingual-v3", "--model", help="Embedding backend "
+                                  "(use-multilingual-v3 or sentence-transformers:/local/path)."),
+        workers: int = typer.Option(1, "--workers", "-w", min=1, help="Embedding processes."),
+        aggregate: str = typer.Option("max", "--aggregate", help="max or top2 claim similarity.")) -> None:
+    """Tag paragraphs and documents with the codebook's narratives (embeddings are computed once, cached)."""
+    import lockstep
+    from lockstep.enrich.embeddings import EmbeddingOptions
+    from lockstep.narratives.detect import DetectOptions
+    from lockstep.narratives.tagging import TagOptions, tag as run_tag
+
+    options = TagOptions(codebook_files=list(codebook or []), only=only, filters=filters(actor, lang, since, until),
+                         embedding=EmbeddingOptions(backend=model, workers=workers, progress=True),
+                         detect=DetectOptions(aggregate=aggregate), progress=True)
+    with lockstep.open(db) as corpus:
+        report = run_tag(corpus, options)
+    show(report.frame(), None, "narrative tagging")
+
+
+@app.command()
+def prevalence(db: Path = DB, narrative: Optional[str] = NARRATIVE, level: Optional[int] = LEVEL,
+               period: str = typer.Option("month", "--period", help="day, week, month, quarter, year or all."),
+               reprints: str = REPRINTS, actor: Optional[list[str]] = ACTOR, lang: Optional[str] = LANG,
+               since: Optional[str] = SINCE, until: Optional[str] = UNTIL, version: Optional[str] = VERSION,
+               output: Optional[Path] = OUTPUT) -> None:
+    """Narrative prevalence by actor x period: documents carrying it and their share of the actor's output."""
+    import lockstep
+    from lockstep.narratives.prevalence import HitQuery, prevalence as run
+
+    query = HitQuery(filters=filters(actor, lang, since, until), narrative=narrative, level=level, version=version,
+                     reprints=reprints, period=period)
+    with lockstep.open(db, read_only=True) as corpus:
+        show(run(corpus, query), output, "narrative prevalence")
+
+
+@app.command()
+def first(db: Path = DB, narrative: Optional[str] = NARRATIVE, level: Optional[int] = LEVEL,
+          actor: Optional[list[str]] = ACTOR, lang: Optional[str] = LANG, version: Optional[str] = VERSION,
+          output: Optional[Path] = OUTPUT) -> None:
+    """First appearance of each narrative per actor, with the paragraph."""
+    import lockstep
+    from lockstep.narratives.prevalence import HitQuery, first_appearance
+
+    query = HitQuery(filters=filters(actor, lang, None, None), narrative=narrative, level=level, version=version)
+    with lockstep.open(db, read_only=True) as corpus:
+        show(first_appearance(corpus, query), output, "first appearance")
+
+
+@app.command()
+def evidence(db: Path = DB, narrative: Optional[str] = NARRATIVE, level: Optional[int] = LEVEL,
+             limit: int = typer.Option(10, "--limit", help="Paragraphs per narrative."),
+             candidates: bool = typer.Option(False, "--candidates", help="Include hits below threshold."),
+             actor: Optional[list[str]] = ACTOR, lang: Optional[str] = LANG, since: Optional[str] = SINCE,
+             until: Optional[str] = UNTIL, version: Optional[str] = VERSION, output: Optional[Path] = OUTPUT) -> None:
+    """The strongest paragraphs per narrative with their evidence spans (hit ids for `review`)."""
+    import lockstep
+    from lockstep.narratives.prevalence import HitQuery, evidence as run
+
+    query = HitQuery(filters=filters(actor, lang, since, until), narrative=narrative, level=level, version=version)
+    with lockstep.open(db, read_only=True) as corpus:
+        frame = run(corpus, query, limit=limit, include_candidates=candidates)
+    if output:
+        show(frame, output, "evidence")
+    else:
+        show(frame[["hit_id", "narrative", "score", "actor", "published", "spans", "text"]], None, "evidence")
+
+
+@app.command()
+def hits(db: Path = DB, narrative: Optional[str] = NARRATIVE, level: Optional[int] = LEVEL,
+         candidates: bool = typer.Option(False, "--candidates", help="Include hits below threshold."),
+         actor: Optional[list[str]] = ACTOR, lang: Optional[str] = LANG, since: Optional[str] = SINCE,
+         until: Optional[str] = UNTIL, version: Optional[str] = VERSION, output: Optional[Path] = OUTPUT) -> None:
+    """Every hit (paragraph x narrative) with score, threshold, evidence and codebook version; for export."""
+    import lockstep
+    from lockstep.narratives.prevalence import HitQuery, hits as run
+
+    query = HitQuery(filters=filters(actor, lang, since, until), narrative=narrative, level=level, version=version)
+    with lockstep.open(db, read_only=True) as corpus:
+        show(run(corpus, query, include_candidates=candidates), output, "narrative hits")
+
+
+@app.command()
+def discover(db: Path = DB, actor: Optional[list[str]] = ACTOR, lang: Optional[str] = LANG,
+             since: Optional[str] = SINCE, until: Optional[str] = UNTIL,
+             min_cluster_size: int = typer.Option(8, "--min-cluster-size", min=2),
+             max_paragraphs: int = typer.Option(20_000, "--max-paragraphs", min=10),
+             seed: int = typer.Option(0, "--seed"), output: Optional[Path] = OUTPUT) -> None:
+    """Cluster paragraphs the codebook does not explain; shows terms, actors, languages, first date, outliers."""
+    import lockstep
+    from lockstep.narratives.discover import DiscoverOptions, discover as run
+
+    options = DiscoverOptions(filters=filters(actor, lang, since, until), min_cluster_size=min_cluster_size,
+                              max_paragraphs=max_paragraphs, seed=seed)
+    with lockstep.open(db) as corpus:
+        result = run(corpus, options)
+    show(result.summary(), None, "discovery")
+    show(result.clusters.drop(columns=["representatives"]), output, f"clusters (run {result.run_id})")
+
+
+@app.command()
+def promote(cluster: int = typer.Argument(..., help="Cluster number from `discover`."),
+            narrative_id: str = typer.Option(..., "--id", help="Id for the new narrative."),
+            title: str = typer.Option(..., "--title", help="Title for the new narrative."),
+            to: Path = typer.Option(..., "--to", help="Codebook YAML to write (created or appended)."),
+            parent: Optional[str] = typer.Option(None, "--parent"), run_id: Optional[str] = typer.Option(None, "--run"),
+            db: Path = DB) -> None:
+    """Turn a discovered cluster into a draft narrative in a codebook file (then edit and `check` it)."""
+    import lockstep
+    from lockstep.narratives.discover import Promotion, promote as run
+
+    with lockstep.open(db) as corpus:
+        entry = run(corpus, cluster, Promotion(narrative_id=narrative_id, title=title, parent=parent, run_id=run_id), to)
+    out.print(f"draft narrative {escape(entry['id'])} written to {escape(str(to))}")
+
+
+@app.command()
+def review(db: Path = DB, coder: str = typer.Option(..., "--coder", help="Your name, stored with each decision."),
+           accept: Optional[list[str]] = typer.Option(None, "--accept", help="Accept this hit id (repeatable)."),
+           reject: Optional[list[str]] = typer.Option(None, "--reject", help="Reject this hit id (repeatable)."),
+           narrative: Optional[str] = NARRATIVE, note: Optional[str] = typer.Option(None, "--note"),
+           limit: int = typer.Option(20, "--limit", help="Hits to review interactively."),
+           recalibrate: bool = typer.Option(True, "--recalibrate/--no-recalibrate",
+                                            help="Refit thresholds from all reviews afterwards.")) -> None:
+    """Accept or reject tags. With --accept/--reject it records those decisions and exits; otherwise it shows
+    hits one by one (a = accept, r = reject, s = skip, q = quit)."""
+    import lockstep
+    from lockstep.narratives import calibrate
+    from lockstep.narratives.review import review_tag
+
+    with lockstep.open(db) as corpus:
+        decisions = [(h, "accept") for h in accept or []] + [(h, "reject") for h in reject or []]
+        for hit_id, decision in decisions:
+            stored = review_tag(corpus, hit_id, decision, coder, note)
+            out.print(f"{stored['hit_id']} {stored['narrative']}: {decision}ed by {escape(coder)}")
+        if not decisions:
+            interactive_review(corpus, coder, narrative, limit)
+        if recalibrate:
+            changes = calibrate.recalibrate(corpus)
+            if len(changes):
+                show(changes, None, "recalibrated thresholds")
+
+
+def interactive_review(corpus, coder: str, narrative: str | None, limit: int) -> None:
+    from lockstep.narratives.prevalence import quote_spans
+    from lockstep.narratives.review import ReviewQueue, review_queue, review_tag
+
+    queue = review_queue(corpus, ReviewQueue(coder=coder, narrative=narrative, limit=limit))
+    if queue.empty:
+        out.print("nothing to review")
+        return
+    for row in queue.to_dict(orient="records"):
+        doc = corpus.document(row["doc_id"])
+        out.rule(f"{row['hit_id']}  {row['narrative']}  score {row['score']:.3f} (threshold {row['threshold']:.3f})")
+        out.print(f"[dim]{escape(str(row['actor']))} {escape(str(row['published']))}[/dim]")
+        out.print(escape(row["text"]))
+        out.print(f"[dim]evidence: {escape(quote_spans(doc['text'], row['evidence']) if doc else '')}[/dim]")
+        answer = typer.prompt("accept / reject / skip / quit [a/r/s/q]", default="s").strip().lower()
+        if answer.startswith("q"):
+            break
+        if answer[:1] in ("a", "r"):
+            review_tag(corpus, row["hit_id"], answer[:1], coder)
+
+
+@app.command()
+def calibrate(db: Path = DB, min_reviews: int = typer.Option(5, "--min-reviews", min=2),
+              output: Optional[Path] = OUTPUT) -> None:
+    """Refit per-narrative thresholds from reviewed tags and re-mark the hits."""
+    import lockstep
+    from lockstep.narratives.calibrate import recalibrate
+
+    with lockstep.open(db) as corpus:
+        show(recalibrate(corpus, min_reviews=min_reviews), output, "recalibrated thresholds")
+
+
+@app.command()
+def agreement(db: Path = DB, coder: Optional[list[str]] = typer.Option(None, "--coder", help="Only these coders."),
+              output: Optional[Path] = OUTPUT) -> None:
+    """Inter-coder agreement per narrative: Cohen's kappa and Krippendorff's alpha."""
+    import lockstep
+    from lockstep.narratives.agreement import agreement as run
+
+    with lockstep.open(db, read_only=True) as corpus:
+        show(run(corpus, coder), output, "agreement")
