@@ -11,23 +11,8 @@ from lockstep.align.crosslingual import anchors, lexical_check
 from lockstep.align.chains import EchoOptions, find_echoes, stored_chains
 from lockstep.dedup.fingerprint import normalise_text
 
-# Parallel paragraphs written for these tests (our own translations).
-PARALLEL = [
-    ("Chinese Foreign Minister Wang Yi said on Monday that China firmly opposes the unilateral sanctions imposed on "
-     "Russia by the United States and its allies.",
-     "Министр иностранных дел Китая Ван И заявил в понедельник, что Китай решительно выступает против односторонних "
-     "санкций, введенных против России США и их союзниками.",
-     "中国外交部长王毅星期一表示，中方坚决反对美国及其盟友对俄罗斯实施的单边制裁。"),
-    ("Foreign Ministry spokesperson Maria Zakharova said that NATO has been expanding eastward for 30 years despite "
-     "its promises.",
-     "Официальный представитель МИД Мария Захарова заявила, что НАТО расширяется на восток уже 30 лет вопреки "
-     "своим обещаниям.",
-     "外交部发言人扎哈罗娃表示，尽管北约作出过承诺，但30年来一直在向东扩张。"),
-    ("The two presidents signed a joint statement on a new era of comprehensive strategic partnership in Beijing.",
-     "Два президента подписали в Пекине совместное заявление о новой эпохе всеобъемлющего стратегического "
-     "партнерства.",
-     "两国元首在北京签署了关于新时代全面战略协作伙伴关系的联合声明。"),
-]
+from parallel import PARALLEL  # noqa: E402  (our own en/ru/zh translations)
+
 UNRELATED = [
     ("Heavy rain flooded several streets in the city centre and the river rose above its banks overnight.", "en"),
     ("Футбольный клуб объявил о подписании контракта с новым главным тренером на три сезона.", "ru"),
@@ -40,7 +25,7 @@ UNRELATED = [
 
 def chain_corpus(day0) -> list[dict]:
     docs = []
-    for k, (en, ru, zh) in enumerate(PARALLEL):
+    for k, (en, ru, zh) in enumerate(PARALLEL[:3]):
         start = days(day0, 10 * k)
         docs.append(doc(en, "mfa", start))
         docs.append(doc(ru, "tass", days(start, 0.5), language="ru"))
@@ -130,3 +115,14 @@ def test_lexical_check_rejects_contradicting_numbers_and_officials():
     assert ok and shared >= 2
     assert not lexical_check(en, wrong_number)[0]
     assert not lexical_check(en, wrong_person)[0]
+
+
+def test_every_parallel_pair_is_a_translation_link(make_store, day0, backend):
+    docs = []
+    for k, triplet in enumerate(PARALLEL):
+        for n, (text, outlet, lang) in enumerate(zip(triplet, ("mfa", "tass", "xinhua"), ("en", "ru", "zh"))):
+            docs.append(doc(text, outlet, days(day0, 9 * k + 0.3 * n), language=lang))
+    corpus = make_store(docs)
+    result = find_echoes(corpus, EchoOptions(kinds=("translation",), store=False))
+    assert len(result.chains) == len(PARALLEL)
+    assert (result.chains["n_members"] == 3).all() and (result.chains["path"] == "mfa -> tass -> xinhua").all()

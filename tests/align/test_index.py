@@ -47,14 +47,26 @@ def constructed(seed: int = 7, per_month: int = 40) -> tuple[list[dict], list[tu
     return docs, hits
 
 
+def tag(corpus, hits: list[tuple[str, str]]) -> None:
+    """Store narrative hits in the narratives module's table layout (above threshold, level 1, one version)."""
+    corpus.con.execute("""CREATE TABLE IF NOT EXISTS narrative_hits (
+        hit_id VARCHAR PRIMARY KEY, doc_id VARCHAR, idx INTEGER, narrative VARCHAR, level INTEGER,
+        score DOUBLE, semantic DOUBLE, threshold DOUBLE, above BOOLEAN, claim VARCHAR, evidence VARCHAR,
+        codebook_version VARCHAR, model VARCHAR, tagged_at TIMESTAMP DEFAULT current_timestamp)""")
+    rows = [(f"{d}-{n}", d, 0, n, 1, 0.9, 0.9, 0.5, True, None, None, "test-1", "test") for d, n in hits]
+    rows.append(("below", hits[0][0], 0, "below-threshold", 1, 0.1, 0.1, 0.5, False, None, None, "test-1", "test"))
+    corpus.con.executemany("INSERT INTO narrative_hits (hit_id, doc_id, idx, narrative, level, score, semantic, "
+                           "threshold, above, claim, evidence, codebook_version, model) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     from conftest import build_store
 
     docs, hits = constructed()
     corpus = build_store(tmp_path_factory.mktemp("index") / "index.duckdb", docs)
-    corpus.con.execute("CREATE TABLE narrative_hits (doc_id VARCHAR, idx INTEGER, narrative VARCHAR)")
-    corpus.con.executemany("INSERT INTO narrative_hits VALUES (?, 0, ?)", hits)
+    tag(corpus, hits)
     yield corpus
     corpus.close()
 

@@ -59,7 +59,7 @@ class EchoOptions:
     languages: list[str] | None = None      # for translations; None: every detected language
     window_days: float = 7.0
     near_threshold: float = 0.6             # shingle Jaccard
-    min_similarity: float = 0.6             # embedding cosine for translations (0.1 more without an anchor)
+    min_similarity: float = 0.55            # embedding cosine for translations (0.15 more without an anchor)
     min_chars: int = 40                     # shorter paragraphs are too generic (a Chinese character counts 3)
     kinds: tuple[str, ...] = KINDS
     across: str = "outlet"                  # links only between different outlets (or actors)

@@ -177,8 +177,8 @@ def echoes(
     lang: Optional[list[str]] = typer.Option(None, "--lang", help="Languages matched for translations "
                                              "(repeatable; default every detected language)."),
     window_days: float = typer.Option(7.0, "--window-days", min=0, help="Largest gap between two echoes."),
-    min_similarity: float = typer.Option(0.6, "--min-similarity", help="Embedding cosine for a translation "
-                                         "(0.1 more when it shares no number, name or place)."),
+    min_similarity: float = typer.Option(0.55, "--min-similarity", help="Embedding cosine for a translation "
+                                         "(0.15 more when it shares no number, name or place)."),
     near_threshold: float = typer.Option(0.6, "--near-threshold", help="Shingle Jaccard for a near-duplicate."),
     min_chars: int = typer.Option(40, "--min-chars", min=1, help="Shorter paragraphs are not matched."),
     kinds: str = typer.Option("verbatim,near,translation", help="Link kinds to look for."),

@@ -57,8 +57,8 @@ COMMON_CAPITALS = {"the", "a", "in", "on", "at", "it", "this", "that", "we", "he
 
 @dataclass(slots=True, kw_only=True)
 class TranslationOptions:
-    min_similarity: float = 0.6
-    unanchored_margin: float = 0.1
+    min_similarity: float = 0.55
+    unanchored_margin: float = 0.15
     top_k: int = 3
     window_seconds: float = 7 * 86400
     block: int = 2048
@@ -75,13 +75,19 @@ class Anchors:
 def anchors(text: str, registry: OfficialsRegistry | None = None) -> Anchors:
     """What survives translation: numbers, registered officials, and names reduced to a Latin 4-letter key."""
     registry = registry or load_officials()
-    numbers = frozenset(re.sub(r"[.,]", "", n).lstrip("0") or "0" for n in NUMBER.findall(text))
+    numbers = frozenset(mantissa(n) for n in NUMBER.findall(text))
     officials = frozenset(m.official.name for m in registry.find(text))
     names = {w.lower()[:4] for w in LATIN_NAME.findall(text) if w.lower() not in COMMON_CAPITALS}
     names |= {w.lower().translate(TRANSLIT)[:4] for w in CYRILLIC_NAME.findall(text)
               if w.lower() not in COMMON_CAPITALS}
     entities = frozenset(ENTITY_KEYS[int(m.lastgroup[1:])] for m in ENTITY_PATTERN.finditer(text))
     return Anchors(numbers, officials, frozenset(n for n in names if len(n) >= 3), entities)
+
+
+def mantissa(number: str) -> str:
+    """A number's significant digits, so scale words do not hide a match: 190 (billion) = 1900 (亿) = 1.9 -> 19."""
+    digits = re.sub(r"[.,]", "", number).strip("0")
+    return digits or "0"
 
 
 def lexical_check(a: Anchors, b: Anchors) -> tuple[bool, int]:

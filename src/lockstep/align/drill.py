@@ -38,6 +38,7 @@ class DrillOptions:
     top: int = 20
     paragraphs_per_actor: int = 10
     min_count: int = 2
+    narrative_level: int | None = 1
 
 
 @dataclass(slots=True)
@@ -57,7 +58,7 @@ def drill(corpus: "Corpus", options: DrillOptions, profiles: Profiles | None = N
 
     a, b = options.actors
     align = AlignOptions(actors=[a, b], period=options.period_kind, on=options.on, since=options.since,
-                         until=options.until, min_count=options.min_count)
+                         until=options.until, min_count=options.min_count, narrative_level=options.narrative_level)
     measures = align.measures(has_narratives(corpus))
     profiles = profiles or build_profiles(corpus, align, measures)
     units = profiles.units
@@ -144,7 +145,7 @@ def driving_paragraphs(corpus: "Corpus", units: "pd.DataFrame", rows_a, rows_b, 
     shared_phrases = set(phrases.loc[phrases["shared"], "phrase"].head(options.top)) if len(phrases) else set()
     shared_narr = set(narratives.loc[narratives["shared"] > 0, "narrative"].head(options.top)) if len(narratives) \
         else set()
-    hits = narrative_paragraphs(corpus, shared_narr)
+    hits = narrative_paragraphs(corpus, shared_narr, options.narrative_level)
     out = []
     for rows in (rows_a, rows_b):
         ids = units.loc[rows, "doc_id"].tolist()
@@ -164,12 +165,13 @@ def driving_paragraphs(corpus: "Corpus", units: "pd.DataFrame", rows_a, rows_b, 
     return frame.groupby("actor", sort=False).head(options.paragraphs_per_actor).reset_index(drop=True)
 
 
-def narrative_paragraphs(corpus: "Corpus", narratives: set[str]) -> dict[tuple[str, int], set[str]]:
+def narrative_paragraphs(corpus: "Corpus", narratives: set[str],
+                         level: int | None) -> dict[tuple[str, int], set[str]]:
     if not narratives:
         return {}
     from lockstep.align.sources import narrative_hits
 
-    hits = narrative_hits(corpus)
+    hits = narrative_hits(corpus, None, level)
     hits = hits[hits["narrative"].isin(narratives)]
     out: dict[tuple[str, int], set[str]] = {}
     for doc, idx, narrative in zip(hits["doc_id"], hits["idx"], hits["narrative"]):

@@ -4,15 +4,16 @@ A unit is a document (the paragraphs of one article are not independent draws, s
 Reprints count once within an actor: when an actor published several members of one duplicate cluster, only its
 first is a unit; a reprint by a *different* actor stays, because it is exactly the alignment signal.
 
-Tokens and lemmas come from `lockstep.enrich.tokens` (jieba for Chinese, pymorphy3 for Russian, simplemma for
-others, shipped stop-word lists); when that module is not importable a plain regex tokenizer stands in.
+Tokens and lemmas come from the term index in the store when `lockstep terms index` has run (the same tokens the
+terms analyses count), otherwise from `lockstep.enrich.tokens` (jieba for Chinese, pymorphy3 for Russian,
+simplemma for others, shipped stop-word lists); a plain regex tokenizer stands in when neither is available.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
@@ -130,24 +131,48 @@ def count_matrix(bags: Iterable[list[str]], min_units: int = 1) -> Features:
     return Features(matrix.tocsr(), names)
 
 
-def text_features(units: "pd.DataFrame", *, min_units: int = 2) -> tuple[Features, Features]:
-    """Key-term and phrase count matrices for the units (one row each, in order)."""
-    rows = [token_rows(text or "", lang) for text, lang in zip(units["text"], units["language"])]
+def text_features(units: "pd.DataFrame", *, min_units: int = 2,
+                  corpus: "Corpus | None" = None) -> tuple[Features, Features]:
+    """Key-term and phrase count matrices for the units (one row each, in order). Tokens come from the term index
+    (`lockstep terms index`) when it holds the documents, and are computed here for the others."""
+    indexed = indexed_tokens(corpus, units["doc_id"].tolist()) if corpus is not None else {}
+    rows = [indexed.get(doc_id) or token_rows(text or "", lang)
+            for doc_id, text, lang in zip(units["doc_id"], units["text"], units["language"])]
     return count_matrix((terms_of(r) for r in rows), min_units), count_matrix((phrases_of(r) for r in rows), min_units)
+
+
+def indexed_tokens(corpus: "Corpus", doc_ids: list[str]) -> dict[str, list[tuple[str, bool, int]]]:
+    """(lemma, is_stopword, sentence) per token of the documents the term index holds; {} without an index."""
+    tables = {r[0] for r in corpus.con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_name IN "
+        "('term_docs', 'term_tokens', 'term_lemmas')").fetchall()}
+    if len(tables) < 3 or not doc_ids:
+        return {}
+    import pandas as pd
+
+    corpus.con.register("align_doc_ids", pd.DataFrame({"doc_id": doc_ids}))
+    try:
+        frame = corpus.con.execute(
+            "SELECT d.id AS doc_id, t.sent, l.lemma, l.stop FROM term_tokens t JOIN term_docs d USING (doc_key) "
+            "JOIN term_lemmas l ON l.lemma_id = t.lemma_id JOIN align_doc_ids a ON a.doc_id = d.id "
+            "ORDER BY d.id, t.pos").df()
+    finally:
+        corpus.con.unregister("align_doc_ids")
+    out: dict[str, list[tuple[str, bool, int]]] = {}
+    for doc_id, group in frame.groupby("doc_id", sort=False):
+        out[doc_id] = list(zip(group["lemma"], group["stop"].astype(bool), group["sent"]))
+    return out
 
 
 # ---- narratives (from the narratives package, read lazily) ---------------------------------------------------------
 
 
-NarrativeSource = Callable[["Corpus", list[str]], "pd.DataFrame"]
-
-
-def narrative_features(corpus: "Corpus", units: "pd.DataFrame",
-                       source: NarrativeSource | None = None) -> Features:
-    """Unit × narrative indicator matrix (a document counts once per narrative it carries)."""
+def narrative_features(corpus: "Corpus", units: "pd.DataFrame", level: int | None = None) -> Features:
+    """Unit × narrative indicator matrix (a document counts once per narrative it carries); `level` 1 keeps
+    narratives, 2 sub-narratives, None both."""
     from lockstep.align.sources import narrative_hits
 
-    hits = (source or narrative_hits)(corpus, units["doc_id"].tolist())
+    hits = narrative_hits(corpus, units["doc_id"].tolist(), level)
     position = {doc: i for i, doc in enumerate(units["doc_id"])}
     hits = hits[hits["doc_id"].isin(position)].drop_duplicates(["doc_id", "narrative"])
     bags: list[list[str]] = [[] for _ in range(len(units))]

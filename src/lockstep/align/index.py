@@ -59,6 +59,7 @@ class AlignOptions:
     level: float = 0.95
     min_units: int = 10               # documents an actor needs in a period to be compared
     min_count: int = 2                # uses for a phrase to be distinctive
+    narrative_level: int | None = 1   # 1 narratives, 2 sub-narratives, None both
     seed: int = 0
 
     def measures(self, narratives_available: bool = True) -> list[str]:
@@ -106,11 +107,11 @@ def build_profiles(corpus: "Corpus", options: AlignOptions, measures: list[str])
     units = load_units(corpus, DocumentFilter(since=options.since, until=options.until), period=options.period)
     profiles = Profiles(units)
     if {"terms_cosine", "phrases_shared"} & set(measures):
-        terms, phrases = text_features(units)
+        terms, phrases = text_features(units, corpus=corpus)
         profiles.add("terms", terms)
         profiles.add("phrases", phrases)
     if "narratives_jsd" in measures:
-        profiles.add("narratives", narrative_features(corpus, units))
+        profiles.add("narratives", narrative_features(corpus, units, options.narrative_level))
     return profiles
 
 

@@ -17,44 +17,44 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from lockstep.store.corpus import Corpus, DocumentFilter
 
-HIT_TABLES = ("narrative_hits", "narrative_tags", "hits")
-NARRATIVE_COLUMNS = ("narrative", "narrative_id")
+def has_narratives(corpus: "Corpus") -> bool:
+    """Whether narratives were tagged in this store (`lockstep narratives tag`)."""
+    found = corpus.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'narrative_hits'")
+    if not found.fetchone()[0]:
+        return False
+    return bool(corpus.con.execute("SELECT count(*) FROM (SELECT 1 FROM narrative_hits LIMIT 1)").fetchone()[0])
 
 
-def narrative_table(corpus: "Corpus") -> tuple[str, str] | None:
-    """(table, narrative column) of the stored narrative hits, or None when none were tagged yet."""
-    rows = corpus.con.execute(
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_name IN "
-        f"({', '.join('?' * len(HIT_TABLES))})", list(HIT_TABLES)).fetchall()
-    columns: dict[str, set[str]] = {}
-    for table, column in rows:
-        columns.setdefault(table, set()).add(column)
-    for table in HIT_TABLES:
-        cols = columns.get(table, set())
-        for name in NARRATIVE_COLUMNS:
-            if "doc_id" in cols and name in cols:
-                return table, name
-    return None
+def narrative_hits(corpus: "Corpus", doc_ids: list[str] | None = None, level: int | None = None) -> "pd.DataFrame":
+    """Narrative hits above threshold as (doc_id, idx, narrative) rows, from the latest tagged codebook version.
 
-
-def narrative_hits(corpus: "Corpus", doc_ids: list[str] | None = None) -> "pd.DataFrame":
-    """Stored narrative hits as (doc_id, idx, narrative) rows; idx is the paragraph (or -1 when unknown)."""
-    found = narrative_table(corpus)
-    if found is None:
+    Read through `lockstep.narratives` (which knows versions and thresholds); a store tagged by a lockstep
+    without that module is read from its `narrative_hits` table directly."""
+    if not has_narratives(corpus):
         raise InputError("no narrative hits in this store: tag narratives first (`lockstep narratives tag`), "
                          "or use --on terms")
-    table, column = found
-    cols = {r[0] for r in corpus.con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
-    idx = "idx" if "idx" in cols else ("paragraph" if "paragraph" in cols else "-1")
-    frame = corpus.con.execute(f"SELECT DISTINCT doc_id, {idx} AS idx, {column} AS narrative FROM {table}").df()
+    try:
+        from lockstep.narratives.prevalence import HitQuery, hits
+    except ImportError:
+        frame = raw_hits(corpus, level)
+    else:
+        frame = hits(corpus, HitQuery(level=level, reprints="all"))[["doc_id", "idx", "narrative"]]
     if doc_ids is not None:
         frame = frame[frame["doc_id"].isin(set(doc_ids))]
-    return frame.reset_index(drop=True)
+    return frame.drop_duplicates().reset_index(drop=True)
 
 
-def has_narratives(corpus: "Corpus") -> bool:
-    return narrative_table(corpus) is not None
+def raw_hits(corpus: "Corpus", level: int | None) -> "pd.DataFrame":
+    columns = {r[0] for r in corpus.con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'narrative_hits'").fetchall()}
+    clauses, params = ["TRUE"], []
+    if "above" in columns:
+        clauses.append("above")
+    if level is not None and "level" in columns:
+        clauses.append("level = ?")
+        params.append(level)
+    return corpus.con.execute(f"SELECT DISTINCT doc_id, idx, narrative FROM narrative_hits WHERE "
+                              f"{' AND '.join(clauses)}", params).df()
 
 
 def paragraph_vectors(corpus: "Corpus", filters: "DocumentFilter | None" = None,
