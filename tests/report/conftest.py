@@ -33,5 +33,5 @@ def built(report_store, tmp_path_factory):
     from lockstep.report.options import ReportOptions
 
     out = tmp_path_factory.mktemp("report") / "report.html"
-    path, report = make_report(report_store, out, ReportOptions(title="test report"))
+    path, report = make_report(report_store, out, ReportOptions(title="test report", min_documents=4))
     return report, path

@@ -94,9 +94,15 @@ def test_filters_restrict_the_report(report_store, tmp_path):
     from lockstep.report.cli import make_report
     from lockstep.report.options import ReportOptions
 
+    import duckdb
+
     _, report = make_report(report_store, tmp_path / "r.html",
-                            ReportOptions(actors=["Xinhua", "BBC"], since="2022-03-01", until="2022-05-01"))
-    assert report.summary["documents"] == 5
+                            ReportOptions(actors=["Xinhua", "BBC"], since="2022-03-01", until="2022-05-01",
+                                          sections=("overview",)))
+    with duckdb.connect(str(report_store), read_only=True) as con:
+        expected = con.execute("SELECT count(*) FROM documents WHERE actor IN ('Xinhua', 'BBC') AND "
+                               "published_at >= '2022-03-01' AND published_at < '2022-05-01'").fetchone()[0]
+    assert report.summary["documents"] == expected > 10
     rows = report.section("overview").tables[0].rows
     assert {r["actor"] for r in rows} == {"Xinhua", "BBC"}
 
@@ -108,7 +114,8 @@ def test_cli_writes_the_report(report_store, tmp_path):
 
     out = tmp_path / "cli.html"
     result = CliRunner().invoke(app, ["report", "--db", str(report_store), "--output", str(out),
-                                      "--actors", "RT,Xinhua", "--since", "2022-01-01"])
+                                      "--actors", "RT,Xinhua", "--since", "2022-01-01",
+                                      "--sections", "overview,terms"])
     assert result.exit_code == 0, result.output
     tree = lxml.html.fromstring(out.read_text(encoding="utf-8"))
     assert "RT" in tree.cssselect("p.meta")[0].text_content()
@@ -174,3 +181,52 @@ def test_term_families_cross_languages(tree):
     assert {"en", "ru", "zh"} <= colour
     lines = [line for e in section["evidence"] for line in e["lines"]]
     assert {"цветную революцию", "颜色革命"} & {line["match"].lower() for line in lines}
+
+
+def test_alignment_matrix_cells_link_to_driving_paragraphs(tree):
+    section = section_payload(tree, "alignment")
+    if not analysis_ready("align.index", "alignment") or not analysis_ready("align.drill", "drill"):
+        assert section["missing"]
+        return
+    assert section["available"], section["missing"]
+    assert {"RT", "Xinhua", "BBC"} <= set(section["data"]["actors"])
+    figure = json.loads(tree.cssselect("script#fig-chart-alignment-matrix")[0].text)
+    heat = figure["data"][0]
+    values = [v for row in heat["z"] for v in row if v is not None]
+    assert values and all(0 <= v <= 1 for v in values)
+    evidence = {e["anchor"]: e for e in section["evidence"]}
+    cells = {c for row in heat["customdata"] for c in row if c}
+    assert cells <= set(evidence)
+    drilled = [e for e in evidence.values() if e["lines"]]
+    assert drilled and all(line["doc_id"] and line["left"] for e in drilled for line in e["lines"])
+    rows = section["tables"][0]["rows"]
+    assert all(r["ci_low"] <= r["value"] + 1e-9 and r["value"] <= r["ci_high"] + 1e-9 for r in rows
+               if r["ci_low"] is not None and r["value"] is not None)
+    assert tree.cssselect("script#fig-chart-alignment-series")
+
+
+def test_lead_lag_names_first_users_with_their_paragraph(tree):
+    section = section_payload(tree, "lead-lag")
+    if not analysis_ready("align.leadlag", "leads"):
+        assert section["missing"]
+        return
+    assert section["available"], section["missing"]
+    firsts = next(t for t in section["tables"] if t["id"] == "first-use")["rows"]
+    sovereignty = sorted((r for r in firsts if "sovereignty" in r["item"]), key=lambda r: r["days_after_first"])
+    assert sovereignty and sovereignty[0]["actor"] == "RT"  # the 2021 seed page is the earliest use
+    evidence = {e["anchor"]: e for e in section["evidence"]}
+    line = evidence[sovereignty[0]["evidence"]]["lines"][0]
+    assert line["doc_id"] == sovereignty[0]["first_doc_id"] and "sovereignty" in line["left"].lower()
+
+
+def test_echo_chains_show_the_reprint(tree):
+    section = section_payload(tree, "echoes")
+    if not analysis_ready("align.chains", "find_echoes"):
+        assert section["missing"]
+        return
+    assert section["available"], section["missing"]
+    chains = section["tables"][0]["rows"]
+    reprint = next(c for c in chains if "China and Russia deepened" in c["text"])
+    assert reprint["first_actor"] == "Xinhua"
+    lines = {e["anchor"]: e for e in section["evidence"]}[reprint["evidence"]]["lines"]
+    assert [line["actor"] for line in lines] == ["Xinhua", "Global Times"]

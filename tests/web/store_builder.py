@@ -46,6 +46,43 @@ ARTICLES = [
     ("xinhuanet.com", "2022-04-26", "中方反对颜色革命",
      "中方坚决反对颜色革命，尊重各国主权和领土完整。\n\n多极化世界正在形成，冷战思维不得人心。"),
 ]
+TOPICS = {  # more short, distinct articles per actor, so that alignment has enough documents per month
+    "rt.com": [
+        "Moscow says Western capitals back a colour revolution aimed at Belarus and its sovereignty.",
+        "Energy exporters gain as sanctions boomerang on European households, the Kremlin claims.",
+        "Lavrov describes a multipolar world order emerging in Asia, Africa and Latin America.",
+        "Russian diplomats accuse NATO of stoking tension along the Baltic coast with new drills.",
+        "State television airs a documentary about grain corridors through the Black Sea.",
+        "Officials in Moscow reject false information about shelling near the nuclear plant.",
+        "The foreign ministry summons an ambassador over remarks on historical memory of the war.",
+        "Gas flows through the Nord Stream pipeline fall after turbine maintenance, Gazprom says.",
+        "Russian farmers report a record wheat harvest despite restrictions on fertiliser exports.",
+    ],
+    "xinhuanet.com": [
+        "Beijing opposes interference and any colour revolution, defending sovereignty of partners.",
+        "Chinese envoy calls for mutual trust and respect for core interests at the United Nations.",
+        "A multipolar world and true multilateralism serve developing countries, commentary says.",
+        "Spokesperson urges Washington to abandon Cold War mentality and bloc confrontation in Asia.",
+        "High-speed rail links between Kunming and Vientiane carry record passenger numbers.",
+        "Customs data show trade with ASEAN members growing strongly in the first quarter.",
+        "Premier stresses stable supply chains and cooperation at an economic forum in Tianjin.",
+        "Scientists launch a satellite to monitor carbon emissions over the Tibetan plateau.",
+        "Belt and Road projects in Kenya and Ethiopia open new industrial parks this spring.",
+    ],
+    "bbc.co.uk": [
+        "Refugees queue for hours at a border crossing as trains from Lviv are delayed.",
+        "Households face higher energy bills after the regulator raises the price cap.",
+        "Ukrainian soldiers describe trench warfare around Bakhmut in interviews with reporters.",
+        "Aid agencies warn of shortages of insulin and antibiotics in eastern hospitals.",
+        "The central bank raises interest rates to fight inflation for a fifth time.",
+        "Wimbledon bars players from Russia and Belarus, prompting debate in tennis.",
+        "Drought leaves the Rhine too shallow for barges carrying coal and grain.",
+        "A heatwave breaks temperature records across England and Wales.",
+        "Investigators examine the sabotage of undersea cables near Shetland.",
+    ],
+}
+EXTRA = [(outlet, f"2022-{2 + i // 3:02d}-{7 + 7 * (i % 3):02d}", text.split(" ")[0] + " " + " ".join(text.split(" ")[1:6]),
+          text) for outlet, texts in TOPICS.items() for i, text in enumerate(texts)]
 REPRINT = ("globaltimes.cn", "2022-02-06", "China and Russia deepen strategic partnership",
            ARTICLES[3][3])
 
@@ -56,7 +93,7 @@ def write_inputs(folder: Path) -> list[Path]:
     with table.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["outlet", "published", "title", "text"])
-        for row in [*ARTICLES, REPRINT, ("rt.com", "2022-05-02", HOSTILE_TITLE, HOSTILE_TEXT)]:
+        for row in [*ARTICLES, *EXTRA, REPRINT, ("rt.com", "2022-05-02", HOSTILE_TITLE, HOSTILE_TEXT)]:
             writer.writerow(row)
     empty = folder / "empty.txt"
     empty.write_bytes(b"")

@@ -1,42 +1,290 @@
-"""Alignment matrix and series, lead–lag and echo chains (from lockstep.align)."""
+"""Alignment matrix and series, lead–lag and echo chains (from lockstep.align), each with the text behind it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from lockstep.output import records
+from lockstep.report import charts
 from lockstep.report.analyses import analysis
-from lockstep.report.model import Section
+from lockstep.report.frames import table
+from lockstep.report.model import Chart, Evidence, EvidenceLine, Section
 from lockstep.report.options import ReportOptions
+from lockstep.report.overview import top_actors
+from lockstep.report.safe import anchor
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
 
+MEASURE_NAMES = {"narratives_jsd": "narratives (1 − Jensen–Shannon)", "terms_cosine": "key terms (cosine)",
+                 "phrases_shared": "shared distinctive phrases"}
+
+
+def align_actors(corpus: "Corpus", options: ReportOptions) -> list[str]:
+    return list(options.actors) or top_actors(corpus.con, options.filters(), 8)
+
+
+def primary_measure(result) -> str:
+    present = set(result["measure"])
+    return next(m for m in ("narratives_jsd", "terms_cosine", "phrases_shared") if m in present)
+
 
 def alignment_section(corpus: "Corpus", options: ReportOptions) -> Section:
-    analysis("align", "alignment")
-    raise NotImplementedError
+    index = analysis("align.index", "AlignOptions", "alignment", "build_profiles", "alignment_series")
+    drill = analysis("align.drill", "DrillOptions", "drill")
+    actors = align_actors(corpus, options)
+    window = index.AlignOptions(actors=actors, period="all", since=options.since, until=options.until,
+                                n_boot=100, n_perm=100, min_units=options.min_documents)
+    profiles = index.build_profiles(corpus, window, window.measures(narratives_tagged(corpus)))
+    overall = index.alignment(corpus, window, profiles=profiles)
+    if overall.empty:
+        return Section(key="alignment", title="", available=False,
+                       missing=f"Too few documents per actor to compare (at least {options.min_documents} each).")
+    measure = primary_measure(overall)
+    section = Section(key="alignment", title="", note=(
+        f"Pairwise alignment over the whole window by {MEASURE_NAMES[measure]} (1 = identical profiles), with "
+        "95% bootstrap intervals and a permutation baseline (the value two indistinguishable sources of the same "
+        "size reach); 'relative' = value / baseline. Click a cell for the terms, phrases and paragraphs that "
+        f"drive it (computed for the {options.drill_pairs} most aligned pairs)."))
+    section.charts.append(matrix_chart(overall, measure, actors))
+    series = index.alignment(corpus, index.AlignOptions(actors=actors, period=options.period, since=options.since,
+                                                        until=options.until, n_boot=50, n_perm=50,
+                                                        min_units=options.min_documents))
+    if not series.empty:
+        section.charts.append(series_chart(series, measure))
+    section.tables.append(table(overall.assign(evidence=[anchor("cell", a, b) for a, b in
+                                                         zip(overall["actor_a"], overall["actor_b"])]),
+                                id="alignment", title="Alignment over the whole window", anchor_column="evidence",
+                                columns=["actor_a", "actor_b", "measure", "value", "ci_low", "ci_high", "baseline",
+                                         "relative", "p_distinct", "n_a", "n_b"]))
+    section.evidence = drill_evidence(corpus, drill, overall, measure, profiles, options)
+    section.data = {"measure": measure, "actors": actors, "periods": sorted(map(str, set(series.get("period", []))))}
+    return section
+
+
+def narratives_tagged(corpus: "Corpus") -> bool:
+    try:
+        from lockstep.align.sources import has_narratives
+    except ImportError:
+        return False
+    return has_narratives(corpus)
+
+
+def matrix_chart(result, measure: str, actors: list[str]) -> Chart:
+    frame = result[result["measure"] == measure]
+    value = {(a, b): v for a, b, v in zip(frame["actor_a"], frame["actor_b"], frame["value"])}
+    present = [a for a in actors if any(a in pair for pair in value)]
+    z = [[None if a == b else _num(value.get((a, b), value.get((b, a)))) for b in present] for a in present]
+    cells = [[anchor("cell", *sorted((a, b))) if a != b else None for b in present] for a in present]
+    top = max((v for row in z for v in row if v is not None), default=1.0) or 1.0
+    return Chart(id="chart-alignment-matrix", title="Alignment matrix", figure=charts.heatmap(
+        present, present, z, cells, title=f"Alignment: {MEASURE_NAMES[measure]}", z_range=(0.0, top)),
+        caption="The diagonal is left blank; colours run from 0 to the highest pair.")
+
+
+def series_chart(series, measure: str) -> Chart:
+    frame = series[series["measure"] == measure].copy()
+    frame["pair"] = frame["actor_a"] + " ~ " + frame["actor_b"]
+    rows = [{"pair": p, "period": str(per), "value": _num(v), "a": a, "b": b}
+            for p, per, v, a, b in zip(frame["pair"], frame["period"], frame["value"], frame["actor_a"],
+                                       frame["actor_b"])]
+    figure = charts.line_chart(rows, x="period", y="value", group="pair", title=f"Alignment over time: "
+                               f"{MEASURE_NAMES[measure]}", anchor_of=lambda r: anchor("cell", *sorted((r["a"], r["b"]))),
+                               y_title="alignment")
+    means = {t["name"]: sum(v or 0 for v in t["y"]) / max(1, len(t["y"])) for t in figure["data"]}
+    keep = set(sorted(means, key=means.get, reverse=True)[:6])
+    for trace in figure["data"]:
+        if trace["name"] not in keep:
+            trace["visible"] = "legendonly"  # every pair is there; the six most aligned are drawn
+    return Chart(id="chart-alignment-series", title="Alignment over time", figure=figure,
+                 caption="The six most aligned pairs are drawn; click a name in the legend to add another pair.")
+
+
+def drill_evidence(corpus: "Corpus", drill: Any, overall, measure: str, profiles, options: ReportOptions) -> list[Evidence]:
+    frame = overall[overall["measure"] == measure].sort_values("value", ascending=False)
+    blocks = []
+    for rank, (a, b, value) in enumerate(zip(frame["actor_a"], frame["actor_b"], frame["value"])):
+        key, title = anchor("cell", *sorted((a, b))), f"{a} ~ {b}: {_num(value)}"
+        if rank >= options.drill_pairs:
+            blocks.append(Evidence(anchor=key, title=title, note=(
+                f"Not drilled in this report; run `lockstep align drill --actors \"{a}\" \"{b}\"` or open the pair "
+                "in the dashboard's alignment explorer.")))
+            continue
+        cell = drill.drill(corpus, drill.DrillOptions(actors=(a, b), period="all", period_kind="all",
+                                                      since=options.since, until=options.until,
+                                                      paragraphs_per_actor=4), profiles=profiles)
+        blocks.append(Evidence(anchor=key, title=title, layout="paragraphs", note=drivers_note(cell),
+                               lines=[paragraph_line(r) for r in records(cell.paragraphs)]))
+    return blocks
+
+
+def drivers_note(cell) -> str:
+    parts = []
+    for name, frame, column in (("narratives", cell.narratives, "narrative"), ("terms", cell.terms, "term"),
+                                ("phrases", cell.phrases, "phrase")):
+        if len(frame) and column in frame:
+            shared = frame[frame["shared"]] if "shared" in frame else frame
+            if len(shared):
+                parts.append(f"shared {name}: " + ", ".join(map(str, shared[column].head(8))))
+    return "; ".join(parts) or "no shared drivers"
+
+
+def paragraph_line(row: dict[str, Any]) -> EvidenceLine:
+    return EvidenceLine(doc_id=str(row["doc_id"]), paragraph=row.get("idx"), left=str(row.get("text") or ""),
+                        match="", right="", actor=row.get("actor"), outlet=row.get("outlet"),
+                        published=_date(row.get("published_at")), note=f"drivers: {row.get('drivers') or ''}")
 
 
 def lead_lag_section(corpus: "Corpus", options: ReportOptions) -> Section:
-    analysis("align", "lead_lag")
-    raise NotImplementedError
+    leadlag = analysis("align.leadlag", "LeadOptions", "leads")
+    items = lead_items(corpus, options)
+    if not items:
+        return Section(key="lead-lag", title="", available=False,
+                       missing="No narrative hits and no term family in the selection to time.")
+    firsts, pairs = [], []
+    actors = list(options.actors) or None
+    for label, item in items:
+        result = leadlag.leads(corpus, leadlag.LeadOptions(**item, actors=actors, since=options.since,
+                                                           until=options.until, freq="week", n_surrogates=200))
+        for row in records(result.first_use):
+            firsts.append({"item": label, **row, "evidence": anchor("first", label, row["actor"])})
+        for row in records(result.pairs):
+            pairs.append({"item": label, **row})
+    import pandas as pd
+
+    section = Section(key="lead-lag", title="", note=(
+        "Who used each narrative or term family first, and how many days the others took (a reprint counts once "
+        "per actor). Weekly cross-correlation: best_lag > 0 means actor_a moves first; p_value from circular-shift "
+        "surrogates. Click a point for the first paragraph that used it."))
+    section.charts.append(Chart(id="chart-first-use", title="First use", figure=first_use_chart(firsts)))
+    pair_frame = pd.DataFrame(pairs)
+    if not pair_frame.empty:
+        pair_frame = pair_frame.sort_values(["p_value", "item"]).reset_index(drop=True)
+    section.tables.append(table(pair_frame, id="lead-lag", title="Lead–lag between actors (weekly series)",
+                                columns=["item", "leader", "follower", "best_lag", "lag_days", "correlation",
+                                         "correlation_lag0", "p_value"], limit=60))
+    section.tables.append(table(pd.DataFrame(firsts), id="first-use", title="First use per actor",
+                                columns=["item", "actor", "first_published", "days_after_first", "mentions",
+                                         "first_doc_id"], anchor_column="evidence", doc_column="first_doc_id"))
+    section.evidence = first_use_evidence(corpus, firsts)
+    section.data = {"items": [label for label, _ in items]}
+    return section
+
+
+def lead_items(corpus: "Corpus", options: ReportOptions, limit: int = 6) -> list[tuple[str, dict[str, Any]]]:
+    """Narratives with most hits and the most used term families (their forms in every language)."""
+    items: list[tuple[str, dict[str, Any]]] = []
+    if narratives_tagged(corpus):
+        from lockstep.align.sources import narrative_hits
+
+        hits = narrative_hits(corpus)
+        for narrative in hits["narrative"].value_counts().head(limit // 2).index:
+            items.append((f"narrative: {narrative}", {"narrative": narrative}))
+    for family, label, forms in options.shared.get("families_ranked", [])[: limit - len(items)]:
+        items.append((f"term: {label}", {"terms": list(forms)}))
+    return items
+
+
+def first_use_chart(firsts: list[dict[str, Any]]) -> dict[str, Any]:
+    rows = [{**r, "first": str(r["first_published"])[:10]} for r in firsts]
+    figure = {"data": [], "layout": charts.layout("First use by actor", height=max(300, 60 * len({r['item'] for r in rows}) + 120),
+                                                 yaxis={"automargin": True, "type": "category"},
+                                                 xaxis={"type": "date", "title": {"text": "first published"}})}
+    by_actor: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_actor.setdefault(str(r["actor"]), []).append(r)
+    for i, (actor, items) in enumerate(by_actor.items()):
+        figure["data"].append({
+            "type": "scatter", "mode": "markers", "name": charts.plot_text(actor),
+            "x": [r["first"] for r in items], "y": [charts.plot_text(r["item"]) for r in items],
+            "customdata": [r["evidence"] for r in items], "marker": {"size": 11, "color": charts.PALETTE[i % 15]},
+            "hovertemplate": f"{charts.plot_text(actor)}<br>%{{y}}<br>first: %{{x}}<extra></extra>"})
+    return figure
+
+
+def first_use_evidence(corpus: "Corpus", firsts: list[dict[str, Any]]) -> list[Evidence]:
+    keys = [(r["first_doc_id"], int(r["first_idx"])) for r in firsts if r.get("first_doc_id")]
+    found: dict[tuple[str, int], tuple] = {}
+    if keys:
+        clause = " OR ".join(["(p.doc_id = ? AND p.idx = ?)"] * len(keys))
+        for row in corpus.con.execute(f"SELECT p.doc_id, p.idx, p.text FROM paragraphs p WHERE {clause}",
+                                      [v for k in keys for v in k]).fetchall():
+            found[(row[0], row[1])] = row
+    blocks = []
+    for r in firsts:
+        para = found.get((r.get("first_doc_id"), int(r["first_idx"]) if r.get("first_idx") is not None else -1))
+        line = EvidenceLine(doc_id=str(r.get("first_doc_id") or ""), paragraph=r.get("first_idx"), left=para[2],
+                            match="", right="", actor=r["actor"], outlet=r.get("first_outlet"),
+                            published=_date(r.get("first_published")),
+                            note=f"{_num(r.get('days_after_first'))} days after the first actor") if para else None
+        blocks.append(Evidence(anchor=r["evidence"], title=f"{r['item']}: first use by {r['actor']}",
+                               layout="paragraphs", lines=[line] if line else []))
+    return blocks
 
 
 def echoes_section(corpus: "Corpus", options: ReportOptions) -> Section:
-    analysis("align", "echoes")
-    raise NotImplementedError
+    chains_mod = analysis("align.chains", "EchoOptions", "find_echoes")
+    found = chains_mod.find_echoes(corpus, chains_mod.EchoOptions(
+        since=options.since, until=options.until, actors=list(options.actors) or None, store=False))
+    chains = found.chains
+    if chains.empty:
+        return Section(key="echoes", title="", available=False,
+                       missing="No echo chains: no paragraph was reprinted or translated across outlets.")
+    top = chains.sort_values(["n_actors", "n_members", "first_published"], ascending=[False, False, True])
+    top = top.head(options.echo_chains).reset_index(drop=True)
+    top["evidence"] = [anchor("chain", c) for c in top["chain_id"]]
+    members = found.members[found.members["chain_id"].isin(set(top["chain_id"]))]
+    section = Section(key="echoes", title="", note=(
+        "The same paragraph published by different outlets within 7 days: verbatim reprints, near-duplicates and "
+        "translations, as chains ordered by time (the first member is the source). Chains reaching most actors "
+        "first. Click a chain for its paragraphs."))
+    section.charts.append(Chart(id="chart-echoes", title="Echo chains", figure=echo_chart(top, members)))
+    section.tables.append(table(top, id="echo-chains", title="Top echo chains", anchor_column="evidence",
+                                columns=["first_actor", "first_published", "path", "n_members", "n_actors",
+                                         "languages", "kinds", "median_lag_hours", "text", "first_doc_id"],
+                                doc_column="first_doc_id"))
+    for chain_id, key, text in zip(top["chain_id"], top["evidence"], top["text"]):
+        rows = records(members[members["chain_id"] == chain_id].sort_values("position"))
+        section.evidence.append(Evidence(anchor=key, title=f"Chain: {str(text)[:90]}", layout="paragraphs", lines=[
+            EvidenceLine(doc_id=str(m["doc_id"]), paragraph=m.get("idx"), left=str(m.get("text") or ""), match="",
+                         right="", actor=m.get("actor"), outlet=m.get("outlet"), language=m.get("language"),
+                         published=_date(m.get("published_at")),
+                         note="source" if not m.get("position") else
+                         f"{m.get('kind')}, +{_num(m.get('lag_hours'))} h, similarity {_num(m.get('similarity'))}")
+            for m in rows]))
+    section.data = {"chains": int(len(chains)), "shown": int(len(top))}
+    return section
 
 
-def matrix_panel(corpus: "Corpus", q) -> Section:
-    analysis("align", "alignment")
-    raise NotImplementedError
+def echo_chart(top, members) -> dict[str, Any]:
+    labels = {c: f"{i + 1}. {str(t)[:40]}" for i, (c, t) in enumerate(zip(top["chain_id"], top["text"]))}
+    keys = dict(zip(top["chain_id"], top["evidence"]))
+    order = [charts.plot_text(label) for label in labels.values()]
+    figure = {"data": [], "layout": charts.layout("Echo chains over time", height=max(320, 34 * len(labels) + 140),
+                                                 yaxis={"autorange": "reversed", "automargin": True,
+                                                        "type": "category", "categoryorder": "array",
+                                                        "categoryarray": order}, xaxis={"type": "date"})}
+    by_actor: dict[str, list[dict[str, Any]]] = {}
+    for m in records(members):
+        by_actor.setdefault(str(m["actor"]), []).append(m)
+    for i, (actor, rows) in enumerate(sorted(by_actor.items())):
+        figure["data"].append({
+            "type": "scatter", "mode": "markers", "name": charts.plot_text(actor),
+            "x": [str(m["published_at"])[:19] for m in rows], "y": [charts.plot_text(labels[m["chain_id"]]) for m in rows],
+            "customdata": [keys[m["chain_id"]] for m in rows], "marker": {"size": 10, "color": charts.PALETTE[i % 15]},
+            "hovertemplate": f"{charts.plot_text(actor)} · %{{x}}<extra></extra>"})
+    return figure
 
 
-def cell_panel(corpus: "Corpus", q) -> Section:
-    analysis("align", "alignment")
-    raise NotImplementedError
+def _num(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else round(number, 3)
 
 
-def leads_panel(corpus: "Corpus", q) -> Section:
-    analysis("align", "lead_lag")
-    raise NotImplementedError
+def _date(value: Any) -> str | None:
+    if value is None or value != value:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

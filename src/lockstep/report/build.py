@@ -35,9 +35,25 @@ def section_builders() -> list[tuple[str, str, SectionBuilder]]:
     ]
 
 
-def build_report(corpus: "Corpus", options: ReportOptions | None = None) -> Report:
+def build_report(corpus: "Corpus", options: ReportOptions | None = None,
+                 progress: Callable[[str], None] | None = None) -> Report:
+    """Every section in order; `progress` is told the title of each section as it starts."""
     options = options or ReportOptions()
-    sections = [run_section(key, title, builder, corpus, options) for key, title, builder in section_builders()]
+    builders = section_builders()
+    unknown = set(options.sections) - {key for key, _, _ in builders}
+    if unknown:
+        from lockstep.errors import InputError
+
+        raise InputError(f"unknown report section(s) {', '.join(sorted(unknown))}; "
+                         f"choose from {', '.join(key for key, _, _ in builders)}")
+    sections = []
+    for key, title, builder in builders:
+        if options.sections and key not in options.sections:
+            sections.append(missing_section(key, title, "Left out of this report (--sections)."))
+            continue
+        if progress:
+            progress(title)
+        sections.append(run_section(key, title, builder, corpus, options))
     return Report(title=options.title, generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                   filters=options.describe(), summary=corpus_summary(corpus.con, options.filters()), sections=sections)
 

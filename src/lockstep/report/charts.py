@@ -93,8 +93,10 @@ def heatmap(labels_x: Sequence[str], labels_y: Sequence[str], values: list[list[
     trace = {"type": "heatmap", "x": [plot_text(v) for v in labels_x], "y": [plot_text(v) for v in labels_y],
              "z": values, "customdata": anchors, "zmin": z_range[0], "zmax": z_range[1], "colorscale": "Viridis",
              "hovertemplate": "%{y} – %{x}: %{z:.3f}<extra></extra>"}
+    span = (z_range[1] - z_range[0]) or 1.0
     annotations = [{"x": plot_text(labels_x[j]), "y": plot_text(labels_y[i]), "showarrow": False,
-                    "text": "" if v is None else f"{v:.2f}", "font": {"color": "#fff" if (v or 0) < 0.6 else "#000"}}
+                    "text": "" if v is None else f"{v:.2f}",
+                    "font": {"color": "#fff" if ((v or 0) - z_range[0]) / span < 0.6 else "#000"}}
                    for i, row in enumerate(values) for j, v in enumerate(row)]
     size = max(360, 48 * len(labels_x) + 160)
     return {"data": [trace], "layout": layout(title, height=size, annotations=annotations,

@@ -22,6 +22,9 @@ def report(
     pair: Optional[str] = typer.Option(None, "--pair", help="Two actors for the term plot, e.g. 'RT,Xinhua'."),
     title: str = typer.Option("lockstep report", "--title", help="Report title."),
     top: int = typer.Option(10, "--top", min=3, max=200, help="Key terms per actor."),
+    sections: Optional[str] = typer.Option(None, "--sections", help="Only these sections, comma-separated: "
+                                           "overview, terms, term-plot, families, narratives, alignment, lead-lag, "
+                                           "echoes."),
 ) -> None:
     """One self-contained HTML report (opens offline): corpus overview, key terms, narratives, alignment, echoes,
     and the concordance lines behind every chart."""
@@ -31,9 +34,10 @@ def report(
 
     names = [a.strip() for item in (actors or []) for a in item.split(",") if a.strip()]
     options = ReportOptions(actors=names, since=since, until=until, language=lang, title=title, top_terms=top,
-                            pair=parse_pair(pair))
-    path, report_ = make_report(db, output, options)
+                            pair=parse_pair(pair),
+                            sections=tuple(k.strip() for k in (sections or "").split(",") if k.strip()))
     console = Console(stderr=True)
+    path, report_ = make_report(db, output, options, progress=lambda title: console.print(f"[dim]… {title}[/dim]"))
     missing = [s.title for s in report_.sections if not s.available]
     console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(report_.sections)} sections)")
     if missing:
@@ -51,7 +55,7 @@ def parse_pair(text: str | None) -> tuple[str, str] | None:
     return parts[0], parts[1]
 
 
-def make_report(db: Path, output: Path, options: "ReportOptions"):
+def make_report(db: Path, output: Path, options: "ReportOptions", progress=None):
     """Open the store, build the report, write it; returns (path, report)."""
     from lockstep.errors import InputError
     from lockstep.report.build import build_report
@@ -61,5 +65,5 @@ def make_report(db: Path, output: Path, options: "ReportOptions"):
     if not Path(db).exists():
         raise InputError(f"{db}: no such store (run `lockstep ingest ... --db {db}` first)")
     with open_corpus(db) as corpus:
-        report_ = build_report(corpus, options)
+        report_ = build_report(corpus, options, progress)
     return write_report(report_, output), report_

@@ -52,6 +52,7 @@ class EvidenceLine:
     score: float | None = None
     hit_id: str | None = None  # a narrative tag that can be reviewed (dashboard)
     status: str | None = None  # its review status
+    note: str | None = None  # e.g. how an echo was linked, which terms drive an alignment
 
 
 @dataclass(kw_only=True)
@@ -62,6 +63,7 @@ class Evidence:
     title: str
     lines: list[EvidenceLine] = field(default_factory=list)
     note: str = ""
+    layout: str = "kwic"  # kwic: left | match | right; paragraphs: the paragraph with its match marked, and a note
 
 
 @dataclass(kw_only=True)

@@ -151,6 +151,9 @@ def families_section(corpus: "Corpus", options: ReportOptions) -> Section:
         section.available, section.missing = False, "No term family occurs in the selection."
         return section
     label_of = {f: families[f].label for f in used}
+    total = {f: sum(r["freq"] for r in totals if r["term"] in (f, label_of[f])) for f in used}
+    options.shared["families_ranked"] = [(f, label_of[f], tuple(m[1] for m in families[f].members))
+                                         for f in sorted(used, key=lambda f: -total[f])]
     rate = {(r["term"], r["actor"]): r["per_10k"] for r in totals}
     z = [[round(rate.get((label_of[f], a), rate.get((f, a), 0.0)) or 0.0, 2) for a in actors] for f in used]
     cells = [[anchor("family", f, a) for a in actors] for f in used]
