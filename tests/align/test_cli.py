@@ -73,6 +73,9 @@ def test_leads_command(tmp_path, day0):
     ab = pairs[(pairs["actor_a"] == "A") & (pairs["actor_b"] == "B")].iloc[0]
     assert ab["leader"] == "A" and ab["best_lag"] == 2
     assert first.iloc[0]["actor"] == "A"
+    table = tmp_path / "overview.csv"
+    run("align", "leads", "--db", str(path), "--top-terms", "3", "--surrogates", "50", "--output", str(table))
+    assert len(pd.read_csv(table)) >= 1
 
 
 def test_echoes_and_statements_commands(tmp_path, day0, backend):

@@ -77,3 +77,16 @@ def test_needs_exactly_one_item(make_store, day0):
         leads(corpus, LeadOptions())
     with pytest.raises(InputError, match="narrative"):
         leads(corpus, LeadOptions(narrative="west-hostility"))
+
+
+def test_overview_over_terms(make_store, day0):
+    from lockstep.align.leadlag import key_terms, overview
+
+    corpus = make_store(copied_corpus(day0))
+    options = LeadOptions(n_surrogates=100)
+    keys = key_terms(corpus, options, 5)
+    assert "revolution" in keys or "colour" in keys
+    table = overview(corpus, options, terms=["colour revolution", "nothing-like-this"])
+    assert list(table["item"]) == ["colour revolution"]  # a term nobody uses has no row
+    row = table.iloc[0]
+    assert row["first_actor"] == "A" and row["leader"] == "A" and row["follower"] == "B" and row["lag_days"] == 2

@@ -56,7 +56,8 @@ class EchoOptions:
     since: str | None = None
     until: str | None = None
     actors: list[str] | None = None
-    languages: list[str] | None = None      # for translations; None: every detected language
+    languages: list[str] | None = None      # for translations; None: each language with min_language_share
+    min_language_share: float = 0.02        # of the paragraphs (a handful misdetected as Latvian is no language)
     window_days: float = 7.0
     near_threshold: float = 0.6             # shingle Jaccard
     min_similarity: float = 0.55            # embedding cosine for translations (0.15 more without an anchor)
@@ -198,7 +199,11 @@ def translation_links(corpus: "Corpus | None", para: "pd.DataFrame", times: np.n
 
     languages = para["language"].fillna("").to_numpy(dtype=object)
     if options.languages:
-        languages = np.where(np.isin(languages, options.languages), languages, "")
+        taking_part = list(options.languages)
+    else:
+        counts = para["language"].value_counts()
+        taking_part = list(counts.index[counts >= options.min_language_share * len(para)])
+    languages = np.where(np.isin(languages, taking_part), languages, "")
     window = options.window_days * 86400
     if len({lang for lang in languages if lang}) < 2:
         return link_frame(np.zeros((0, 2), np.int64), np.zeros(0), "translation", times, groups, window)

@@ -119,16 +119,31 @@ def leads_command(
     max_lag: int = typer.Option(14, "--max-lag", min=0, help="Largest lag tried, in steps."),
     surrogates: int = typer.Option(500, min=0, help="Circular-shift surrogates for the p-value."),
     seed: int = typer.Option(0),
+    all_narratives: bool = typer.Option(False, "--narratives", help="Overview: every tagged narrative."),
+    top_terms: int = typer.Option(0, "--top-terms", min=0, help="Overview: the N terms key for two or more actors."),
     output: Optional[Path] = typer.Option(None, "--output", "-o",
                                           help="Write the pairs table here and first use to <stem>-first-use."),
 ) -> None:
-    """Who used a narrative or term first, how long the others took, and the lag that best aligns their series."""
-    from lockstep.align.leadlag import LeadOptions, leads
+    """Who used a narrative or term first, how long the others took, and the lag that best aligns their series.
+    Without --narrative or --term: one row per tagged narrative (--narratives) or per key term (--top-terms N)."""
+    from lockstep.align import leadlag
 
-    options = LeadOptions(narrative=narrative, terms=term, actors=actors, since=since, until=until, freq=freq,
-                          max_lag=max_lag, n_surrogates=surrogates, seed=seed)
+    options = leadlag.LeadOptions(narrative=narrative, terms=term, actors=actors, since=since, until=until,
+                                  freq=freq, max_lag=max_lag, n_surrogates=surrogates, seed=seed)
+    if not narrative and not term:
+        with open_store(db) as corpus:
+            named = leadlag.tagged_narratives(corpus) if all_narratives else None
+            keys = leadlag.key_terms(corpus, options, top_terms) if top_terms else None
+            if not named and not keys:
+                from lockstep.errors import InputError
+
+                raise InputError("give --narrative ID or --term T, or ask for an overview with --narratives or "
+                                 "--top-terms N")
+            table = leadlag.overview(corpus, options, narratives=named, terms=keys)
+        show(table, output, "who leads: first use, follow-up and the strongest significant lag")
+        return
     with open_store(db) as corpus:
-        result = leads(corpus, options)
+        result = leadlag.leads(corpus, options)
     if output is not None:
         from lockstep.output import write_table
 

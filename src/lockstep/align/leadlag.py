@@ -178,6 +178,73 @@ def lag_pairs(series: "pd.DataFrame", first: "pd.DataFrame", options: LeadOption
     return pd.DataFrame(rows, columns=columns)
 
 
+# ---- many items at once ----------------------------------------------------------------------------------------
+
+OVERVIEW_COLUMNS = ["item", "first_actor", "first_published", "actors_using", "median_days_to_follow",
+                    "max_days_to_follow", "leader", "follower", "lag_days", "correlation", "p_value"]
+
+
+def overview(corpus: "Corpus", options: LeadOptions, *, narratives: list[str] | None = None,
+             terms: list[str] | None = None) -> "pd.DataFrame":
+    """One row per narrative or term: who used it first, how fast the others followed, and the strongest
+    significant lead–lag pair (lowest p-value, then highest correlation)."""
+    import pandas as pd
+    from dataclasses import replace
+
+    rows = []
+    items = [(n, replace(options, narrative=n, terms=None)) for n in narratives or []]
+    items += [(t, replace(options, narrative=None, terms=[t])) for t in terms or []]
+    for label, item_options in items:
+        try:
+            result = leads(corpus, item_options)
+        except InputError:
+            continue
+        if len(result.first_use):
+            rows.append(summary_row(label, result))
+    return pd.DataFrame(rows, columns=OVERVIEW_COLUMNS)
+
+
+def summary_row(label: str, result: LeadResult) -> dict:
+    first = result.first_use
+    later = first["days_after_first"].iloc[1:] if len(first) > 1 else first["days_after_first"].iloc[:0]
+    row = {"item": label, "first_actor": first["actor"].iloc[0] if len(first) else None,
+           "first_published": first["first_published"].iloc[0] if len(first) else None,
+           "actors_using": len(first), "median_days_to_follow": float(later.median()) if len(later) else None,
+           "max_days_to_follow": float(later.max()) if len(later) else None}
+    significant = result.pairs[(result.pairs["p_value"] < 0.05) & result.pairs["leader"].notna()]
+    if len(significant):
+        best = significant.sort_values(["p_value", "correlation"], ascending=[True, False]).iloc[0]
+        row.update({k: best[k] for k in ("leader", "follower", "lag_days", "correlation", "p_value")})
+    return row
+
+
+def tagged_narratives(corpus: "Corpus", level: int | None = 1) -> list[str]:
+    """The narratives with hits, most documents first."""
+    from lockstep.align.sources import narrative_hits
+
+    hits = narrative_hits(corpus, None, level)
+    return hits.groupby("narrative")["doc_id"].nunique().sort_values(ascending=False).index.tolist()
+
+
+def key_terms(corpus: "Corpus", options: LeadOptions, n: int = 20) -> list[str]:
+    """Lemmas that are key for at least two of the actors (positive keyness against the balanced background),
+    ranked by their summed keyness: the vocabulary worth asking "who said it first" about."""
+    from lockstep.align.index import AlignOptions, build_profiles
+    from lockstep.align.stats import key_weights
+
+    align = AlignOptions(actors=options.actors, period="all", on="terms", since=options.since, until=options.until)
+    profiles = build_profiles(corpus, align, ["terms_cosine"])
+    units, view = profiles.units, profiles.views["terms"]
+    actors = options.actors or sorted(units["actor"].unique())
+    background, total = profiles.background["terms"], float(profiles.background["terms"].sum())
+    weights = np.vstack([key_weights(np.asarray(view.matrix[np.flatnonzero(units["actor"] == a)].sum(axis=0)),
+                                     background, total)[0] for a in actors])
+    shared = (weights > 0).sum(axis=0) >= 2
+    score = np.where(shared, weights.sum(axis=0), 0)
+    top = np.argsort(-score)[:n]
+    return [str(view.names[i]) for i in top if score[i] > 0]
+
+
 # ---- cross-correlation --------------------------------------------------------------------------------------------
 
 
