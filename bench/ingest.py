@@ -1,0 +1,202 @@
+"""Ingest throughput on realistic HTML news pages, next to bare trafilatura on the same pages in the same run.
+
+    python bench/ingest.py                       # 2,000 pages, 1 and 2 workers
+    python bench/ingest.py --pages 20000         # the memory target (peak RSS < 1 GB)
+    python bench/ingest.py --pages 500 --profile # where the time goes (cProfile, one worker)
+
+Pages are built from real text (../shared/corpus) in realistic page chrome with planted reprints
+(see bench/_corpus.py). Every measurement runs in a fresh process; peak RSS covers the process and its workers.
+Reports docs/s, MB/s (of HTML) and peak RSS for: trafilatura.extract alone; each stage (read, clean, enrich,
+fingerprint, store) run one after the other in one process; the whole pipeline (`lockstep ingest`) on 1 and 2
+workers; ratios against trafilatura and the scaling from 1 to 2 workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _measure import machine, print_table, run_child  # noqa: E402
+
+STAGES = ("read", "clean", "enrich", "fingerprint", "store")
+
+
+# ---- children (each runs in its own process and prints one JSON line) -----------------------------------------
+
+
+def child_trafilatura(folder: Path) -> dict:
+    import trafilatura
+
+    files = sorted(folder.rglob("*.html"))
+    started = time.perf_counter()
+    extracted = 0
+    for path in files:
+        extracted += trafilatura.extract(path.read_bytes()) is not None
+    return {"seconds": time.perf_counter() - started, "docs": extracted, "pages": len(files)}
+
+
+def child_stages(folder: Path, db: Path) -> dict:
+    """The local engine's work, stage by stage in one process, each stage timed on its own. Records are batched
+    64 at a time across files (the stages' own cost, without per-file transactions)."""
+    import lockstep
+    from lockstep.dedup.clusters import DedupIndex, point_to_earliest
+    from lockstep.engines.local import batched
+    from lockstep.engines.stages import StageOptions, clean_stage, enrich_stage, fingerprint_stage
+    from lockstep.model import raw_to_batch
+    from lockstep.sources.files import ReadOptions, file_sha, iter_inputs, read_input
+    from lockstep.store.writer import write_batch
+
+    seconds = dict.fromkeys(STAGES, 0.0)
+    options, read_options = StageOptions(), ReadOptions()
+    counts = {"docs": 0, "records": 0}
+
+    def timed(stage: str, fn, *args):
+        t = time.perf_counter()
+        value = fn(*args)
+        seconds[stage] += time.perf_counter() - t
+        return value
+
+    def records():
+        for item in iter_inputs([str(folder)]):
+            yield from read_input(item.path, file_sha(item.path), read_options)
+
+    stream = batched(records(), 64)
+    with lockstep.open(db) as corpus:
+        index = DedupIndex.load(corpus.con)
+        while (chunk := timed("read", next, stream, None)) is not None:
+            counts["records"] += len(chunk)
+            batch = timed("read", raw_to_batch, chunk)
+            batch = timed("clean", clean_stage, batch, options)
+            batch = timed("enrich", enrich_stage, batch, options)
+            batch = timed("fingerprint", fingerprint_stage, batch, options)
+            counts["docs"] += timed("store", write_batch, corpus.con, batch, index).stored
+        timed("store", point_to_earliest, corpus.con)
+    return {"stages": seconds, "docs": counts["docs"], "pages": counts["records"]}
+
+
+def child_pipeline(folder: Path, db: Path, workers: int) -> dict:
+    import lockstep
+    from lockstep.engines.local import IngestOptions
+
+    with lockstep.open(db) as corpus:
+        report = corpus.ingest([str(folder)], IngestOptions(workers=workers))
+        clusters = corpus.con.execute("SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL").fetchone()[0]
+    return {"seconds": report.seconds, "docs": report.documents_stored, "pages": report.records,
+            "duplicates": clusters, "exact": report.exact_duplicates, "near": report.near_duplicates}
+
+
+def child_profile(folder: Path, db: Path, top: int) -> dict:
+    import lockstep
+    from lockstep.engines.local import IngestOptions
+
+    profiler = cProfile.Profile()
+    with lockstep.open(db) as corpus:
+        profiler.enable()
+        corpus.ingest([str(folder)], IngestOptions(workers=1))
+        profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top + 15)
+    return {"profile": out.getvalue()}
+
+
+def child_main(argv: list[str]) -> None:
+    kind, folder = argv[0], Path(argv[1])
+    if kind == "trafilatura":
+        result = child_trafilatura(folder)
+    elif kind == "stages":
+        result = child_stages(folder, Path(argv[2]))
+    elif kind == "pipeline":
+        result = child_pipeline(folder, Path(argv[2]), int(argv[3]))
+    else:
+        result = child_profile(folder, Path(argv[2]), int(argv[3]))
+    print(json.dumps(result))
+
+
+# ---- the benchmark ---------------------------------------------------------------------------------------------
+
+
+def run(pages: int, workers: list[int], profile: bool, keep: Path | None) -> dict:
+    from _corpus import write_pages
+
+    print(f"machine: {machine()}")
+    with tempfile.TemporaryDirectory(prefix="lockstep-bench-") as tmp:
+        root = keep or Path(tmp)
+        t = time.perf_counter()
+        counts = write_pages(root, pages)
+        folder = root / "pages"
+        mb = counts["bytes"] / 2**20
+        print(f"generated {pages:,} pages ({mb:.1f} MB HTML; planted {counts['reprint']} exact reprints, "
+              f"{counts['near']} near copies) in {time.perf_counter() - t:.1f}s")
+        results = {"pages": pages, "mb": mb, "planted": counts, "machine": machine()}
+        results["trafilatura"] = run_child([__file__, "--child", "trafilatura", str(folder)])
+        results["stages"] = run_child([__file__, "--child", "stages", str(folder), str(root / "stages.duckdb")])
+        for w in workers:
+            results[f"pipeline_{w}"] = run_child([__file__, "--child", "pipeline", str(folder),
+                                                  str(root / f"pipeline{w}.duckdb"), str(w)])
+        if profile:
+            results["profile"] = run_child([__file__, "--child", "profile", str(folder),
+                                            str(root / "profile.duckdb"), "25"])["profile"]
+    report(results, workers)
+    return results
+
+
+def report(r: dict, workers: list[int]) -> None:
+    mb, pages = r["mb"], r["pages"]
+    traf = r["trafilatura"]
+    rows = [["trafilatura.extract alone", pages / traf["seconds"], mb / traf["seconds"], traf["seconds"],
+             traf["peak_rss_mb"], 1.0]]
+    stage_total = sum(r["stages"]["stages"].values())
+    for w in workers:
+        p = r[f"pipeline_{w}"]
+        rows.append([f"lockstep ingest, {w} worker{'s' if w > 1 else ''}", pages / p["seconds"], mb / p["seconds"],
+                     p["seconds"], p["peak_rss_mb"], traf["seconds"] / p["seconds"]])
+    print_table(f"whole pipeline on {pages:,} pages ({mb:.1f} MB)",
+                ["", "pages/s", "MB/s", "seconds", "peak RSS MB", "x trafilatura"], rows)
+    stage_rows = [[name, pages / s if s else float("inf"), mb / s if s else float("inf"), s, 100 * s / stage_total]
+                  for name, s in r["stages"]["stages"].items()]
+    stage_rows.append(["all stages", pages / stage_total, mb / stage_total, stage_total, 100.0])
+    print_table(f"stages, one process (peak RSS {r['stages']['peak_rss_mb']:.0f} MB)",
+                ["stage", "pages/s", "MB/s", "seconds", "% of time"], stage_rows)
+    if len(workers) > 1:
+        base = r[f"pipeline_{workers[0]}"]["seconds"]
+        for w in workers[1:]:
+            speedup = base / r[f"pipeline_{w}"]["seconds"]
+            print(f"\nscaling {workers[0]} -> {w} workers: x{speedup:.2f} (ideal x{w / workers[0]:.0f}, "
+                  f"efficiency {100 * speedup / (w / workers[0]):.0f}%)")
+    first = r[f"pipeline_{workers[0]}"]
+    print(f"stored {first['docs']:,} documents; duplicates marked {first['duplicates']:,} "
+          f"(exact {first['exact']:,}, near {first['near']:,}; planted {r['planted']['reprint']:,} + "
+          f"{r['planted']['near']:,})")
+    if r.get("profile"):
+        print("\nprofile (one worker):\n" + r["profile"])
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child_main(sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--profile", action="store_true", help="also profile the one-worker pipeline (cProfile)")
+    parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
+    args = parser.parse_args()
+    results = run(args.pages, args.workers, args.profile, args.keep)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
