@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 
+from lockstep.narratives.calibrate import packaged_thresholds
 from lockstep.narratives.codebook import load_codebook
 from lockstep.narratives.detect import DetectOptions, Detector, sentence_spans
 from lockstep.narratives.lexical import Lexicon
@@ -32,9 +33,8 @@ narratives:
         - Climate change is a hoax invented by scientists to get funding.
 """
 
-RUSSIAN = ("Массовые беспорядки в Минске были срежиссированы западными спецслужбами, которые пытались устроить в "
-           "Белоруссии очередную цветную революцию.")
-CHINESE = "美国等西方国家长期在他国煽动街头抗议，扶植反对派，图谋推翻合法政府。"
+RUSSIAN = "Вашингтон профинансировал уличные протесты, чтобы свергнуть законное правительство страны."
+CHINESE = "西方国家在他国策划街头抗议和政变，企图推翻不听话的政府，这就是所谓的颜色革命。"
 UNRELATED = "The minister opened a new bridge over the river on Friday."
 
 
@@ -49,7 +49,8 @@ def test_russian_and_chinese_paragraphs_match_english_claims(tmp_path, backend):
     sims = scores.semantic[:, col]
     assert sims[0] > sims[2] + 0.2 and sims[1] > sims[2] + 0.2
     assert scores.semantic[0, col] > scores.semantic[0, detector.column["climate"]]
-    detector.set_thresholds({"subversion.colour-revolutions": 0.45, "subversion": 0.45, "climate": 0.45})
+    default = packaged_thresholds()["default"]             # the threshold fitted on the labelled data
+    detector.set_thresholds({"subversion.colour-revolutions": default, "subversion": default, "climate": default})
     found = {(h.row, h.narrative) for h in detector.hits(scores) if h.above}
     assert {(0, "subversion.colour-revolutions"), (1, "subversion.colour-revolutions")} <= found
     assert (0, "subversion") in found            # a sub-narrative implies its narrative
@@ -110,10 +111,11 @@ def test_lexicon_handles_inflection_case_and_chinese():
 def test_keyword_only_detector_needs_a_phrase(backend):
     book = load_codebook()
     detector = Detector(book, None, DetectOptions(semantic=False))
-    scores = detector.score([RUSSIAN, "Fight the political virus together."], None, ["ru", "en"])
+    scores = detector.score([CHINESE, "Fight the political virus together.", RUSSIAN], None, ["zh", "en", "ru"])
     hits = {(h.row, h.narrative) for h in detector.hits(scores) if h.above}
     assert (0, "west-subversion.colour-revolutions") in hits
     assert (1, "information-war.political-virus") in hits
+    assert not any(row == 2 for row, _n in hits)      # the paraphrase without a codebook phrase needs semantics
     assert np.isfinite(scores.combined).all()
 
 

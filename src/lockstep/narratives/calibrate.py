@@ -49,12 +49,20 @@ def thresholds_for(corpus: "Corpus | None", codebook: "Codebook", options: "Dete
     """The threshold of every narrative for this detector configuration."""
     out = {nid: options.default_threshold for nid in codebook.narratives}
     packaged = packaged_thresholds()
-    if packaged and options.semantic and options.lexical and packaged.get("aggregate", "max") == options.aggregate:
-        out.update({nid: packaged.get("default", options.default_threshold) for nid in codebook.narratives})
+    if packaged and applies(packaged, options):
+        levels = {int(k): v for k, v in packaged.get("by_level", {}).items()}
+        default = packaged.get("default", options.default_threshold)
+        out.update({nid: levels.get(codebook.level(nid), default) for nid in codebook.narratives})
         out.update({k: v for k, v in packaged.get("narratives", {}).items() if k in out})
     if corpus is not None:
         out.update({k: v for k, v in stored_thresholds(corpus).items() if k in out})
     return out
+
+
+def applies(packaged: dict, options: "DetectOptions") -> bool:
+    """Packaged thresholds hold only for the detector configuration they were fitted with."""
+    return (options.semantic and options.lexical and packaged.get("aggregate", "max") == options.aggregate
+            and abs(packaged.get("lexical_weight", options.lexical_weight) - options.lexical_weight) < 1e-9)
 
 
 def best_threshold(scores: Sequence[float], labels: Sequence[bool], prior: float,

@@ -23,7 +23,7 @@ from lockstep.enrich.embeddings import EmbeddingBackend
 from lockstep.narratives.codebook import Codebook
 from lockstep.narratives.lexical import Lexicon, Match
 
-DEFAULT_THRESHOLD = 0.55
+DEFAULT_THRESHOLD = 0.6
 SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
 
 
@@ -32,7 +32,7 @@ class DetectOptions:
     """How scores are combined. `aggregate`: "max" or "top2" (mean of the two most similar claims)."""
 
     aggregate: str = "max"
-    lexical_weight: float = 0.15
+    lexical_weight: float = 0.25
     semantic: bool = True       # False gives the keyword-only detector
     lexical: bool = True
     default_threshold: float = DEFAULT_THRESHOLD
