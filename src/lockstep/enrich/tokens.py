@@ -30,6 +30,8 @@ ABBREVIATION = rf"{LETTER}(?:\.{LETTER})+\.?"  # U.S., U.K., т.е.
 WORD = rf"{WORD_CHAR}+(?:[-'’‐‑]{WORD_CHAR}+)*"
 TOKEN_RE = re.compile(rf"(?P<han>{HAN_RUN})|(?P<word>{ABBREVIATION}|{WORD})")
 HAN_RE = re.compile(f"[{HAN_CLASS}]")
+HAN_RUN_RE = re.compile(HAN_RUN)
+HAN_ONLY = re.compile(HAN_RUN)
 CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 HAS_LETTER_RE = re.compile(rf"[^\W\d_]")
 
@@ -148,28 +150,50 @@ def tokenize(text: str, lang: str | None = None, options: TokenOptions | None = 
     sentence_no = 0
     for p_idx, (p_start, p_end) in enumerate(paragraph_spans(text)):
         sentences = sentence_spans(text, p_start, p_end)
-        bounds = [s for s, _ in sentences]
-        for start, end in token_spans(text, p_start, p_end, options):
-            form = normalize_form(text[start:end], options.fold_yo)
-            out.start.append(start)
-            out.end.append(end)
-            out.paragraph.append(p_idx)
-            out.sentence.append(sentence_no + max(0, bisect_right(bounds, start) - 1))
-            out.form.append(form)
-            out.lang.append(token_lang(form, lang))
+        spans = token_spans(text, p_start, p_end, options)
+        if spans:
+            starts = [s for s, _ in spans]
+            forms = [_form(text[s:e], options.fold_yo) for s, e in spans]
+            out.start.extend(starts)
+            out.end.extend(e for _, e in spans)
+            out.paragraph.extend([p_idx] * len(spans))
+            if len(sentences) == 1:
+                out.sentence.extend([sentence_no] * len(spans))
+            else:
+                bounds = [s for s, _ in sentences]
+                out.sentence.extend(sentence_no + max(0, bisect_right(bounds, s) - 1) for s in starts)
+            out.form.extend(forms)
+            out.lang.extend(_lang(f, lang) for f in forms)
         sentence_no += len(sentences)
     return out
 
 
+@lru_cache(maxsize=200_000)
+def _form(surface: str, fold_yo: bool) -> str:
+    return normalize_form(surface, fold_yo)
+
+
+@lru_cache(maxsize=200_000)
+def _lang(form: str, doc_lang: str | None) -> str:
+    return token_lang(form, doc_lang)
+
+
 def token_spans(text: str, start: int, end: int, options: TokenOptions) -> list[tuple[int, int]]:
-    spans = []
+    """Word spans from the regex; Han spans from one jieba pass over the paragraph (far fewer calls than per run)."""
+    spans, has_han = [], False
     for match in TOKEN_RE.finditer(text, start, end):
         if match.lastgroup == "word":
             spans.append(match.span())
         else:
-            offset = match.start()
-            for _, s, e in chinese_segmenter(options.phrases).tokenize(match.group()):
-                spans.append((offset + s, offset + e))
+            has_han = True
+    if not has_han:
+        return spans
+    for word, s, e in chinese_segmenter(options.phrases).tokenize(text[start:end]):
+        if HAN_ONLY.fullmatch(word):
+            spans.append((start + s, start + e))
+        elif HAN_RE.search(word):  # a mixed token such as "A股": keep its Han runs
+            spans.extend((start + s + m.start(), start + s + m.end()) for m in HAN_RUN_RE.finditer(word))
+    spans.sort()
     return spans
 
 

@@ -75,6 +75,8 @@ def index(
     no_fold_yo: bool = typer.Option(False, "--keep-yo", help="Keep ё distinct from е (default: fold ё to е)."),
     lemmatizer: str = typer.Option("pymorphy3", "--ru-lemmatizer", help="pymorphy3 (default) or simplemma."),
     families: Optional[Path] = FAMILIES,
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Processes that tokenise (Chinese segmentation is "
+                                                                   "the slow part)."),
 ) -> None:
     """Tokenise documents into the store (once; later runs add only new documents) and build the aggregates.
 
@@ -85,7 +87,8 @@ def index(
     with open_corpus(db) as corpus:
         report = update_index(corpus, IndexOptions(rebuild=rebuild, fold_yo=not no_fold_yo,
                                                    russian_lemmatizer=lemmatizer,
-                                                   families_file=str(families) if families else None))
+                                                   families_file=str(families) if families else None,
+                                                   workers=workers))
     print_table(pd.DataFrame([report.summary()]), title="term index")
 
 

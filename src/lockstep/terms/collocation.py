@@ -59,19 +59,18 @@ def collocates(corpus: "Corpus", options: CollocateOptions) -> pd.DataFrame:
     ensure_index(corpus)
     scope = Scope(filters=options.filters, by=tuple(options.by), count_reprints=options.count_reprints)
     term = resolve(corpus, options.term, families_file=options.families_file, language=options.filters.language)
-    table = cooccurrence_table(corpus, term, scope, window=options.window, sentence=options.sentence)
-    if table.empty:
-        return attach_examples(corpus, table.assign(example=pd.Series(dtype="int64")))
-    table = score(table, options)
-    return attach_examples(corpus, table)
+    with hit_table(corpus, term, scope) as hits:
+        table = cooccurrence_table(corpus, hits, scope, window=options.window, sentence=options.sentence)
+        if table.empty:
+            return attach_examples(corpus, table.assign(example=pd.Series(dtype="int64")))
+        return attach_examples(corpus, score(table, options), hits=hits)
 
 
 def context_sql(hits: str, window: int, sentence: bool, group: list[str]) -> str:
     """One row per (node occurrence, context token): the group columns, doc_key, node pos, lemma_id."""
     cols = "".join(f"n.{g}, " for g in group)
     o_cols = "".join(f"o.{g}, " for g in group)
-    nodes = (f"SELECT h.*, t.para, t.sent FROM {hits} h "
-             "JOIN term_tokens t ON t.doc_key = h.doc_key AND t.pos = h.pos")
+    nodes = f"SELECT * FROM {hits}"
     if sentence:
         return f"""
             WITH nodes AS ({nodes})
@@ -88,35 +87,35 @@ def context_sql(hits: str, window: int, sentence: bool, group: list[str]) -> str
         JOIN term_tokens c ON c.doc_key = o.doc_key AND c.pos = o.cpos AND c.para = o.para"""
 
 
-def cooccurrence_table(corpus: "Corpus", term: Term, scope: Scope, *, window: int, sentence: bool) -> pd.DataFrame:
+def cooccurrence_table(corpus: "Corpus", hits: str, scope: Scope, *, window: int, sentence: bool) -> pd.DataFrame:
     """Per group and collocate lemma: f_xy, f_x, W, f_y, N and an example (the node occurrence)."""
     group = list(scope.by)
     g_cols = "".join(f"{g}, " for g in group)
-    counts, count_params = lemma_counts_sql(scope, include_stopwords=True)
+    counts, count_params = lemma_counts_sql(scope, include_stopwords=True,
+                                            lemmas_from="SELECT DISTINCT lemma_id FROM colloc_ctx")
     totals, total_params = totals_sql(scope)
     con = corpus.con
-    with hit_table(corpus, term, scope) as hits:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE colloc_ctx AS {context_sql(hits, window, sentence, group)}")
-        try:
-            sql = f"""
-                WITH pairs AS (SELECT {g_cols}lemma_id, count(*) AS f_xy,
-                                      min((CAST(doc_key AS BIGINT) << 32) + node_pos) AS example
-                               FROM colloc_ctx GROUP BY ALL),
-                     win AS (SELECT {g_cols}count(*) AS window_tokens FROM colloc_ctx {'GROUP BY ALL' if group else ''}),
-                     nodes AS (SELECT {g_cols}count(*) AS f_x FROM {hits} {'GROUP BY ALL' if group else ''}),
-                     fy AS ({counts}),
-                     tot AS ({totals})
-                SELECT p.*, l.lemma AS collocate, l.lang, l.stop, n.f_x, w.window_tokens, fy.freq AS f_y,
-                       tot.tokens AS corpus_tokens
-                FROM pairs p
-                JOIN term_lemmas l ON l.lemma_id = p.lemma_id
-                JOIN nodes n ON {join_on(group, 'n', 'p')}
-                JOIN win w ON {join_on(group, 'w', 'p')}
-                JOIN fy ON fy.lemma_id = p.lemma_id AND {join_on(group, 'fy', 'p')}
-                JOIN tot ON {join_on(group, 'tot', 'p')}"""
-            return con.execute(sql, count_params + total_params).df()
-        finally:
-            con.execute("DROP TABLE IF EXISTS colloc_ctx")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE colloc_ctx AS {context_sql(hits, window, sentence, group)}")
+    try:
+        sql = f"""
+            WITH pairs AS (SELECT {g_cols}lemma_id, count(*) AS f_xy,
+                                  min((CAST(doc_key AS BIGINT) << 32) + node_pos) AS example
+                           FROM colloc_ctx GROUP BY ALL),
+                 win AS (SELECT {g_cols}count(*) AS window_tokens FROM colloc_ctx {'GROUP BY ALL' if group else ''}),
+                 nodes AS (SELECT {g_cols}count(*) AS f_x FROM {hits} {'GROUP BY ALL' if group else ''}),
+                 fy AS ({counts}),
+                 tot AS ({totals})
+            SELECT p.*, l.lemma AS collocate, l.lang, l.stop, n.f_x, w.window_tokens, fy.freq AS f_y,
+                   tot.tokens AS corpus_tokens
+            FROM pairs p
+            JOIN term_lemmas l ON l.lemma_id = p.lemma_id
+            JOIN nodes n ON {join_on(group, 'n', 'p')}
+            JOIN win w ON {join_on(group, 'w', 'p')}
+            JOIN fy ON fy.lemma_id = p.lemma_id AND {join_on(group, 'fy', 'p')}
+            JOIN tot ON {join_on(group, 'tot', 'p')}"""
+        return con.execute(sql, count_params + total_params).df()
+    finally:
+        con.execute("DROP TABLE IF EXISTS colloc_ctx")
 
 
 def score(table: pd.DataFrame, options: CollocateOptions) -> pd.DataFrame:

@@ -66,16 +66,14 @@ def select_hits(corpus: "Corpus", hits: str, options: KwicOptions) -> pd.DataFra
     neighbour = ""
     if options.sort in ("left", "right"):
         at = "h.pos - 1" if options.sort == "left" else "h.last_pos + 1"
-        neighbour = (f"LEFT JOIN term_tokens nb ON nb.doc_key = h.doc_key AND nb.pos = {at} AND nb.para = t.para "
+        neighbour = (f"LEFT JOIN term_tokens nb ON nb.doc_key = h.doc_key AND nb.pos = {at} AND nb.para = h.para "
                      "LEFT JOIN term_forms f ON f.form_id = nb.form_id")
     partition = f"PARTITION BY {', '.join('h.' + b for b in options.by)}" if options.by else ""
     limit = f"QUALIFY row_number() OVER ({partition} ORDER BY {order}) <= {int(options.limit)}" if options.limit else ""
     return corpus.con.execute(f"""
         SELECT h.doc_key, h.pos, h.last_pos, h.member, h.doc_id, h.actor, h.outlet, h.language, h.published_at,
-               t.para, t.sent, t.start_char, te.end_char
+               h.para, h.sent, h.start_char, h.end_char
         FROM {hits} h
-        JOIN term_tokens t ON t.doc_key = h.doc_key AND t.pos = h.pos
-        JOIN term_tokens te ON te.doc_key = h.doc_key AND te.pos = h.last_pos
         {neighbour}
         {limit}
         ORDER BY {order}""").df()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -24,8 +25,7 @@ class Family:
 
 def load_families(path: str | Path | None = None) -> dict[str, Family]:
     """The shipped families, overlaid by those in `path` (an entry with the same id replaces the shipped one)."""
-    text = resources.files("lockstep.data").joinpath("term_families.yaml").read_text(encoding="utf-8")
-    families = parse_families(text, "term_families.yaml (shipped)")
+    families = dict(shipped_families())
     if path:
         path = Path(path)
         try:
@@ -34,6 +34,12 @@ def load_families(path: str | Path | None = None) -> dict[str, Family]:
             raise ConfigError(f"{path}: cannot read term families ({exc.strerror or exc})") from exc
         families.update(parse_families(user_text, str(path)))
     return families
+
+
+@lru_cache(maxsize=1)
+def shipped_families() -> dict[str, Family]:
+    text = resources.files("lockstep.data").joinpath("term_families.yaml").read_text(encoding="utf-8")
+    return parse_families(text, "term_families.yaml (shipped)")
 
 
 def parse_families(text: str, name: str) -> dict[str, Family]:

@@ -16,7 +16,7 @@ from lockstep.store.corpus import DocumentFilter
 from lockstep.terms.index import ensure_index
 from lockstep.terms.scope import Scope, join_on, totals_sql
 from lockstep.terms.spec import Term, resolve
-from lockstep.terms.trace import attach_examples, hit_table
+from lockstep.terms.trace import PACKED, attach_examples, hit_table
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -54,26 +54,37 @@ def top(corpus: "Corpus", options: TopOptions | None = None) -> pd.DataFrame:
                   count_reprints=options.count_reprints)
     counts, params = lemma_counts_sql(scope, options.include_stopwords)
     names = scope.group_names()
-    partition = f"PARTITION BY {', '.join(names)}" if names else ""
     totals, total_params = totals_sql(scope)
-    out_names = ", ".join(f"r.{n}" for n in names)
+    group_by = f"GROUP BY {', '.join(names)}" if names else ""
+    select_names = "".join(f"{n}, " for n in names)
+    partition = f"PARTITION BY {', '.join('c.' + n for n in names)}" if names else ""
+    out_names = "".join(f"r.{n}, " for n in names)
+    # top-k per group with max(x, k) over freq and lemma packed into one BIGINT: no sort of every group
     sql = f"""
-        WITH c AS ({counts}),
-        ranked AS (SELECT *, row_number() OVER ({partition} ORDER BY freq DESC, lemma_id) AS rank
-                   FROM c WHERE freq >= ? QUALIFY rank <= ?),
+        WITH c AS MATERIALIZED ({counts}),
+        picked AS (SELECT {select_names}unnest(max(freq * 4294967296 + (4294967295 - lemma_id), ?)) AS packed
+                   FROM c WHERE freq >= ? {group_by}),
+        ranked AS (SELECT c.*, row_number() OVER ({partition} ORDER BY c.freq DESC, c.lemma_id) AS rank
+                   FROM picked p JOIN c ON {join_on(names, 'p', 'c')}
+                        AND c.lemma_id = 4294967295 - (p.packed % 4294967296)),
         tot AS ({totals})
-        SELECT {out_names + ',' if names else ''} r.rank, l.lemma AS term, l.lang, r.freq,
+        SELECT {out_names}r.rank, l.lemma AS term, l.lang, r.freq,
                r.freq * 10000.0 / tot.tokens AS per_10k, r.docs, r.docs / tot.docs AS doc_share,
                tot.tokens AS group_tokens, tot.docs AS group_docs, r.example
         FROM ranked r JOIN term_lemmas l ON l.lemma_id = r.lemma_id JOIN tot ON {join_on(names, 'r', 'tot')}
-        ORDER BY {out_names + ',' if names else ''} r.rank"""
-    frame = corpus.con.execute(sql, params + [options.min_freq, options.limit] + total_params).df()
+        ORDER BY {out_names}r.rank"""
+    frame = corpus.con.execute(sql, params + [options.limit, options.min_freq] + total_params).df()
     return attach_examples(corpus, frame)
 
 
-def lemma_counts_sql(scope: Scope, include_stopwords: bool) -> tuple[str, list]:
-    """Per lemma and group: freq, docs, example. From the month aggregate when it answers exactly, else a scan."""
+def lemma_counts_sql(scope: Scope, include_stopwords: bool, lemmas_from: str | None = None) -> tuple[str, list]:
+    """Per lemma and group: freq, docs, example. From the month aggregate when it answers exactly, else a scan.
+
+    `lemmas_from`: a subquery of lemma_id that restricts the lemmas counted (collocates need only their own).
+    """
     stop = "" if include_stopwords else "AND NOT l.stop"
+    if lemmas_from:
+        stop += f" AND l.lemma_id IN ({lemmas_from})"
     if scope.aggregates_ok():
         where, params = scope.counts_where("c")
         columns = scope.group_columns("c", aggregated=True)
@@ -111,14 +122,15 @@ def term_trend(corpus: "Corpus", term: Term, scope: Scope, totals: pd.DataFrame,
     names = scope.group_names()
     columns = scope.group_columns("h", aggregated=False)
     select = "".join(f"{expr} AS {name}, " for expr, name in columns)
+    example = (f"min({PACKED}) AS example, arg_min(para, {PACKED}) AS ex_para, "
+               f"arg_min(start_char, {PACKED}) AS ex_start, arg_min(end_char, {PACKED}) AS ex_end")
     with hit_table(corpus, term, scope) as hits:
         overall = corpus.con.execute(
-            f"SELECT {select}count(*) AS freq, count(DISTINCT doc_key) AS docs, "
-            f"min((CAST(doc_key AS BIGINT) << 32) + pos) AS example FROM {hits} h "
+            f"SELECT {select}count(*) AS freq, count(DISTINCT doc_key) AS docs, {example} FROM {hits} h "
             f"{'GROUP BY ALL' if names else ''}").df()
         by_member = corpus.con.execute(
-            f"SELECT {select}member, count(*) AS freq, count(DISTINCT doc_key) AS docs, "
-            f"min((CAST(doc_key AS BIGINT) << 32) + pos) AS example FROM {hits} h GROUP BY ALL").df()
+            f"SELECT {select}member, count(*) AS freq, count(DISTINCT doc_key) AS docs, {example} "
+            f"FROM {hits} h GROUP BY ALL").df()
     rows = [with_totals(totals, overall, names).assign(term=term.label, member="", member_lang="")]
     rows[0]["members"] = member_summary(term, by_member, rows[0], names)
     if members and term.kind == "family":
@@ -128,7 +140,8 @@ def term_trend(corpus: "Corpus", term: Term, scope: Scope, totals: pd.DataFrame,
                                                                  member_lang=member.lang or "", members=""))
     frame = pd.concat(rows, ignore_index=True)
     lead = ["term", "member", "member_lang"] + names
-    rest = ["freq", "per_10k", "docs", "doc_share", "group_tokens", "group_docs", "members", "example"]
+    rest = ["freq", "per_10k", "docs", "doc_share", "group_tokens", "group_docs", "members", "example",
+            "ex_para", "ex_start", "ex_end"]
     return frame[lead + rest]
 
 
@@ -139,7 +152,7 @@ def with_totals(totals: pd.DataFrame, counts: pd.DataFrame, names: list[str]) ->
         frame = frame.merge(counts, on=names, how="left")
     else:
         frame = frame.copy()
-        for column in ("freq", "docs", "example"):
+        for column in ("freq", "docs", "example", "ex_para", "ex_start", "ex_end"):
             frame[column] = counts[column].iloc[0] if len(counts) else None
     frame["freq"] = frame["freq"].fillna(0).astype("int64")
     frame["docs"] = frame["docs"].fillna(0).astype("int64")

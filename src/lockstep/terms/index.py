@@ -10,7 +10,10 @@ Tables (created here, next to the code that fills them):
                    character offsets into ``documents.text``, form id, lemma id. Punctuation is not a token.
 * ``term_forms``   normalised surface forms (form, lang -> lemma); ``term_lemmas`` lemmas with a stop-word flag.
 * ``term_counts``  lemma x actor x outlet x language x month x level: token frequency, document frequency and
-                   one example occurrence. Rows may repeat a key (incremental appends); readers always SUM.
+                   one example occurrence (packed doc_key << 32 | position, with its paragraph and character
+                   offsets). Rows may repeat a key (incremental appends); readers always SUM.
+* ``term_postings`` the tokens again, sorted by lemma (an inverted index: a term's occurrences sit in a few row
+                   groups that DuckDB's zone maps find without scanning the rest).
 * ``term_meta``    tokenizer settings and the signature of the documents the index was built from.
 
 Reprint levels: documents of one duplicate cluster count once per counting unit. ``level`` 3 = first of its
@@ -31,7 +34,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 import pyarrow as pa
 
-from lockstep.enrich.tokens import TokenOptions, is_stopword, lemmatize, tokenize
+from lockstep.enrich.tokens import DocTokens, TokenOptions, is_stopword, lemmatize, tokenize
 from lockstep.errors import ConfigError, StoreError
 from lockstep.terms.families import chinese_phrases, load_families
 
@@ -50,9 +53,12 @@ TABLES = [
     """CREATE TABLE IF NOT EXISTS term_lemmas (lemma_id INTEGER, lemma VARCHAR, lang VARCHAR, stop BOOLEAN)""",
     """CREATE TABLE IF NOT EXISTS term_counts (
         lemma_id INTEGER, actor VARCHAR, outlet VARCHAR, language VARCHAR, period DATE, level TINYINT,
-        tf BIGINT, df BIGINT, example BIGINT)""",
+        tf BIGINT, df BIGINT, example BIGINT, ex_para INTEGER, ex_start INTEGER, ex_end INTEGER)""",
+    """CREATE TABLE IF NOT EXISTS term_postings (
+        lemma_id INTEGER, doc_key INTEGER, pos INTEGER, para INTEGER, sent INTEGER, start_char INTEGER,
+        end_char INTEGER, form_id INTEGER)""",
 ]
-TERM_TABLES = ("term_meta", "term_docs", "term_tokens", "term_forms", "term_lemmas", "term_counts")
+TERM_TABLES = ("term_meta", "term_docs", "term_tokens", "term_forms", "term_lemmas", "term_counts", "term_postings")
 TOKENS_VIEW = """CREATE OR REPLACE VIEW term_tokens_v AS
     SELECT d.id AS doc_id, t.para AS paragraph, t.sent AS sentence, t.pos AS position, t.start_char,
            t.end_char, f.form AS surface, l.lemma, f.lang
@@ -110,6 +116,7 @@ def update_index(corpus: "Corpus", options: IndexOptions | None = None) -> Index
     options = options or IndexOptions()
     started = time.perf_counter()
     con = corpus.con
+    corpus._term_token_options = None  # type: ignore[attr-defined]
     if options.rebuild:
         drop_index(corpus)
     for ddl in TABLES:
@@ -120,8 +127,8 @@ def update_index(corpus: "Corpus", options: IndexOptions | None = None) -> Index
     report.documents_removed = remove_missing(corpus)
     old_max = con.execute("SELECT coalesce(max(doc_key), -1) FROM term_docs").fetchone()[0]
     vocab = Vocabulary.load(corpus, token_options)
-    for batch in pending_batches(corpus, options.batch_docs):
-        n_tokens = index_batch(corpus, batch, vocab, token_options)
+    for batch, tokenized in tokenized_batches(corpus, options, token_options):
+        n_tokens = index_batch(corpus, batch, tokenized, vocab)
         report.documents_indexed += len(batch)
         report.tokens_added += n_tokens
         if options.progress:
@@ -153,12 +160,17 @@ def has_index(corpus: "Corpus") -> bool:
 
 def token_options(corpus: "Corpus") -> TokenOptions:
     """The tokenizer settings the index was built with (queries tokenise search terms the same way)."""
+    cached = getattr(corpus, "_term_token_options", None)
+    if cached is not None:
+        return cached
     stored = stored_meta(corpus).get("token_options")
     if not stored:
         return default_token_options(None)
     data = json.loads(stored)
-    return TokenOptions(fold_yo=data["fold_yo"], russian_lemmatizer=data["russian_lemmatizer"],
-                        phrases=tuple(data["phrases"]))
+    options = TokenOptions(fold_yo=data["fold_yo"], russian_lemmatizer=data["russian_lemmatizer"],
+                           phrases=tuple(data["phrases"]))
+    corpus._term_token_options = options  # type: ignore[attr-defined]
+    return options
 
 
 # ---- settings ------------------------------------------------------------------------------------------------
@@ -228,11 +240,12 @@ class Vocabulary:
                   corpus.con.execute("SELECT lemma_id, lemma, lang FROM term_lemmas").fetchall()}
         return cls(options, forms, lemmas)
 
-    def ids(self, form: str, lang: str, new_forms: list, new_lemmas: list) -> tuple[int, int]:
+    def ids(self, form: str, lang: str, new_forms: list, new_lemmas: list, known: dict | None = None
+            ) -> tuple[int, int]:
         key = (form, lang)
         found = self.forms.get(key)
         if found is None:
-            lemma = lemmatize(form, lang, self.options)
+            lemma = known[key] if known and key in known else lemmatize(form, lang, self.options)
             lemma_id = self.lemmas.get((lemma, lang))
             if lemma_id is None:
                 lemma_id = self.lemmas[(lemma, lang)] = len(self.lemmas)
@@ -258,16 +271,50 @@ def pending_batches(corpus: "Corpus", size: int) -> Iterator[list[tuple[int, str
     con.execute("DROP TABLE IF EXISTS term_pending")
 
 
-def index_batch(corpus: "Corpus", batch: list[tuple[int, str, str, str | None]], vocab: Vocabulary,
-                options: TokenOptions) -> int:
+def tokenize_batch(docs: list[tuple[str, str | None]], options: TokenOptions) -> tuple[list[DocTokens], dict]:
+    """Tokens of each (text, language) and the lemma of every distinct (form, lang): the picklable worker step."""
+    tokenized = [tokenize(text, lang, options) for text, lang in docs]
+    lemmas = {}
+    for tokens in tokenized:
+        for key in zip(tokens.form, tokens.lang):
+            if key not in lemmas:
+                lemmas[key] = lemmatize(key[0], key[1], options)
+    return tokenized, lemmas
+
+
+def tokenized_batches(corpus: "Corpus", options: IndexOptions, token_options: TokenOptions):
+    """(batch, tokenize_batch result) in order; with workers > 1 a process pool tokenises ahead (bounded)."""
+    batches = pending_batches(corpus, options.batch_docs)
+    if options.workers <= 1:
+        for batch in batches:
+            yield batch, tokenize_batch([(text, lang) for _, _, text, lang in batch], token_options)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(options.workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        in_flight: deque = deque()
+        for batch in batches:
+            in_flight.append((batch, pool.submit(tokenize_batch, [(t, lang) for _, _, t, lang in batch], token_options)))
+            while len(in_flight) > 2 * options.workers:
+                done, future = in_flight.popleft()
+                yield done, future.result()
+        while in_flight:
+            done, future = in_flight.popleft()
+            yield done, future.result()
+
+
+def index_batch(corpus: "Corpus", batch: list[tuple[int, str, str, str | None]],
+                tokenized: tuple[list[DocTokens], dict], vocab: Vocabulary) -> int:
     columns: dict[str, list[int]] = {k: [] for k in
                                      ("doc_key", "pos", "para", "sent", "start_char", "end_char", "form_id", "lemma_id")}
     new_forms: list[tuple] = []
     new_lemmas: list[tuple] = []
     docs = []
-    for doc_key, doc_id, text, lang in batch:
-        tokens = tokenize(text, lang, options)
-        ids = [vocab.ids(f, tl, new_forms, new_lemmas) for f, tl in zip(tokens.form, tokens.lang)]
+    token_lists, lemmas = tokenized
+    for (doc_key, doc_id, _, _), tokens in zip(batch, token_lists):
+        ids = [vocab.ids(f, tl, new_forms, new_lemmas, lemmas) for f, tl in zip(tokens.form, tokens.lang)]
         n = len(tokens)
         columns["doc_key"].extend([doc_key] * n)
         columns["pos"].extend(range(n))
@@ -356,21 +403,36 @@ def refresh_attributes(corpus: "Corpus", old_max: int) -> bool:
 
 
 COUNTS_SELECT = """
-SELECT t.lemma_id, d.actor, d.outlet, d.language, d.period, d.level,
-       sum(t.tf) AS tf, count(*) AS df, min((CAST(t.doc_key AS BIGINT) << 32) + t.first_pos) AS example
-FROM (SELECT lemma_id, doc_key, count(*) AS tf, min(pos) AS first_pos FROM term_tokens
-      WHERE doc_key > ? GROUP BY lemma_id, doc_key) t
-JOIN term_docs d USING (doc_key)
-GROUP BY ALL"""
+SELECT lemma_id, actor, outlet, language, period, level, tf, df, example,
+       ex.para AS ex_para, ex.start_char AS ex_start, ex.end_char AS ex_end
+FROM (
+    SELECT t.lemma_id, d.actor, d.outlet, d.language, d.period, d.level, sum(t.tf) AS tf, count(*) AS df,
+           min(t.packed) AS example, arg_min(t.first, t.packed) AS ex
+    FROM (SELECT lemma_id, doc_key, count(*) AS tf, min((CAST(doc_key AS BIGINT) << 32) + pos) AS packed,
+                 arg_min({'para': para, 'start_char': start_char, 'end_char': end_char}, pos) AS first
+          FROM term_tokens WHERE doc_key > ? GROUP BY lemma_id, doc_key) t
+    JOIN term_docs d USING (doc_key)
+    GROUP BY ALL)"""
+
+
+POSTINGS_SELECT = """SELECT lemma_id, doc_key, pos, para, sent, start_char, end_char, form_id FROM term_tokens
+    WHERE doc_key > ? ORDER BY lemma_id, doc_key, pos"""
 
 
 def rebuild_counts(corpus: "Corpus") -> None:
-    corpus.con.execute("DELETE FROM term_counts")
-    corpus.con.execute(f"INSERT INTO term_counts {COUNTS_SELECT}", [-1])
+    """The aggregate sorted by actor and month (zone maps then skip what a filter leaves out), and the postings:
+    the tokens again, sorted by lemma, so that finding a term reads only its own row groups."""
+    con = corpus.con
+    con.execute("DELETE FROM term_counts")
+    con.execute(f"INSERT INTO term_counts SELECT * FROM ({COUNTS_SELECT}) ORDER BY actor, period, lemma_id", [-1])
+    con.execute("DELETE FROM term_postings")
+    con.execute(f"INSERT INTO term_postings {POSTINGS_SELECT}", [-1])
 
 
 def append_counts(corpus: "Corpus", old_max: int) -> None:
-    corpus.con.execute(f"INSERT INTO term_counts {COUNTS_SELECT}", [old_max])
+    corpus.con.execute(f"INSERT INTO term_counts SELECT * FROM ({COUNTS_SELECT}) ORDER BY actor, period, lemma_id",
+                       [old_max])
+    corpus.con.execute(f"INSERT INTO term_postings {POSTINGS_SELECT}", [old_max])
 
 
 def remove_missing(corpus: "Corpus") -> int:

@@ -9,7 +9,7 @@ measure are corrected for multiple comparisons over exactly those lemmas. Formul
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,32 +57,53 @@ def keyness(corpus: "Corpus", options: KeynessOptions) -> pd.DataFrame:
     """Keywords of the target against the reference, with every measure, p-values and the correction."""
     check(options)
     ensure_index(corpus)
-    scope = Scope(filters=options.filters, by=(options.by,), count_reprints=options.count_reprints)
-    counts = lemma_frame(corpus, scope, options.include_stopwords)
+    filters = options.filters
+    if options.by == "actor" and options.reference != "rest" and not is_file(options.reference) and not filters.actor:
+        filters = replace(filters, actor=[options.target, options.reference])  # read only the two actors' rows
+    scope = Scope(filters=filters, by=(options.by,), count_reprints=options.count_reprints)
     sizes = corpus.con.execute(*totals_sql(scope)).df()
     column = options.by
-    target_mask = counts[column] == options.target
     target_size = int(sizes.loc[sizes[column] == options.target, "tokens"].sum())
     if target_size == 0:
         known = ", ".join(str(v) for v in sizes[column].dropna().unique()[:12])
         raise InputError(f"no tokens for {column} {options.target!r} in this selection (known: {known})")
-    target = aggregate(counts[target_mask], "a", "example_a")
     if is_file(options.reference):
         reference, reference_size = external_reference(corpus, Path(options.reference), options)
+        target = side_counts(corpus, scope, options, None).drop(columns=["b", "example_b"])
         table = target.merge(reference, on="term", how="outer")
         table["lang"] = table["lang"].fillna(table.pop("lang_ref"))
     else:
-        ref_mask = ~target_mask if options.reference == "rest" else counts[column] == options.reference
-        reference_size = int((sizes.loc[sizes[column] != options.target, "tokens"].sum()
-                              if options.reference == "rest"
+        rest = options.reference == "rest"
+        reference_size = int((sizes.loc[sizes[column] != options.target, "tokens"].sum() if rest
                               else sizes.loc[sizes[column] == options.reference, "tokens"].sum()))
         if reference_size == 0:
             raise InputError(f"no tokens for reference {options.reference!r} in this selection")
-        reference = aggregate(counts[ref_mask], "b", "example_b")
-        table = target.merge(reference, on="term", how="outer", suffixes=("", "_ref"))
-        table["lang"] = table["lang"].fillna(table.pop("lang_ref"))
+        table = side_counts(corpus, scope, options, options.reference)
     frame = score(table, target_size, reference_size, options)
     return attach_examples(corpus, frame)
+
+
+def side_counts(corpus: "Corpus", scope: Scope, options: KeynessOptions, reference: str | None) -> pd.DataFrame:
+    """Per lemma (text, all languages merged): a = target frequency, b = reference frequency, their examples."""
+    counts, params = lemma_counts_sql(scope, options.include_stopwords)
+    column = options.by
+    if reference is None:
+        ref_condition, ref_params = "FALSE", []
+    elif reference == "rest":
+        ref_condition, ref_params = f"c.{column} IS DISTINCT FROM ?", [options.target]
+    else:
+        ref_condition, ref_params = f"c.{column} = ?", [reference]
+    sql = f"""
+        SELECT l.lemma AS term, min(l.lang) AS lang,
+               CAST(coalesce(sum(c.freq) FILTER (WHERE c.{column} = ?), 0) AS BIGINT) AS a,
+               CAST(coalesce(sum(c.freq) FILTER (WHERE {ref_condition}), 0) AS BIGINT) AS b,
+               min(c.example) FILTER (WHERE c.{column} = ?) AS example_a,
+               min(c.example) FILTER (WHERE {ref_condition}) AS example_b
+        FROM ({counts}) c JOIN term_lemmas l ON l.lemma_id = c.lemma_id
+        GROUP BY l.lemma
+        HAVING a + b >= ? AND (a > 0 OR ?)"""
+    return corpus.con.execute(sql, params + [options.target] + ref_params + [options.target] + ref_params
+                              + [1 if reference is None else options.min_freq, reference is not None]).df()
 
 
 def check(options: KeynessOptions) -> None:
@@ -98,19 +119,6 @@ def check(options: KeynessOptions) -> None:
 
 def is_file(reference: str) -> bool:
     return reference != "rest" and (Path(reference).suffix.lower() in (".csv", ".tsv", ".txt") or Path(reference).exists())
-
-
-def lemma_frame(corpus: "Corpus", scope: Scope, include_stopwords: bool) -> pd.DataFrame:
-    counts, params = lemma_counts_sql(scope, include_stopwords)
-    return corpus.con.execute(
-        f"SELECT l.lemma AS term, l.lang, c.* EXCLUDE (lemma_id) FROM ({counts}) c "
-        "JOIN term_lemmas l ON l.lemma_id = c.lemma_id", params).df()
-
-
-def aggregate(counts: pd.DataFrame, name: str, example: str) -> pd.DataFrame:
-    grouped = counts.groupby("term", as_index=False).agg(lang=("lang", "first"), **{name: ("freq", "sum")},
-                                                         **{example: ("example", "min")})
-    return grouped
 
 
 def external_reference(corpus: "Corpus", path: Path, options: KeynessOptions) -> tuple[pd.DataFrame, int]:
@@ -135,7 +143,7 @@ def external_reference(corpus: "Corpus", path: Path, options: KeynessOptions) ->
     if not options.include_stopwords:
         raw = raw[[not is_stopword(t, lang or "en") for t, lang in zip(raw.term, raw.lang)]]
     reference = raw[raw.term != ""].groupby("term", as_index=False).agg(b=("count", "sum"), lang_ref=("lang", "first"))
-    reference["example_b"] = np.nan
+    reference["example_b"] = pd.NA
     return reference, total
 
 

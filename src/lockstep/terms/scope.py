@@ -111,6 +111,8 @@ def period_expr(period: str, alias: str, aggregated: bool) -> str | None:
     if aggregated:
         if period not in AGGREGATE_PERIODS:
             raise InputError(f"period {period!r} needs the token scan, not the month aggregate")
+        if period == "month":  # the aggregate's own grain
+            return f"{alias}.period"
         return f"CAST(date_trunc('{period}', {alias}.period) AS DATE)"
     return f"CAST(date_trunc('{period}', {alias}.published_at) AS DATE)"
 

@@ -80,16 +80,41 @@ def resolve_family(corpus: "Corpus", text: str, families: dict[str, Family]) -> 
         hint = f"; did you mean {', '.join('@' + c for c in close)}?" if close else \
             "; `lockstep terms families` lists them"
         raise InputError(f"no term family {name!r}{hint}")
-    members = tuple(word_member(corpus, word, lang) for lang, word in family.members)
+    lemmas = LemmaLookup(corpus)
+    members = tuple(word_member(corpus, word, lang, lemmas) for lang, word in family.members)
     return Term(text, family.label, "family", members)
 
 
-def word_member(corpus: "Corpus", text: str, language: str | None) -> Member:
+class LemmaLookup:
+    """Lemma ids of many lemmas in one query (a family has dozens of members)."""
+
+    def __init__(self, corpus: "Corpus"):
+        self.corpus = corpus
+        self.known: dict[str, tuple[int, ...]] = {}
+
+    def prefetch(self, lemmas: list[str]) -> None:
+        wanted = sorted(set(lemmas) - set(self.known))
+        if not wanted:
+            return
+        rows = self.corpus.con.execute("SELECT lemma, list(lemma_id ORDER BY lemma_id) FROM term_lemmas "
+                                       "WHERE lemma IN (SELECT unnest(?::VARCHAR[])) GROUP BY lemma", [wanted]).fetchall()
+        self.known.update({lemma: tuple(ids) for lemma, ids in rows})
+        self.known.update({lemma: () for lemma in wanted if lemma not in self.known})
+
+    def __call__(self, lemma: str) -> tuple[int, ...]:
+        self.prefetch([lemma])
+        return self.known[lemma]
+
+
+def word_member(corpus: "Corpus", text: str, language: str | None, lemmas: "LemmaLookup | None" = None) -> Member:
     options = token_options(corpus)
     tokens = tokens_of(corpus, text, language)
     if not tokens:
         raise InputError(f"{text!r} has no word tokens to search for")
-    steps = tuple(("lemma", lemma_ids(corpus, lemmatize(form, lang, options))) for form, lang in tokens)
+    lemmas = lemmas or LemmaLookup(corpus)
+    wanted = [lemmatize(form, lang, options) for form, lang in tokens]
+    lemmas.prefetch(wanted)
+    steps = tuple(("lemma", lemmas(lemma)) for lemma in wanted)
     langs = {lang for _, lang in tokens}
     return Member(text, language or (langs.pop() if len(langs) == 1 else None), steps)
 
@@ -128,31 +153,49 @@ def form_ids_matching(corpus: "Corpus", condition: str, pattern: str) -> tuple[i
 
 
 def member_sql(member: Member, number: int) -> str:
-    """Token positions where a member occurs: (doc_key, pos, last_pos, member)."""
+    """Positions where a member occurs, over `base` (the tokens of any step of the term, read in one scan)."""
     joins, conditions = [], []
     for i, (kind, ids) in enumerate(member.steps):
         column = "lemma_id" if kind == "lemma" else "form_id"
         id_list = ", ".join(str(int(x)) for x in ids)
         conditions.append(f"t{i}.{column} IN ({id_list})" if ids else "FALSE")
         if i:
-            joins.append(f"JOIN term_tokens t{i} ON t{i}.doc_key = t0.doc_key AND t{i}.pos = t0.pos + {i} "
+            joins.append(f"JOIN base t{i} ON t{i}.doc_key = t0.doc_key AND t{i}.pos = t0.pos + {i} "
                          f"AND t{i}.para = t0.para")
     last = len(member.steps) - 1
-    return (f"SELECT t0.doc_key, t0.pos, t{last}.pos AS last_pos, {number} AS member "
-            f"FROM term_tokens t0 {' '.join(joins)} WHERE {' AND '.join(conditions)}")
+    return (f"SELECT t0.doc_key, t0.pos, t{last}.pos AS last_pos, {number} AS member, t0.para, t0.sent, "
+            f"t0.start_char, t{last}.end_char "
+            f"FROM base t0 {' '.join(joins)} WHERE {' AND '.join(conditions)}")
+
+
+def base_condition(term: Term) -> str:
+    """The one filter on term_tokens that finds every token any step of any member can match."""
+    parts = []
+    for kind, column in (("lemma", "lemma_id"), ("form", "form_id")):
+        ids = sorted({int(i) for m in term.members for k, step in m.steps if k == kind for i in step})
+        if ids:
+            parts.append(f"{column} IN ({', '.join(map(str, ids))})")
+    return " OR ".join(parts) or "FALSE"
 
 
 def hits_sql(term: Term, scope: "Scope") -> tuple[str, list[Any]]:
     """SQL for the occurrences of a term in the scope's documents, one row per counted occurrence.
 
-    Columns: doc_key, pos, last_pos (token positions), member (index into term.members), and the document's
-    doc_id, actor, outlet, language, published_at, period, level.
+    Columns: doc_key, pos, last_pos (token positions), member (index into term.members), para, sent,
+    start_char and end_char of the whole match, and the document's doc_id, actor, outlet, language,
+    published_at, period, level. The tokens are scanned once whatever the number of members.
     """
     union = " UNION ALL ".join(member_sql(m, i) for i, m in enumerate(term.members))
+    base = ("SELECT doc_key, pos, para, sent, start_char, end_char, lemma_id, form_id FROM term_postings "
+            f"WHERE {base_condition(term)}")
     where, params = scope.doc_where("d")
+    doc_columns = "d.id AS doc_id, d.actor, d.outlet, d.language, d.published_at, d.period, d.level"
+    if len(term.members) == 1 and len(term.members[0].steps) == 1:   # nothing can overlap
+        return (f"WITH base AS ({base}) SELECT h.*, {doc_columns} "
+                f"FROM ({union}) h JOIN term_docs d ON d.doc_key = h.doc_key WHERE {where}"), params
     sql = f"""
-        SELECT h.doc_key, h.pos, h.last_pos, h.member, d.id AS doc_id, d.actor, d.outlet, d.language,
-               d.published_at, d.period, d.level
+        WITH base AS MATERIALIZED ({base})
+        SELECT h.doc_key, h.pos, h.last_pos, h.member, h.para, h.sent, h.start_char, h.end_char, {doc_columns}
         FROM (SELECT *, max(last_pos) OVER (PARTITION BY doc_key ORDER BY pos, last_pos DESC
                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
               FROM ({union}) raw) h

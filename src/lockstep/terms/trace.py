@@ -16,37 +16,66 @@ if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
     from lockstep.terms.scope import Scope
 
+PACKED = "(CAST(doc_key AS BIGINT) << 32) + pos"   # an occurrence as one sortable BIGINT
 EXAMPLE_COLUMNS = ["example_doc", "example_paragraph", "example_start", "example_end"]
 _counter = itertools.count()
 
 
-def attach_examples(corpus: "Corpus", frame: pd.DataFrame, column: str = "example") -> pd.DataFrame:
-    """Replace a packed example column (doc_key << 32 | position) by document id, paragraph and offsets."""
+def attach_examples(corpus: "Corpus", frame: pd.DataFrame, column: str = "example", hits: str | None = None
+                    ) -> pd.DataFrame:
+    """Replace a packed example column (doc_key << 32 | position) by document id, paragraph and offsets.
+
+    Offsets come from columns ex_para/ex_start/ex_end when the query carried them, else from the aggregate's
+    stored examples, else from the tokens (the slow path, only for scans).
+    """
     frame = frame.copy()
     if column not in frame or frame.empty:
         for name in EXAMPLE_COLUMNS:
             frame[name] = pd.Series(dtype="object")
-        return frame.drop(columns=[column], errors="ignore")
-    packed = pd.to_numeric(frame[column], errors="coerce").fillna(-1).astype("int64").to_numpy()
-    frame["_doc_key"] = packed >> EXAMPLE_SHIFT
-    frame["_pos"] = packed & 0xFFFFFFFF
-    keys = frame.loc[packed >= 0, ["_doc_key", "_pos"]].drop_duplicates()
-    keys.columns = ["doc_key", "pos"]
+        return frame.drop(columns=[column, "ex_para", "ex_start", "ex_end"], errors="ignore")
+    packed = pd.to_numeric(frame[column], errors="coerce").fillna(-1).astype("int64")
+    frame[column] = packed.to_numpy()
+    if "ex_start" not in frame:
+        frame = frame.merge(lookup_offsets(corpus, packed[packed >= 0].unique(), hits), on=column, how="left")
+    keys = pd.DataFrame({"doc_key": (frame[column].to_numpy() >> EXAMPLE_SHIFT)}).drop_duplicates()
+    corpus.con.register("example_keys", keys)
+    try:
+        ids = corpus.con.execute("SELECT d.doc_key, d.id FROM term_docs d "
+                                 "WHERE d.doc_key IN (SELECT doc_key FROM example_keys)").df()
+    finally:
+        corpus.con.unregister("example_keys")
+    doc_ids = dict(zip(ids.doc_key, ids.id))
+    frame["example_doc"] = [doc_ids.get(int(v) >> EXAMPLE_SHIFT) if v >= 0 else None for v in frame[column]]
+    frame["example_paragraph"] = frame.pop("ex_para").astype("Int64")
+    frame["example_start"] = frame.pop("ex_start").astype("Int64")
+    frame["example_end"] = frame.pop("ex_end").astype("Int64")
+    return frame.drop(columns=[column])
+
+
+def lookup_offsets(corpus: "Corpus", examples, hits: str | None = None) -> pd.DataFrame:
+    """Paragraph and offsets of packed examples: from a hit table or term_counts, then from the tokens."""
+    keys = pd.DataFrame({"example": pd.Series(examples, dtype="int64")})
     con = corpus.con
     con.register("example_keys", keys)
     try:
-        found = con.execute("""
-            SELECT k.doc_key AS _doc_key, k.pos AS _pos, d.id AS example_doc, t.para AS example_paragraph,
-                   t.start_char AS example_start, t.end_char AS example_end
-            FROM example_keys k
-            JOIN term_tokens t ON t.doc_key = k.doc_key AND t.pos = k.pos
-            JOIN term_docs d ON d.doc_key = k.doc_key""").df()
+        source = (f"(SELECT {PACKED} AS example, para AS ex_para, start_char AS ex_start, end_char AS ex_end "
+                  f"FROM {hits})" if hits else "term_counts")
+        found = con.execute(f"""
+            SELECT example, any_value(ex_para) AS ex_para, any_value(ex_start) AS ex_start,
+                   any_value(ex_end) AS ex_end
+            FROM {source} WHERE example IN (SELECT example FROM example_keys) GROUP BY example""").df()
+        missing = keys[~keys.example.isin(found.example)]
+        if len(missing):
+            con.register("example_missing", missing.assign(doc_key=missing.example >> EXAMPLE_SHIFT,
+                                                           pos=missing.example & 0xFFFFFFFF))
+            more = con.execute("""
+                SELECT k.example, t.para AS ex_para, t.start_char AS ex_start, t.end_char AS ex_end
+                FROM example_missing k JOIN term_tokens t ON t.doc_key = k.doc_key AND t.pos = k.pos""").df()
+            con.unregister("example_missing")
+            found = pd.concat([found, more], ignore_index=True)
     finally:
         con.unregister("example_keys")
-    merged = frame.merge(found, on=["_doc_key", "_pos"], how="left")
-    for name in EXAMPLE_COLUMNS[1:]:
-        merged[name] = merged[name].astype("Int64")
-    return merged.drop(columns=[column, "_doc_key", "_pos"])
+    return found
 
 
 def example_label(row: pd.Series) -> str:

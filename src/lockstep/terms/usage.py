@@ -103,37 +103,45 @@ def usage(corpus: "Corpus", options: UsageOptions) -> UsageResult:
     ensure_index(corpus)
     scope = Scope(filters=options.filters, by=(options.by,), count_reprints=options.count_reprints)
     term = resolve(corpus, options.term, families_file=options.families_file, language=options.filters.language)
-    context, node_docs, f_y, vocab = collect(corpus, term, scope, options)
-    profiles = build_profiles(options, context, node_docs, f_y, vocab)
-    notes = [f"{name}: the term does not occur" for name in options.actors if name not in profiles]
-    if len(profiles) < 2:
-        raise InputError(f"{options.term!r} occurs for fewer than two of {', '.join(options.actors)}")
-    scores = pair_scores(profiles, options)
-    separating = separating_collocates(profiles, vocab, options)
-    lines = distinctive_lines(corpus, term, scope, context, profiles, vocab, options)
-    if options.embeddings:
-        notes.extend(add_embedding_distance(scores, lines_for_embedding(corpus, term, scope, options), options))
+    with hit_table(corpus, term, scope) as all_hits:
+        corpus.con.execute(f"CREATE OR REPLACE TEMP TABLE usage_hits AS SELECT * FROM {all_hits} "
+                           f"WHERE {options.by} IN ({', '.join('?' * len(options.actors))})", list(options.actors))
+    try:
+        context, node_docs, f_y, vocab = collect(corpus, "usage_hits", scope, options)
+        profiles = build_profiles(options, context, node_docs, f_y, vocab)
+        notes = [f"{name}: the term does not occur" for name in options.actors if name not in profiles]
+        if len(profiles) < 2:
+            raise InputError(f"{options.term!r} occurs for fewer than two of {', '.join(options.actors)}")
+        scores = pair_scores(profiles, options)
+        separating = separating_collocates(profiles, vocab, options)
+        lines = distinctive_lines(corpus, term, "usage_hits", context, profiles, vocab, options)
+        if options.embeddings:
+            notes.extend(add_embedding_distance(scores, lines_for_embedding(corpus, term, "usage_hits", options),
+                                                options))
+    finally:
+        corpus.con.execute("DROP TABLE IF EXISTS usage_hits")
     return UsageResult(scores=scores, collocates=separating, lines=lines, notes=notes)
 
 
-def collect(corpus: "Corpus", term: Term, scope: Scope, options: UsageOptions):
+def collect(corpus: "Corpus", hits: str, scope: Scope, options: UsageOptions):
     """Context rows (group, doc_key, node_pos, lemma_id), node counts per document, f_y per group and lemma."""
     group = options.by
     con = corpus.con
-    counts, params = lemma_counts_sql(scope, include_stopwords=True)
-    with hit_table(corpus, term, scope) as hits:
-        keep = f"{group} IN ({', '.join('?' * len(options.actors))})"
-        context = con.execute(
-            f"SELECT * FROM ({context_sql(hits, options.window, options.sentence, [group])}) WHERE {keep}",
-            list(options.actors)).df()
-        node_docs = con.execute(f"SELECT {group} AS grp, doc_key, count(*) AS nodes FROM {hits} WHERE {keep} "
-                                "GROUP BY ALL", list(options.actors)).df()
+    context = con.execute(context_sql(hits, options.window, options.sentence, [group])).df()
+    node_docs = con.execute(f"SELECT {group} AS grp, doc_key, count(*) AS nodes FROM {hits} GROUP BY ALL").df()
     context = context.rename(columns={group: "grp"})
     stop = "" if options.include_stopwords else "AND NOT l.stop"
     vocab = con.execute(f"SELECT lemma_id, lemma, lang FROM term_lemmas l WHERE lemma_id IN "
-                        f"(SELECT unnest(?::INTEGER[])) {stop}", [sorted(set(context.lemma_id.tolist()))]).df()
-    f_y = con.execute(f"SELECT {group} AS grp, lemma_id, freq FROM ({counts}) WHERE {keep}",
-                      params + list(options.actors)).df()
+                        f"(SELECT unnest(?::INTEGER[])) {stop} ORDER BY lemma_id",
+                        [sorted(set(context.lemma_id.tolist()))]).df()
+    con.register("usage_vocab", vocab[["lemma_id"]])
+    try:
+        counts, params = lemma_counts_sql(scope, include_stopwords=True, lemmas_from="SELECT lemma_id FROM usage_vocab")
+        keep = f"{group} IN ({', '.join('?' * len(options.actors))})"
+        f_y = con.execute(f"SELECT {group} AS grp, lemma_id, freq FROM ({counts}) WHERE {keep}",
+                          params + list(options.actors)).df()
+    finally:
+        con.unregister("usage_vocab")
     context = context[context.lemma_id.isin(vocab.lemma_id)]
     return context, node_docs, f_y, vocab.reset_index(drop=True)
 
@@ -202,7 +210,7 @@ def separating_collocates(profiles: dict[str, Profile], vocab: pd.DataFrame, opt
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-def distinctive_lines(corpus: "Corpus", term: Term, scope: Scope, context: pd.DataFrame,
+def distinctive_lines(corpus: "Corpus", term: Term, hits: str, context: pd.DataFrame,
                       profiles: dict[str, Profile], vocab: pd.DataFrame, options: UsageOptions) -> pd.DataFrame:
     """Per actor, the occurrences whose contexts carry the most of its distinctive collocates."""
     if options.lines < 1:
@@ -223,24 +231,21 @@ def distinctive_lines(corpus: "Corpus", term: Term, scope: Scope, context: pd.Da
     if not chosen:
         return pd.DataFrame()
     picked = pd.concat(chosen, ignore_index=True)
-    hits = hit_rows(corpus, term, scope, picked)
-    lines = concordance_lines(corpus, term, hits, window=options.window, sentence=options.sentence)
-    lines.insert(0, "distinctive_weight", hits["w"].to_numpy())
-    lines.insert(0, "for", hits["grp"].to_numpy())
+    rows = hit_rows(corpus, hits, picked)
+    lines = concordance_lines(corpus, term, rows, window=options.window, sentence=options.sentence)
+    lines.insert(0, "distinctive_weight", rows["w"].to_numpy())
+    lines.insert(0, "for", rows["grp"].to_numpy())
     return lines
 
 
-def hit_rows(corpus: "Corpus", term: Term, scope: Scope, picked: pd.DataFrame) -> pd.DataFrame:
+def hit_rows(corpus: "Corpus", hits: str, picked: pd.DataFrame) -> pd.DataFrame:
     corpus.con.register("usage_picked", picked[["doc_key", "node_pos", "w", "grp"]])
     try:
-        with hit_table(corpus, term, scope) as hits:
-            return corpus.con.execute(f"""
-                SELECT h.doc_key, h.pos, h.last_pos, h.member, h.doc_id, h.actor, h.outlet, h.language,
-                       h.published_at, t.para, t.sent, t.start_char, te.end_char, p.w, p.grp
-                FROM usage_picked p JOIN {hits} h ON h.doc_key = p.doc_key AND h.pos = p.node_pos
-                JOIN term_tokens t ON t.doc_key = h.doc_key AND t.pos = h.pos
-                JOIN term_tokens te ON te.doc_key = h.doc_key AND te.pos = h.last_pos
-                ORDER BY p.grp, p.w DESC, h.doc_key, h.pos""").df()
+        return corpus.con.execute(f"""
+            SELECT h.doc_key, h.pos, h.last_pos, h.member, h.doc_id, h.actor, h.outlet, h.language,
+                   h.published_at, h.para, h.sent, h.start_char, h.end_char, p.w, p.grp
+            FROM usage_picked p JOIN {hits} h ON h.doc_key = p.doc_key AND h.pos = p.node_pos
+            ORDER BY p.grp, p.w DESC, h.doc_key, h.pos""").df()
     finally:
         corpus.con.unregister("usage_picked")
 
@@ -250,22 +255,21 @@ def hit_rows(corpus: "Corpus", term: Term, scope: Scope, picked: pd.DataFrame) -
 MAX_EMBEDDED = 300
 
 
-def lines_for_embedding(corpus: "Corpus", term: Term, scope: Scope, options: UsageOptions) -> pd.DataFrame:
+def lines_for_embedding(corpus: "Corpus", term: Term, hits: str, options: UsageOptions) -> pd.DataFrame:
     """Up to MAX_EMBEDDED sentences around the term per actor (a seeded random sample)."""
     from lockstep.terms.concordance import KwicOptions, select_hits
 
     sample = KwicOptions(term=options.term, limit=MAX_EMBEDDED, sort="random", seed=options.seed)
     frames = []
-    with hit_table(corpus, term, scope) as hits:
-        for name in options.actors:
-            corpus.con.execute(f"CREATE OR REPLACE TEMP TABLE usage_sub AS SELECT * FROM {hits} WHERE {options.by} = ?",
-                               [name])
-            try:
-                sub = select_hits(corpus, "usage_sub", sample)
-            finally:
-                corpus.con.execute("DROP TABLE IF EXISTS usage_sub")
-            lines = concordance_lines(corpus, term, sub, window=options.window, sentence=True)
-            frames.append(lines.assign(grp=name))
+    for name in options.actors:
+        corpus.con.execute(f"CREATE OR REPLACE TEMP TABLE usage_sub AS SELECT * FROM {hits} WHERE {options.by} = ?",
+                           [name])
+        try:
+            sub = select_hits(corpus, "usage_sub", sample)
+        finally:
+            corpus.con.execute("DROP TABLE IF EXISTS usage_sub")
+        lines = concordance_lines(corpus, term, sub, window=options.window, sentence=True)
+        frames.append(lines.assign(grp=name))
     return pd.concat(frames, ignore_index=True)
 
 
