@@ -230,3 +230,20 @@ def test_echo_chains_show_the_reprint(tree):
     assert reprint["first_actor"] == "Xinhua"
     lines = {e["anchor"]: e for e in section["evidence"]}[reprint["evidence"]]["lines"]
     assert [line["actor"] for line in lines] == ["Xinhua", "Global Times"]
+
+
+def test_narrative_prevalence_section(tree):
+    section = section_payload(tree, "narratives")
+    if not analysis_ready("narratives.prevalence", "prevalence"):
+        assert section["missing"]
+        return
+    assert section["available"], section["missing"]
+    assert "world-order" in section["data"]["narratives"]
+    evidence = {e["anchor"]: e for e in section["evidence"]}
+    for chart in tree.cssselect("section#sec-narratives div.chart"):
+        figure = json.loads(tree.cssselect("script#" + chart.get("data-figure"))[0].text)
+        for trace in figure["data"]:
+            for key in trace["customdata"]:
+                assert evidence[key]["lines"], key
+    lines = [line for e in section["evidence"] for line in e["lines"]]
+    assert any(line["match"] for line in lines) and all(line["hit_id"] for line in lines)

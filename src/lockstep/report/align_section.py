@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from lockstep.output import records
 from lockstep.report import charts
 from lockstep.report.analyses import analysis
-from lockstep.report.frames import table
+from lockstep.report.frames import clip, table
 from lockstep.report.model import Chart, Evidence, EvidenceLine, Section
 from lockstep.report.options import ReportOptions
 from lockstep.report.overview import top_actors
@@ -123,15 +123,15 @@ def drivers_note(cell) -> str:
     for name, frame, column in (("narratives", cell.narratives, "narrative"), ("terms", cell.terms, "term"),
                                 ("phrases", cell.phrases, "phrase")):
         if len(frame) and column in frame:
-            shared = frame[frame["shared"]] if "shared" in frame else frame
+            shared = frame[frame["shared"].astype(float) > 0] if "shared" in frame else frame
             if len(shared):
                 parts.append(f"shared {name}: " + ", ".join(map(str, shared[column].head(8))))
     return "; ".join(parts) or "no shared drivers"
 
 
 def paragraph_line(row: dict[str, Any]) -> EvidenceLine:
-    return EvidenceLine(doc_id=str(row["doc_id"]), paragraph=row.get("idx"), left=str(row.get("text") or ""),
-                        match="", right="", actor=row.get("actor"), outlet=row.get("outlet"),
+    return EvidenceLine(doc_id=str(row["doc_id"]), paragraph=row.get("idx"),
+                        left=clip("", "", str(row.get("text") or ""))[2], match="", right="", actor=row.get("actor"), outlet=row.get("outlet"),
                         published=_date(row.get("published_at")), note=f"drivers: {row.get('drivers') or ''}")
 
 
@@ -213,7 +213,8 @@ def first_use_evidence(corpus: "Corpus", firsts: list[dict[str, Any]]) -> list[E
     blocks = []
     for r in firsts:
         para = found.get((r.get("first_doc_id"), int(r["first_idx"]) if r.get("first_idx") is not None else -1))
-        line = EvidenceLine(doc_id=str(r.get("first_doc_id") or ""), paragraph=r.get("first_idx"), left=para[2],
+        line = EvidenceLine(doc_id=str(r.get("first_doc_id") or ""), paragraph=r.get("first_idx"),
+                            left=clip("", "", para[2])[2],
                             match="", right="", actor=r["actor"], outlet=r.get("first_outlet"),
                             published=_date(r.get("first_published")),
                             note=f"{_num(r.get('days_after_first'))} days after the first actor") if para else None
@@ -246,7 +247,7 @@ def echoes_section(corpus: "Corpus", options: ReportOptions) -> Section:
     for chain_id, key, text in zip(top["chain_id"], top["evidence"], top["text"]):
         rows = records(members[members["chain_id"] == chain_id].sort_values("position"))
         section.evidence.append(Evidence(anchor=key, title=f"Chain: {str(text)[:90]}", layout="paragraphs", lines=[
-            EvidenceLine(doc_id=str(m["doc_id"]), paragraph=m.get("idx"), left=str(m.get("text") or ""), match="",
+            EvidenceLine(doc_id=str(m["doc_id"]), paragraph=m.get("idx"), left=clip("", "", str(m.get("text") or ""))[2], match="",
                          right="", actor=m.get("actor"), outlet=m.get("outlet"), language=m.get("language"),
                          published=_date(m.get("published_at")),
                          note="source" if not m.get("position") else

@@ -121,3 +121,12 @@ def example_lines(con, rows: list[dict[str, Any]], *, doc: str = "example_doc", 
             right=right + ("…" if b + 90 < len(text) else ""), actor=para[4], outlet=para[5], language=para[6],
             published=_date(para[7]), title=para[8])
     return out
+
+
+def clip(left: str, match: str, right: str, width: int = 260) -> tuple[str, str, str]:
+    """Keep `width` characters of context on each side of a match (whole paragraphs can be pages long)."""
+    if len(left) > width:
+        left = "…" + left[-width:]
+    if len(right) > width + (0 if match else width):
+        right = right[: width + (0 if match else width)] + "…"
+    return left, match, right

@@ -1,32 +1,164 @@
-"""Narrative prevalence over time by actor, with the evidence paragraphs (from lockstep.narratives)."""
+"""Narrative prevalence over time by actor, first appearances, and the evidence paragraphs (lockstep.narratives)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
+from lockstep.output import records
+from lockstep.report import charts
 from lockstep.report.analyses import analysis
-from lockstep.report.model import Section
+from lockstep.report.frames import clip, table
+from lockstep.report.model import Chart, Evidence, EvidenceLine, Section
 from lockstep.report.options import ReportOptions
+from lockstep.report.overview import top_actors
+from lockstep.report.safe import anchor
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
 
+TOP_NARRATIVES = 6
+LINES_PER_POINT = 3
+
+
+def tagged_version(con) -> str | None:
+    """The codebook version of the latest tagging run, read without writing (works on read-only stores)."""
+    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'narrative_hits'")
+    if not exists.fetchone()[0]:
+        return None
+    row = con.execute("SELECT codebook_version FROM narrative_hits ORDER BY tagged_at DESC LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
+def not_tagged(key: str) -> Section:
+    return Section(key=key, title="", available=False, missing=(
+        "No narratives are tagged in this store yet: run `lockstep narratives tag --db STORE` first."))
+
 
 def prevalence_section(corpus: "Corpus", options: ReportOptions) -> Section:
-    analysis("narratives", "prevalence")
-    raise NotImplementedError
+    prev = analysis("narratives.prevalence", "HitQuery", "prevalence", "first_appearance", "hits")
+    version = tagged_version(corpus.con)
+    if version is None:
+        return not_tagged("narratives")
+    actors = list(options.actors) or top_actors(corpus.con, options.filters(), 8)
+    filters = replace(options.filters(), actor=actors)
+    query = prev.HitQuery(filters=filters, level=1, version=version, period=options.period)
+    rows = [r for r in records(prev.prevalence(corpus, query)) if r.get("period")]
+    overall = records(prev.prevalence(corpus, replace(query, period="all")))
+    if not rows:
+        return Section(key="narratives", title="", available=False,
+                       missing="No narrative hits above threshold for these actors and dates.")
+    ranked = top_narratives(overall)
+    section = Section(key="narratives", title="", note=(
+        f"Share of each actor's documents per {options.period} that carry a narrative (at least one paragraph "
+        f"above its threshold; a story counts once per actor), codebook version {version}. The "
+        f"{len(ranked)} most frequent top-level narratives are drawn; click a point for the evidence paragraphs."))
+    for narrative in ranked:
+        points = [r for r in rows if r["narrative"] == narrative]
+        title = points[0].get("title") or narrative
+        section.charts.append(Chart(id=f"chart-narrative-{len(section.charts)}", title=title, figure=charts.line_chart(
+            points, x="period", y="share", group="actor", title=f"{title} ({narrative})", y_title="share of documents",
+            anchor_of=lambda r, n=narrative: anchor("narr", n, r["actor"], r["period"]))))
+        section.evidence.extend(narrative_evidence(corpus, prev, replace(query, narrative=narrative), options))
+    section.tables.append(table(_frame(overall), id="prevalence", title="Prevalence over the whole window",
+                                columns=["narrative", "title", "actor", "documents", "actor_documents", "share"]))
+    first = prev.first_appearance(corpus, replace(query, narrative=None))
+    section.tables.append(table(first, id="first-appearance", title="First appearance per actor",
+                                columns=["narrative", "actor", "first_published", "outlet", "score", "doc_id"],
+                                doc_column="doc_id", limit=80))
+    section.data = {"version": version, "narratives": ranked}
+    return section
 
 
-def codebook_panel(corpus: "Corpus", q) -> Section:
-    analysis("narratives", "load_codebook")
-    raise NotImplementedError
+def top_narratives(overall: list[dict[str, Any]]) -> list[str]:
+    totals: dict[str, int] = {}
+    for r in overall:
+        totals[r["narrative"]] = totals.get(r["narrative"], 0) + int(r["documents"])
+    return sorted(totals, key=lambda n: (-totals[n], n))[:TOP_NARRATIVES]
 
 
-def prevalence_panel(corpus: "Corpus", q) -> Section:
-    analysis("narratives", "prevalence")
-    raise NotImplementedError
+def narrative_evidence(corpus: "Corpus", prev: Any, query: Any, options: ReportOptions) -> list[Evidence]:
+    """The strongest paragraphs behind each (narrative, actor, period) point, with the evidence span marked."""
+    frame = prev.hits(corpus, replace(query, level=None))
+    if frame.empty:
+        return []
+    import pandas as pd
+
+    published = pd.to_datetime(frame["published"], errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None)
+    frame["period"] = published.dt.to_period(
+        {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}.get(options.period, "M")
+    ).dt.start_time.dt.strftime("%Y-%m-%d")
+    frame = frame.sort_values("score", ascending=False).drop_duplicates(["doc_id", "idx"])
+    frame = frame.groupby(["actor", "period"], sort=False).head(LINES_PER_POINT)
+    lines = evidence_lines(corpus.con, records(frame))
+    blocks: dict[str, Evidence] = {}
+    for row, line in zip(records(frame), lines):
+        key = anchor("narr", query.narrative, row["actor"], row["period"])
+        blocks.setdefault(key, Evidence(anchor=key, title=f"{query.narrative} · {row['actor']} · {row['period']}",
+                                        layout="paragraphs")).lines.append(line)
+    return list(blocks.values())
 
 
-def evidence_panel(corpus: "Corpus", q) -> Section:
-    analysis("narratives", "review_tag")
-    raise NotImplementedError
+def evidence_lines(con, hits: list[dict[str, Any]]) -> list[EvidenceLine]:
+    """Paragraph text with the first evidence span marked, for hit rows (doc_id, idx, evidence JSON, ...)."""
+    keys = sorted({(h["doc_id"], int(h["idx"])) for h in hits})
+    paragraphs: dict[tuple[str, int], tuple] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        clause = " OR ".join(["(doc_id = ? AND idx = ?)"] * len(chunk))
+        for row in con.execute(f"SELECT doc_id, idx, start_char, text FROM paragraphs WHERE {clause}",
+                               [v for k in chunk for v in k]).fetchall():
+            paragraphs[(row[0], row[1])] = row
+    out = []
+    for h in hits:
+        _, idx, offset, text = paragraphs.get((h["doc_id"], int(h["idx"])), (None, h["idx"], 0, ""))
+        a, b = first_span(h.get("evidence"), offset, len(text))
+        left, match, right = clip(text[:a], text[a:b], text[b:])
+        out.append(EvidenceLine(doc_id=str(h["doc_id"]), paragraph=int(idx), left=left, match=match,
+                                right=right, actor=h.get("actor"), outlet=h.get("outlet"),
+                                language=h.get("language"), published=_text(h.get("published")),
+                                score=_float(h.get("score")), hit_id=h.get("hit_id"), status=h.get("status"),
+                                note=f"{h.get('narrative')}: {evidence_kinds(h.get('evidence'))}"
+                                + (" · candidate below threshold" if h.get("above") is False else "")))
+    return out
+
+
+def first_span(evidence_json: str | None, offset: int, length: int) -> tuple[int, int]:
+    """The first evidence span as offsets inside the paragraph (evidence offsets index the document text)."""
+    try:
+        spans = json.loads(evidence_json or "[]")
+    except ValueError:
+        spans = []
+    for span in sorted(spans, key=lambda s: (s.get("kind") != "phrase", s.get("start", 0))):
+        a, b = int(span.get("start", 0)) - offset, int(span.get("end", 0)) - offset
+        if 0 <= a < b <= length:
+            return a, b
+    return 0, 0
+
+
+def evidence_kinds(evidence_json: str | None) -> str:
+    try:
+        spans = json.loads(evidence_json or "[]")
+    except ValueError:
+        return ""
+    return ", ".join(sorted({str(s.get("kind")) for s in spans})) or "score only"
+
+
+def _frame(rows):
+    import pandas as pd
+
+    return pd.DataFrame(rows)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value != value:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return round(float(value), 4)
+    except (TypeError, ValueError):
+        return None

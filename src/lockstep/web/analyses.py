@@ -13,16 +13,43 @@ from lockstep.web.store import Store
 
 
 def narrative_hits_table(store: Store) -> tuple[str, str, str | None, str] | None:
-    """(table, doc column, paragraph column or None, narrative column) of stored narrative tags, if any."""
-    return None
+    """(table, doc column, paragraph column, narrative column) of stored narrative tags, or None."""
+    return ("narrative_hits", "doc_id", "idx", "narrative") if store.has_table("narrative_hits") else None
+
+
+DOC_HITS_SQL = """
+SELECT h.hit_id, h.idx, h.narrative, h.score, h.above, h.evidence, c.title, {status} AS status
+FROM narrative_hits h
+LEFT JOIN narrative_codebooks c ON c.narrative = h.narrative AND c.codebook_version = h.codebook_version
+WHERE h.doc_id = ? AND h.above AND h.codebook_version = ? ORDER BY h.idx, h.score DESC"""
 
 
 def narrative_evidence_for(store: Store, doc_id: str) -> dict[str, Any]:
-    try:
-        analysis("narratives", "document_tags")
-    except AnalysisMissing as exc:
-        return {"hits": [], "spans": {}, "note": f"Narrative tags not available: {exc}."}
-    return {"hits": [], "spans": {}, "note": ""}
+    """The document's narrative tags (latest codebook version) and their evidence spans per paragraph."""
+    import json
+
+    from lockstep.report.narratives_section import tagged_version
+
+    with store.cursor() as cur:
+        version = tagged_version(cur)
+    if version is None:
+        return {"hits": [], "spans": {}, "note": "No narratives tagged in this store (`lockstep narratives tag`)."}
+    status = ("(SELECT string_agg(r.decision || ' by ' || r.coder, '; ') FROM narrative_reviews r "
+              "WHERE r.hit_id = h.hit_id)") if store.has_table("narrative_reviews") else "NULL"
+    rows = store.rows(DOC_HITS_SQL.format(status=status), [doc_id, version])
+    starts = {r["idx"]: r["start_char"] for r in store.rows(
+        "SELECT idx, start_char FROM paragraphs WHERE doc_id = ?", [doc_id])}
+    spans: dict[int, list[Span]] = {}
+    for row in rows:
+        items = json.loads(row["evidence"] or "[]")
+        phrases = [i for i in items if i.get("kind") != "similar"]
+        for item in phrases or items:  # a matched phrase is more precise than the most similar sentence
+            offset = starts.get(row["idx"], 0)
+            spans.setdefault(row["idx"], []).append(Span(int(item["start"]) - offset, int(item["end"]) - offset,
+                                                         "narrative", row["narrative"]))
+    hits = [{"hit_id": r["hit_id"], "narrative": r["narrative"], "title": r["title"], "paragraph": r["idx"],
+             "score": round(float(r["score"]), 4), "status": r["status"]} for r in rows]
+    return {"hits": hits, "spans": spans, "note": "" if hits else "No narrative tags on this document."}
 
 
 KEY_TERMS_SQL = """
@@ -51,25 +78,35 @@ def key_terms_for(store: Store, doc: dict[str, Any], limit: int = 8) -> dict[str
             "spans": [Span(r["start_char"], r["end_char"], "term", r["lemma"]) for r in spans]}
 
 
+ECHO_SQL = """
+SELECT m.chain_id, m.doc_id, m.idx, m.position, m.actor, m.outlet, m.language, m.published_at, m.lag_hours, m.kind,
+       m.similarity FROM echo_members m
+WHERE m.chain_id IN (SELECT chain_id FROM echo_members WHERE doc_id = ?) ORDER BY m.chain_id, m.position LIMIT 200"""
+
+
 def echo_chain_for(store: Store, doc_id: str) -> dict[str, Any]:
-    try:
-        analysis("align", "echoes")
-    except AnalysisMissing as exc:
-        return {"chain": [], "note": f"Echo chains not available: {exc}."}
-    return {"chain": [], "note": ""}
+    """The echo chains (stored by `lockstep echoes`) that contain one of the document's paragraphs."""
+    if not store.has_table("echo_members"):
+        return {"chain": [], "note": "No echo chains stored: run `lockstep echoes --db STORE` to find them."}
+    rows = store.rows(ECHO_SQL, [doc_id])
+    chain = [{"chain_id": r["chain_id"], "doc_id": r["doc_id"], "paragraph": r["idx"], "actor": r["actor"],
+              "outlet": r["outlet"], "language": r["language"],
+              "published": r["published_at"].isoformat() if r["published_at"] else None,
+              "kind": r["kind"], "similarity": r["similarity"], "lag_hours": r["lag_hours"]} for r in rows]
+    return {"chain": chain, "note": "" if chain else "This document is not part of a stored echo chain."}
 
 
-__all__ = ["Span", "narrative_hits_table", "narrative_evidence_for", "key_terms_for", "echo_chain_for"]
-
-
-def narrative_choices(store: Store) -> list[str]:
-    """Narrative ids for the search filter (empty when no narratives are tagged)."""
-    return []
+def narrative_choices(store: Store, limit: int = 300) -> list[str]:
+    """Tagged narratives, most frequent first, for filter drop-downs."""
+    if not store.has_table("narrative_hits"):
+        return []
+    return [r["narrative"] for r in store.rows(
+        "SELECT narrative FROM narrative_hits WHERE above GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ?", [limit])]
 
 
 def record_review(store: Store, hit_id: str, decision: str, coder: str) -> dict[str, Any]:
     """Store an analyst's accept/reject decision through the narratives module (the only write the app does)."""
-    narratives = analysis("narratives", "review_tag")
+    narratives = analysis("narratives.review", "review_tag")
     with store.writer() as corpus:
         result = narratives.review_tag(corpus, hit_id, decision, coder)
     return {"hit_id": hit_id, "decision": decision, "coder": coder, "result": result}

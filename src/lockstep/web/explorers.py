@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from lockstep.report import align_section, narratives_section
-from lockstep.web import term_panels
+from lockstep.web import align_panels, narrative_panels, term_panels
 from lockstep.report.model import Section
 from lockstep.web.panels import ExplorerQuery
 from lockstep.web.store import Store
@@ -36,32 +35,32 @@ def terms_usage(store: Store, q: ExplorerQuery) -> Section:
 
 def narratives_codebook(store: Store, q: ExplorerQuery) -> Section:
     with store.corpus() as corpus:
-        return narratives_section.codebook_panel(corpus, q)
+        return narrative_panels.codebook_panel(corpus, q)
 
 
 def narratives_prevalence(store: Store, q: ExplorerQuery) -> Section:
     with store.corpus() as corpus:
-        return narratives_section.prevalence_panel(corpus, q)
+        return narrative_panels.prevalence_panel(corpus, q)
 
 
 def narratives_evidence(store: Store, q: ExplorerQuery) -> Section:
     with store.corpus() as corpus:
-        return narratives_section.evidence_panel(corpus, q)
+        return narrative_panels.evidence_panel(corpus, q)
 
 
 def alignment_matrix(store: Store, q: ExplorerQuery) -> Section:
     with store.corpus() as corpus:
-        return align_section.matrix_panel(corpus, q)
+        return align_panels.matrix_panel(corpus, q)
 
 
 def alignment_cell(store: Store, q: ExplorerQuery) -> Section:
     with store.corpus() as corpus:
-        return align_section.cell_panel(corpus, q)
+        return align_panels.cell_panel(corpus, q)
 
 
 def alignment_leads(store: Store, q: ExplorerQuery) -> Section:
     with store.corpus() as corpus:
-        return align_section.leads_panel(corpus, q)
+        return align_panels.leads_panel(corpus, q)
 
 
 PANELS = {

@@ -31,6 +31,7 @@ class ExplorerQuery:
     status: str | None = None
     actor_a: str | None = None
     actor_b: str | None = None
+    cell: str | None = None  # the period label of an alignment cell to drill into (e.g. 2022-03)
     limit: int = 25
 
     def filters(self) -> DocumentFilter:

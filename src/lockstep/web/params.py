@@ -52,13 +52,14 @@ def explorer_query(term: Text = "", actors: Names = None, target: Name = None, r
                    language: Language = None,
                    status: Annotated[Literal["", "pending", "accepted", "rejected"] | None, Query()] = None,
                    actor_a: Name = None, actor_b: Name = None,
+                   cell: Annotated[str | None, Query(max_length=12, pattern=r"^[0-9A-Za-z-]*$")] = None,
                    limit: Annotated[int, Query(ge=1, le=200)] = 25) -> ExplorerQuery:
     assert period in PERIODS
     return ExplorerQuery(term=term.strip(), actors=clean_names(actors, "actors"), target=target or None,
                          reference=reference or None, measure=measure or None, narrative=narrative or None,
                          period=period, since=clean_date(since, "since"), until=clean_date(until, "until"),
                          language=language or None, status=status or None, actor_a=actor_a or None,
-                         actor_b=actor_b or None, limit=limit)
+                         actor_b=actor_b or None, cell=cell or None, limit=limit)
 
 
 def check_doc_id(doc_id: str) -> str:

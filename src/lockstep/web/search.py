@@ -60,8 +60,8 @@ def narrative_clause(store: Store, narrative: str | None) -> tuple[str, list[Any
         return " AND FALSE", []
     name, doc_col, para_col, narrative_col = table
     para = f" AND h.{para_col} = p.idx" if para_col else ""
-    return (f" AND EXISTS (SELECT 1 FROM {name} h WHERE h.{doc_col} = p.doc_id{para} "
-            f"AND h.{narrative_col} = ?)", [narrative])
+    return (f" AND EXISTS (SELECT 1 FROM {name} h WHERE h.{doc_col} = p.doc_id{para} AND h.above "
+            f"AND (h.{narrative_col} = ? OR starts_with(h.{narrative_col}, ?)))", [narrative, narrative + "."])
 
 
 def search(store: Store, query: SearchQuery) -> dict[str, Any]:

@@ -1,0 +1,117 @@
+"""Alignment explorer panels: matrix and series, drill-down into one pair and period, lead–lag of an item."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from lockstep.output import records
+from lockstep.report import charts
+from lockstep.report.align_section import (MEASURE_NAMES, drivers_note, first_use_evidence, matrix_chart,
+                                           narratives_tagged, paragraph_line, primary_measure)
+from lockstep.report.analyses import analysis
+from lockstep.report.frames import table
+from lockstep.report.model import Chart, Evidence, Section
+from lockstep.report.overview import top_actors
+from lockstep.store.corpus import Corpus
+from lockstep.web.panels import ExplorerQuery
+
+
+def pair_link(q: ExplorerQuery, a: str, b: str, cell: str | None = None) -> str:
+    params = {"actor_a": a, "actor_b": b, "since": q.since, "until": q.until, "period": q.period, "cell": cell,
+              "actors": ",".join(q.actors or [])}
+    return "/alignment?" + urlencode({k: v for k, v in params.items() if v}) + "#panel-cell"
+
+
+def matrix_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
+    index = analysis("align.index", "AlignOptions", "alignment", "build_profiles")
+    actors = q.actors or top_actors(corpus.con, q.filters(), 8)
+    if len(actors) < 2:
+        return Section(key="alignment-matrix", title="", available=False, missing="Choose at least two actors.")
+    window = index.AlignOptions(actors=actors, period="all", since=q.since, until=q.until, n_boot=50, n_perm=50,
+                                min_units=5)
+    overall = index.alignment(corpus, window)
+    if overall.empty:
+        return Section(key="alignment-matrix", title="", available=False,
+                       missing="Too few documents per actor in this window (at least 5 each).")
+    measure = primary_measure(overall)
+    chart = matrix_chart(overall, measure, actors)
+    heat = chart.figure["data"][0]
+    labels = [a for a in actors if any(a in (x, y) for x, y in zip(overall["actor_a"], overall["actor_b"]))]
+    heat["customdata"] = [[pair_link(q, a, b) if a != b else None for b in labels] for a in labels]
+    section = Section(key="alignment-matrix", title="", note=(
+        f"Alignment by {MEASURE_NAMES[measure]} over the window (bootstrap intervals and permutation baselines in the "
+        f"table), then per {q.period}. Click a cell or a point to drill down into that pair."))
+    section.charts.append(chart)
+    series = index.alignment(corpus, index.AlignOptions(actors=actors, period=q.period, since=q.since, until=q.until,
+                                                        n_boot=30, n_perm=30, min_units=5))
+    if not series.empty:
+        frame = series[series["measure"] == measure]
+        rows = [{"pair": f"{a} ~ {b}", "period": str(p), "value": v, "a": a, "b": b}
+                for a, b, p, v in zip(frame["actor_a"], frame["actor_b"], frame["period"], frame["value"])]
+        section.charts.append(Chart(id="series", title="Over time", figure=charts.line_chart(
+            rows, x="period", y="value", group="pair", title=f"Alignment per {q.period}", y_title="alignment",
+            anchor_of=lambda r: pair_link(q, r["a"], r["b"], r["period"]))))
+    section.tables.append(table(overall, id="alignment", title="Pairs over the whole window", columns=[
+        "actor_a", "actor_b", "measure", "value", "ci_low", "ci_high", "baseline", "relative", "p_distinct", "n_a",
+        "n_b"]))
+    return section
+
+
+def cell_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
+    drill = analysis("align.drill", "DrillOptions", "drill")
+    if not (q.actor_a and q.actor_b) or q.actor_a == q.actor_b:
+        return Section(key="alignment-cell", title="", available=False,
+                       missing="Click a cell of the matrix, or choose two different actors as the pair above.")
+    period, kind = (q.cell, q.period) if q.cell else ("all", "all")
+    cell = drill.drill(corpus, drill.DrillOptions(actors=(q.actor_a, q.actor_b), period=period, period_kind=kind,
+                                                  since=q.since, until=q.until, paragraphs_per_actor=8))
+    section = Section(key="alignment-cell", title="", note=(
+        f"What {q.actor_a} and {q.actor_b} share in {period if q.cell else 'the whole window'}: the narratives, key "
+        "terms and distinctive phrases that drive their alignment, and the paragraphs that carry them."))
+    for name, frame in (("narratives", cell.narratives), ("terms", cell.terms), ("phrases", cell.phrases)):
+        if len(frame):
+            section.tables.append(table(frame, id=f"drivers-{name}", title=f"Driving {name}"))
+    section.evidence.append(Evidence(anchor="cell-paragraphs", title="Paragraphs behind this cell",
+                                     layout="paragraphs", note=drivers_note(cell),
+                                     lines=[paragraph_line(r) for r in records(cell.paragraphs)]))
+    section.data = {"sizes": cell.sizes}
+    return section
+
+
+def leads_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
+    leadlag = analysis("align.leadlag", "LeadOptions", "leads")
+    item: dict[str, Any]
+    if q.narrative and narratives_tagged(corpus):
+        item, label = {"narrative": q.narrative}, q.narrative
+    elif q.term:
+        item, label = {"terms": [t.strip() for t in q.term.split(",") if t.strip()]}, q.term
+    else:
+        return Section(key="alignment-leads", title="", available=False, missing=(
+            "Choose a narrative or type a term (its forms in several languages separated by commas, * as a "
+            "wildcard, e.g. sanction*, санкци*, 制裁) to see who used it first and who follows."))
+    result = leadlag.leads(corpus, leadlag.LeadOptions(**item, actors=q.actors, since=q.since, until=q.until,
+                                                       freq="day" if q.period == "day" else "week",
+                                                       n_surrogates=200))
+    firsts = [{"item": label, **r, "evidence": f"first-{i}"} for i, r in enumerate(records(result.first_use))]
+    section = Section(key="alignment-leads", title="", note=(
+        f"Who used “{label}” first and how many days the others took; weekly cross-correlation (best_lag > 0: "
+        "actor_a moves first; p from circular-shift surrogates). Click a point for the first paragraph."))
+    series = [{**r, "step": str(r["step"])[:10]} for r in records(result.series)]
+    section.charts.append(Chart(id="leads", title="Series", figure=charts.line_chart(
+        series, x="step", y="share", group="actor", title=f"“{label}”: share of each actor's documents",
+        y_title="share", anchor_of=lambda r: next((f["evidence"] for f in firsts if f["actor"] == r["actor"]), None))))
+    section.tables.append(table(result.pairs, id="pairs", title="Lead–lag pairs", columns=[
+        "leader", "follower", "best_lag", "lag_days", "correlation", "correlation_lag0", "p_value", "actor_a",
+        "actor_b"]))
+    section.tables.append(table(_frame(firsts), id="first-use", title="First use", anchor_column="evidence",
+                                doc_column="first_doc_id", columns=["actor", "first_published", "days_after_first",
+                                                                    "mentions", "documents", "first_doc_id"]))
+    section.evidence = first_use_evidence(corpus, firsts)
+    return section
+
+
+def _frame(rows):
+    import pandas as pd
+
+    return pd.DataFrame(rows)

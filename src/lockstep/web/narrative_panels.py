@@ -1,0 +1,139 @@
+"""Narrative explorer panels: codebook, prevalence by actor over time, evidence with accept/reject review."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlencode
+
+from lockstep.output import records
+from lockstep.report import charts
+from lockstep.report.analyses import analysis
+from lockstep.report.frames import table
+from lockstep.report.model import Chart, Evidence, Section
+from lockstep.report.narratives_section import evidence_lines, not_tagged, tagged_version
+from lockstep.report.overview import top_actors
+from lockstep.store.corpus import Corpus
+from lockstep.web.panels import ExplorerQuery
+from lockstep.web.term_panels import OFFSETS
+
+
+def codebook_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
+    codebook_mod = analysis("narratives.codebook", "load_codebook")
+    book = codebook_mod.load_codebook().subset(q.narrative)
+    rows = [{"narrative": n.id, "title": n.title, "level": book.level(n.id) if n.id in book.narratives else None,
+             "parent": n.parent, "description": n.description,
+             "claims": "; ".join(f"{lang}: {c}" for lang, cs in n.claims.items() for c in cs[:1]),
+             "languages": ", ".join(sorted(set(n.claims) | set(n.phrases))), "semeval": n.semeval}
+            for n in book.narratives.values()]
+    versions = ", ".join(f"{name} {version}" for name, version in book.versions)
+    section = Section(key="narratives-codebook", title="", note=f"The codebook in use ({versions}): "
+                      f"{len(rows)} narratives. Example claims are shown in their first language.")
+    section.tables.append(table(_frame(rows), id="codebook", title="Codebook"))
+    return section
+
+
+def prevalence_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
+    prev = analysis("narratives.prevalence", "HitQuery", "prevalence")
+    version = tagged_version(corpus.con)
+    if version is None:
+        return not_tagged("narratives-prevalence")
+    actors = q.actors or top_actors(corpus.con, q.filters(), 8)
+    query = prev.HitQuery(filters=replace(q.filters(), actor=actors), narrative=q.narrative,
+                          level=None if q.narrative else 1, version=version, period=q.period)
+    rows = records(prev.prevalence(corpus, query))
+    section = Section(key="narratives-prevalence", title="", note=(
+        f"Share of each actor's documents per {q.period} carrying "
+        f"{'“' + q.narrative + '”' if q.narrative else 'each top-level narrative'} (a story counts once per actor). "
+        "Click a point to review that actor's evidence for that period."))
+    if q.narrative:
+        rows = [r for r in rows if r["narrative"] == q.narrative] or rows
+        points = [r for r in rows if r.get("period")]
+        section.charts.append(Chart(id="prevalence", title="Prevalence", figure=charts.line_chart(
+            points, x="period", y="share", group="actor", title=f"{q.narrative}: share of documents",
+            y_title="share of documents", anchor_of=lambda r: evidence_link(q, r["actor"], r["period"]))))
+    else:
+        overall = records(prev.prevalence(corpus, replace(query, period="all")))
+        section.charts.append(Chart(id="prevalence", title="Prevalence", figure=overview_heatmap(overall, actors, q)))
+    section.tables.append(table(_frame(rows), id="prevalence", title="Prevalence", limit=300,
+                                columns=["narrative", "title", "actor", "period", "documents", "actor_documents",
+                                         "share"]))
+    return section
+
+
+def overview_heatmap(overall: list[dict[str, Any]], actors: list[str], q: ExplorerQuery) -> dict[str, Any]:
+    narratives = sorted({r["narrative"] for r in overall})
+    share = {(r["narrative"], r["actor"]): r["share"] for r in overall}
+    z = [[share.get((n, a), 0.0) for a in actors] for n in narratives]
+    links = [[narrative_link(q, n) for _ in actors] for n in narratives]
+    top = max((v for row in z for v in row), default=1.0) or 1.0
+    return charts.heatmap(actors, narratives, z, links, title="Top-level narratives: share of each actor's documents",
+                          z_range=(0.0, top))
+
+
+def narrative_link(q: ExplorerQuery, narrative: str) -> str:
+    params = {k: v for k, v in {"narrative": narrative, "since": q.since, "until": q.until, "period": q.period}.items()
+              if v}
+    return "/narratives?" + urlencode(params) + "#panel-prevalence"
+
+
+def evidence_link(q: ExplorerQuery, actor: str, start: str) -> str:
+    import pandas as pd
+
+    end = (pd.Timestamp(start) + pd.DateOffset(**OFFSETS[q.period])).strftime("%Y-%m-%d")
+    params = {"narrative": q.narrative, "actors": actor, "since": start, "until": end, "period": q.period}
+    return "/narratives?" + urlencode(params) + "#panel-evidence"
+
+
+REVIEW_STATUS = """
+SELECT h.hit_id, h.narrative, h.score, h.threshold, h.above, h.evidence, h.doc_id, h.idx, d.actor, d.outlet,
+       d.language, d.published, {status} AS status
+FROM narrative_hits h JOIN documents d ON d.id = h.doc_id
+WHERE {where} ORDER BY h.score DESC, h.hit_id LIMIT ?"""
+STATUS_OF = ("(SELECT string_agg(r.decision || ' by ' || r.coder, '; ' ORDER BY r.reviewed_at) "
+             "FROM narrative_reviews r WHERE r.hit_id = h.hit_id)")
+
+
+def evidence_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
+    prev = analysis("narratives.prevalence", "HitQuery", "hit_where")
+    analysis("narratives.review", "review_tag")
+    version = tagged_version(corpus.con)
+    if version is None:
+        return not_tagged("narratives-evidence")
+    where, params = prev.hit_where(corpus, prev.HitQuery(filters=q.filters(), narrative=q.narrative, version=version))
+    reviewed = has_reviews(corpus)
+    extra, extra_params = review_clause(reviewed, q.status)
+    sql = REVIEW_STATUS.format(status=STATUS_OF if reviewed else "NULL", where=where + extra)
+    hits = records(corpus.con.execute(sql, [*params, *extra_params, q.limit]).df())
+    lines = evidence_lines(corpus.con, hits)
+    scope = f"“{q.narrative}”" if q.narrative else "all narratives"
+    section = Section(key="narratives-evidence", title="", note=(
+        f"The strongest paragraphs for {scope} ({len(lines)} shown, candidates just below threshold included), "
+        "the evidence span marked. Accept or reject each tag; decisions are stored with the coder name and time "
+        "and recalibrate the thresholds (`lockstep narratives calibrate`)."))
+    section.evidence.append(Evidence(anchor="narrative-evidence", title=f"Evidence: {scope}", lines=lines,
+                                     layout="paragraphs"))
+    return section
+
+
+def has_reviews(corpus: Corpus) -> bool:
+    return bool(corpus.con.execute("SELECT count(*) FROM information_schema.tables "
+                                   "WHERE table_name = 'narrative_reviews'").fetchone()[0])
+
+
+def review_clause(reviewed: bool, status: str | None) -> tuple[str, list[str]]:
+    """Keep hits by review status: pending (no decision yet), accepted or rejected (by any coder)."""
+    if not status:
+        return "", []
+    if not reviewed:
+        return ("", []) if status == "pending" else (" AND FALSE", [])
+    if status == "pending":
+        return " AND NOT EXISTS (SELECT 1 FROM narrative_reviews r WHERE r.hit_id = h.hit_id)", []
+    decision = "accept%" if status == "accepted" else "reject%"
+    return " AND EXISTS (SELECT 1 FROM narrative_reviews r WHERE r.hit_id = h.hit_id AND r.decision LIKE ?)", [decision]
+
+
+def _frame(rows):
+    import pandas as pd
+
+    return pd.DataFrame(rows)
