@@ -121,11 +121,14 @@ def test_drill_down_names_the_drivers(store):
     cellar = drill(store, DrillOptions(actors=("A", "B"), period="2022-05"))
     shared_terms = set(cellar.terms.loc[cellar.terms["shared"], "term"])
     vocabulary = HOSTILE + COMMON + " ".join(HOSTILE_PHRASES).split()
-    assert shared_terms and all(any(word.startswith(term) for word in vocabulary) for term in shared_terms)  # lemmas
+    # lemmas of the shared vocabulary, and term families standing for its concepts
+    assert {"@colour-revolution", "@hegemony", "@sovereignty"} <= shared_terms
+    assert all(term.startswith("@") or any(word.startswith(term) for word in vocabulary) for term in shared_terms)
     assert cellar.terms["contribution"].sum() == pytest.approx(
         cell(alignment(store, AlignOptions(actors=["A", "B"], n_boot=0, n_perm=0)), "2022-05", "A", "B",
              "terms_cosine")["value"], rel=1e-6)
-    assert "colour revolution" in set(cellar.phrases.loc[cellar.phrases["shared"], "phrase"])
+    shared_phrases = set(cellar.phrases.loc[cellar.phrases["shared"], "phrase"])
+    assert any("@cold-war-mentality" in p or "@colour-revolution" in p or "@zero-sum" in p for p in shared_phrases)
     assert set(cellar.narratives["narrative"]) == {"west-hostility", "sovereignty"}
     paragraphs = cellar.paragraphs
     assert set(paragraphs["actor"]) == {"A", "B"} and (paragraphs["n_drivers"] > 0).all()
@@ -141,3 +144,21 @@ def test_bad_input_is_one_line(store):
         alignment(store, AlignOptions(actors=["A", "B"], period="fortnight"))
     with pytest.raises(InputError, match="no documents"):
         drill(store, DrillOptions(actors=("A", "B"), period="1999-01"))
+
+
+def test_term_families_align_actors_across_languages(make_store):
+    rng = np.random.default_rng(3)
+    english = ["sovereignty", "hegemony", "colour revolution", "sanctions", "strategic partnership"]
+    russian = ["суверенитет", "гегемония", "цветная революция", "санкции", "стратегическое партнерство"]
+    other = ["football", "weather", "concert", "museum", "traffic"]
+    docs = []
+    for k in range(30):
+        when = datetime(2022, 3, 1 + k % 28, 9)
+        docs.append(doc(" ".join(rng.choice(english, 3)), "a", when))
+        docs.append(doc(" ".join(rng.choice(russian, 3)), "tass", when, language="ru"))
+        docs.append(doc(" ".join(rng.choice(other, 3)) + " news", "bbc", when))
+    corpus = make_store(docs)
+    with_families = alignment(corpus, AlignOptions(actors=["A", "TASS"], on="terms", n_boot=0, n_perm=0))
+    without = alignment(corpus, AlignOptions(actors=["A", "TASS"], on="terms", n_boot=0, n_perm=0, families=False))
+    assert cell(with_families, "2022-03", "A", "TASS", "terms_cosine")["value"] > 0.3
+    assert cell(without, "2022-03", "A", "TASS", "terms_cosine")["value"] == pytest.approx(0.0)

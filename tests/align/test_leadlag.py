@@ -85,8 +85,8 @@ def test_overview_over_terms(make_store, day0):
     corpus = make_store(copied_corpus(day0))
     options = LeadOptions(n_surrogates=100)
     keys = key_terms(corpus, options, 5)
-    assert "revolution" in keys or "colour" in keys
-    table = overview(corpus, options, terms=["colour revolution", "nothing-like-this"])
-    assert list(table["item"]) == ["colour revolution"]  # a term nobody uses has no row
-    row = table.iloc[0]
-    assert row["first_actor"] == "A" and row["leader"] == "A" and row["follower"] == "B" and row["lag_days"] == 2
+    assert "@colour-revolution" in keys  # the term family: colour revolution, цветная революция, 颜色革命
+    table = overview(corpus, options, terms=["@colour-revolution", "colour revolution", "nothing-like-this"])
+    assert list(table["item"]) == ["@colour-revolution", "colour revolution"]  # an unused term has no row
+    for _, row in table.iterrows():
+        assert row["first_actor"] == "A" and row["leader"] == "A" and row["follower"] == "B" and row["lag_days"] == 2

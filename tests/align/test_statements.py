@@ -86,3 +86,8 @@ def test_user_registry_extends_and_errors_name_the_file(tmp_path):
     assert st.official == "Josep Borrell"
     with pytest.raises(ConfigError, match="bad.yaml"):
         parse_officials(tmp_path / "bad.yaml", "officials:\n  - [unclosed\n")
+
+
+def test_unregistered_russian_speaker():
+    (st,) = extract_statements("Олаф Шольц заявил, что Германия продолжит поставки.", "ru")
+    assert (st.speaker, st.official, st.content) == ("Олаф Шольц", None, "Германия продолжит поставки")

@@ -81,6 +81,8 @@ def align(
     perm: int = typer.Option(200, "--perm", min=0, help="Label shuffles for the permutation baseline."),
     min_docs: int = typer.Option(10, "--min-docs", min=1, help="Documents an actor needs in a period."),
     seed: int = typer.Option(0, help="Random seed (results are reproducible)."),
+    families: bool = typer.Option(True, "--families/--no-families", help="Count term-family members as their "
+                                  "concept across languages (sovereignty = суверенитет = 主权)."),
     matrix: bool = typer.Option(False, "--matrix", help="Print an actor x actor matrix per period and measure."),
     output: Optional[Path] = OUTPUT,
 ) -> None:
@@ -90,7 +92,7 @@ def align(
     from lockstep.align.index import AlignOptions, alignment, alignment_matrix
 
     options = AlignOptions(actors=actors, period=period, on=on, since=since, until=until, n_boot=boot, n_perm=perm,
-                           min_units=min_docs, seed=seed)
+                           min_units=min_docs, seed=seed, families=families)
     with open_store(db) as corpus:
         result = alignment(corpus, options)
     if matrix and output is None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lockstep.align import stats
-from lockstep.align.features import phrases_of, terms_of, token_rows
+from lockstep.align.features import as_families, family_lexicon, phrases_of, terms_of, token_rows
 from lockstep.align.index import AlignOptions, Profiles, build_profiles
 from lockstep.errors import InputError
 
@@ -39,6 +39,7 @@ class DrillOptions:
     paragraphs_per_actor: int = 10
     min_count: int = 2
     narrative_level: int | None = 1
+    families: bool = True
 
 
 @dataclass(slots=True)
@@ -58,7 +59,8 @@ def drill(corpus: "Corpus", options: DrillOptions, profiles: Profiles | None = N
 
     a, b = options.actors
     align = AlignOptions(actors=[a, b], period=options.period_kind, on=options.on, since=options.since,
-                         until=options.until, min_count=options.min_count, narrative_level=options.narrative_level)
+                         until=options.until, min_count=options.min_count, narrative_level=options.narrative_level,
+                         families=options.families)
     measures = align.measures(has_narratives(corpus))
     profiles = profiles or build_profiles(corpus, align, measures)
     units = profiles.units
@@ -152,6 +154,7 @@ def driving_paragraphs(corpus: "Corpus", units: "pd.DataFrame", rows_a, rows_b, 
         para = corpus.paragraphs(DocumentFilter(ids=ids))
         for rec in para.itertuples(index=False):
             tokens = token_rows(rec.text, rec.language)
+            tokens = as_families(tokens, family_lexicon()) if options.families else tokens
             found = sorted(set(terms_of(tokens)) & shared_terms) + sorted(set(phrases_of(tokens)) & shared_phrases)
             found += sorted(hits.get((rec.doc_id, int(rec.idx)), set()))
             if found:

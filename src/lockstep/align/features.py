@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
@@ -131,14 +132,56 @@ def count_matrix(bags: Iterable[list[str]], min_units: int = 1) -> Features:
     return Features(matrix.tocsr(), names)
 
 
-def text_features(units: "pd.DataFrame", *, min_units: int = 2,
-                  corpus: "Corpus | None" = None) -> tuple[Features, Features]:
+def text_features(units: "pd.DataFrame", *, min_units: int = 2, corpus: "Corpus | None" = None,
+                  families: bool = True) -> tuple[Features, Features]:
     """Key-term and phrase count matrices for the units (one row each, in order). Tokens come from the term index
-    (`lockstep terms index`) when it holds the documents, and are computed here for the others."""
+    (`lockstep terms index`) when it holds the documents, and are computed here for the others. With `families`,
+    members of a term family (data/term_families.yaml) become the family's concept (`@sovereignty` for
+    sovereignty, суверенитет, 主权), so actors writing in different languages share those terms."""
     indexed = indexed_tokens(corpus, units["doc_id"].tolist()) if corpus is not None else {}
     rows = [indexed.get(doc_id) or token_rows(text or "", lang)
             for doc_id, text, lang in zip(units["doc_id"], units["text"], units["language"])]
+    if families:
+        lexicon = family_lexicon()
+        rows = [as_families(r, lexicon) for r in rows]
     return count_matrix((terms_of(r) for r in rows), min_units), count_matrix((phrases_of(r) for r in rows), min_units)
+
+
+@lru_cache(maxsize=1)
+def family_lexicon() -> dict[tuple[str, ...], str]:
+    """Lemma sequences of every term-family member -> "@family-id" (empty when the terms package is absent)."""
+    try:
+        from lockstep.terms.families import load_families
+    except ImportError:  # pragma: no cover - part of lockstep
+        return {}
+    lexicon = {}
+    for family in load_families().values():
+        for lang, member in family.members:
+            lemmas = tuple(lemma for lemma, _, _ in token_rows(member, lang))
+            if lemmas:
+                lexicon[lemmas] = f"@{family.id}"
+            if lang == "zh":  # the term index keeps a Chinese member as one token
+                lexicon[(member,)] = f"@{family.id}"
+    return lexicon
+
+
+def as_families(rows: list[tuple[str, bool, int]], lexicon: dict[tuple[str, ...], str],
+                longest: int = 4) -> list[tuple[str, bool, int]]:
+    """Replace each run of lemmas that is a family member (longest first) by the family's concept token."""
+    if not lexicon:
+        return rows
+    out, i = [], 0
+    while i < len(rows):
+        for n in range(min(longest, len(rows) - i), 0, -1):
+            family = lexicon.get(tuple(lemma for lemma, _, _ in rows[i : i + n]))
+            if family:
+                out.append((family, False, rows[i][2]))
+                i += n
+                break
+        else:
+            out.append(rows[i])
+            i += 1
+    return out
 
 
 def indexed_tokens(corpus: "Corpus", doc_ids: list[str]) -> dict[str, list[tuple[str, bool, int]]]:

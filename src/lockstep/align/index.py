@@ -5,7 +5,9 @@ For each pair of actors and each period, three measures (named, so a report can 
 * ``narratives_jsd``  1 - Jensen–Shannon divergence of the two actors' narrative distributions (share of the
   actor's narrative hits that go to each narrative; a document counts once per narrative);
 * ``terms_cosine``    cosine of keyness-weighted key-term vectors (signed G2 of each lemma against the background:
-  the whole corpus in the window with every actor weighing the same; only over-represented lemmas carry weight);
+  the whole corpus in the window with every actor weighing the same; only over-represented lemmas carry weight).
+  Members of a term family (data/term_families.yaml: sovereignty, суверенитет, 主权) count as one concept, so
+  actors writing in different languages can share terms; other lemmas only match within a language;
 * ``phrases_shared``  Jaccard share of distinctive phrases (lemma 2–3-grams an actor uses at least twice and more
   often than the background does) that both actors use.
 
@@ -60,6 +62,7 @@ class AlignOptions:
     min_units: int = 10               # documents an actor needs in a period to be compared
     min_count: int = 2                # uses for a phrase to be distinctive
     narrative_level: int | None = 1   # 1 narratives, 2 sub-narratives, None both
+    families: bool = True             # term-family members count as their concept, across languages
     seed: int = 0
 
     def measures(self, narratives_available: bool = True) -> list[str]:
@@ -107,7 +110,7 @@ def build_profiles(corpus: "Corpus", options: AlignOptions, measures: list[str])
     units = load_units(corpus, DocumentFilter(since=options.since, until=options.until), period=options.period)
     profiles = Profiles(units)
     if {"terms_cosine", "phrases_shared"} & set(measures):
-        terms, phrases = text_features(units, corpus=corpus)
+        terms, phrases = text_features(units, corpus=corpus, families=options.families)
         profiles.add("terms", terms)
         profiles.add("phrases", phrases)
     if "narratives_jsd" in measures:

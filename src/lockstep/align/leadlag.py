@@ -193,7 +193,7 @@ def overview(corpus: "Corpus", options: LeadOptions, *, narratives: list[str] | 
 
     rows = []
     items = [(n, replace(options, narrative=n, terms=None)) for n in narratives or []]
-    items += [(t, replace(options, narrative=None, terms=[t])) for t in terms or []]
+    items += [(t, replace(options, narrative=None, terms=term_forms(t))) for t in terms or []]
     for label, item_options in items:
         try:
             result = leads(corpus, item_options)
@@ -202,6 +202,27 @@ def overview(corpus: "Corpus", options: LeadOptions, *, narratives: list[str] | 
         if len(result.first_use):
             rows.append(summary_row(label, result))
     return pd.DataFrame(rows, columns=OVERVIEW_COLUMNS)
+
+
+def term_forms(term: str) -> list[str]:
+    """The search forms of a term: itself, or for a term family (`@id`) each member in every language, with
+    inflected endings open (цветная революция -> цветн* революц*)."""
+    if not term.startswith("@"):
+        return [term]
+    from lockstep.align.officials import ru_stem
+    from lockstep.terms.families import load_families
+
+    family = load_families().get(term[1:])
+    if family is None:
+        raise InputError(f"unknown term family {term!r}")
+    forms = []
+    for lang, member in family.members:
+        if lang == "ru":
+            member = " ".join((ru_stem(w) or w) + "*" for w in member.split())
+        elif lang != "zh":
+            member += "*"
+        forms.append(member)
+    return forms
 
 
 def summary_row(label: str, result: LeadResult) -> dict:

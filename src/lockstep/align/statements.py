@@ -182,7 +182,7 @@ def generic(sentence: str, lang: str) -> list[Statement]:
     if speaker.split()[0] in GENERIC_STOP:
         return []
     if match.start("speaker") > 0 and not headline_speaker(sentence[: match.start("speaker")], lang, loose=True):
-        if not match.group("title"):
+        if not match.groupdict().get("title"):
             return []
     start, end = trim(sentence, match.start("content"), match.end("content"))
     return [Statement(speaker, None, match.group("verb"), "reported", sentence[start:end], start, end)]
