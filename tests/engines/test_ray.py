@@ -48,6 +48,10 @@ def build_corpus(root: Path) -> Path:
          "формируется, а гегемонии Запада приходит конец.", "date": "2022-03-10", "outlet": "TASS"},
         *({"title": f"Briefing {i}", "text": f"Дмитрий Песков прокомментировал санкции Евросоюза, выпуск {i}.",
          "date": "2022-03-11", "outlet": "tass"} for i in range(5))]))
+    write(root / "reprints.jsonl", jsonl_bytes([  # one story six times on one day, across two local batches
+        {"title": "Joint statement", "text": "Russia and China oppose unilateral sanctions and bloc confrontation, "
+         "the foreign ministers said in a joint statement after talks in Beijing.", "date": "2022-03-12",
+         "outlet": outlet} for outlet in ("TASS", "RT", "Xinhua", "CGTN", "Global Times", "Sputnik")]))
     write(root / "empty.txt", b"")
     write(root / "broken.warc.gz", warc_bytes(pages[:2])[:-30])
     write(root / "truncated.txt.gz", gzip.compress(b"some text " * 200)[:40])
@@ -198,3 +202,34 @@ def test_cli_without_ray_prints_the_install_line(tmp_path):
     assert done.returncode == 2
     assert "pip install 'lockstep[ray]'" in done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
+
+
+@needs_ray
+@pytest.mark.parametrize("chunk_rows", [1, 4])
+def test_import_stores_the_same_in_any_chunk_size(local_store, ray_store, corpus_dir, tmp_path, chunk_rows):
+    """Many local batches per transaction, or one: publication-date ties still resolve as in the local engine."""
+    from lockstep.engines.local import IngestReport
+    from lockstep.engines.ray import import_corpus
+
+    db = tmp_path / f"chunks{chunk_rows}.duckdb"
+    report = IngestReport()
+    with lockstep.open(db) as corpus:
+        import_corpus(corpus, str(corpus_dir.parent / "parts"), IngestOptions(batch_size=3), report,
+                      chunk_rows=chunk_rows)
+        from lockstep.dedup.clusters import point_to_earliest
+
+        point_to_earliest(corpus.con)
+    assert stored(db) == stored(local_store)
+    assert report.documents_stored == ray_store[1].documents_stored
+
+
+def test_reprint_ties_depend_on_ingest_order(local_store):
+    """Guard for the test above: in reprints.jsonl the smallest id is in the second local batch, so resolving
+    the publication-date tie by id alone (one transaction for all) would pick another first publication."""
+    with lockstep.open(local_store, read_only=True) as corpus:
+        rows = corpus.con.execute("SELECT id, source_position, duplicate_of FROM documents "
+                                  "WHERE source LIKE '%reprints.jsonl' ORDER BY id").fetchall()
+    smallest_position = int(rows[0][1].split()[1])
+    first = [r for r in rows if r[2] is None]
+    assert smallest_position >= 3  # rows 3-5 form the second local batch (batch_size=3)
+    assert len(first) == 1 and int(first[0][1].split()[1]) <= 2

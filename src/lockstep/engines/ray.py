@@ -37,13 +37,14 @@ from lockstep.engines.stages import STAGE_SCHEMA, StageOptions, clean_stage, enr
 from lockstep.errors import InputError, MissingExtraError, SkipInput
 from lockstep.model import RAW_SCHEMA, raw_to_batch
 from lockstep.sources.files import HIDDEN_PREFIXES, ReadOptions, file_sha, iter_inputs, read_input
-from lockstep.store.writer import record_input, write_batch
+from lockstep.store.writer import write_batch
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.enrich.embeddings import EmbeddingOptions
     from lockstep.store.corpus import Corpus, DocumentFilter
 
 INPUT_ROW = 2**62  # rec_idx of a file's own row: after all its records
+CHUNK_ROWS = 2048  # documents the writer stores per transaction
 SORT_MEMORY = "512MB"  # DuckDB's budget when putting the Parquet corpus back in order; it spills beyond
 MAX_READ_BLOCKS = 2000  # read tasks: one per file up to this many
 ORDER_KEYS = ["file_idx", "rec_idx", "sub_idx"]
@@ -68,6 +69,7 @@ class RayOptions:
     parquet_dir: str | None = None  # default: <db>.parquet/<run>; a shared path or object-store URI on clusters
     num_cpus: int | None = None  # only when this call starts a local Ray
     read_rows: int = 4096  # rows per batch when the writer reads the Parquet corpus back
+    chunk_rows: int = CHUNK_ROWS  # documents stored per transaction
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)
@@ -99,7 +101,8 @@ def run_ray_ingest(paths: list[str], *, db: str | Path, options: IngestOptions, 
             done = frozenset(r[0] for r in corpus.con.execute(
                 "SELECT raw_sha FROM inputs WHERE status = 'stored'").fetchall())
             write_corpus(files, parquet_dir, options, done)
-            import_corpus(corpus, parquet_dir, options, report, ray_options.read_rows)
+            import_corpus(corpus, parquet_dir, options, report, read_rows=ray_options.read_rows,
+                          chunk_rows=ray_options.chunk_rows)
         point_to_earliest(corpus.con)
     report.seconds = time.perf_counter() - started
     return report
@@ -310,76 +313,150 @@ def write_corpus(files: list[dict], parquet_dir: str, options: IngestOptions, do
 
 @dataclass
 class Importer:
-    """Feeds the sorted Parquet corpus to `write_batch` in the local engine's batches and order."""
+    """Feeds the sorted Parquet corpus to `write_batch` in input order, many local-engine batches per transaction.
+
+    Each local-engine batch (`batch_size` records of one file) gets its own `ingested_at` tick, as its own
+    transaction gives it in the local engine, so `point_to_earliest` breaks ties between equal publication
+    dates exactly as after a local ingest, without paying one transaction per small file."""
 
     corpus: "Corpus"
     options: IngestOptions
     report: IngestReport
     index: DedupIndex
+    chunk_rows: int = CHUNK_ROWS
     pending: list[pa.Table] = field(default_factory=list)
+    pending_rows: int = 0
+    inputs: list[dict] = field(default_factory=list)
+    tally: dict[int, int] = field(default_factory=dict)  # documents per input file
     key: tuple[int, int] | None = None
-    tally: dict[int, int] = field(default_factory=dict)
+    tick: int = -1
+    base: object = None
+
+    def __post_init__(self) -> None:
+        self.base = self.corpus.con.execute("SELECT CAST(current_timestamp AS TIMESTAMP)").fetchall()[0][0]
 
     def feed(self, table: pa.Table) -> None:
-        files = table.column("file_idx").to_pylist()
-        recs = table.column("rec_idx").to_pylist()
-        start = 0
-        for i, (file_idx, rec_idx) in enumerate(zip(files, recs)):
-            key = (file_idx, rec_idx // self.options.batch_size if rec_idx < INPUT_ROW else -1)
+        ticks, keep = [], []
+        for i, (file_idx, rec_idx, row_table) in enumerate(zip(table.column("file_idx").to_pylist(),
+                                                               table.column("rec_idx").to_pylist(),
+                                                               table.column("table").to_pylist())):
+            if row_table == "inputs":
+                self.inputs.append(table.slice(i, 1).to_pylist()[0])
+                continue
+            key = (file_idx, rec_idx // self.options.batch_size)
             if key != self.key:
-                self.pending.append(table.slice(start, i - start))
-                self.flush()
-                start, self.key = i, key
-        self.pending.append(table.slice(start))
+                if self.pending_rows + len(keep) >= self.chunk_rows:  # chunks end between local batches
+                    self.add(table, keep, ticks)
+                    keep, ticks = [], []
+                    self.write()
+                self.key, self.tick = key, self.tick + 1
+            keep.append(i)
+            ticks.append(self.tick)
+        self.add(table, keep, ticks)
 
-    def flush(self) -> None:
-        rows = pa.concat_tables(self.pending) if self.pending else None
-        self.pending = []
-        if rows is None or rows.num_rows == 0:
+    def add(self, table: pa.Table, keep: list[int], ticks: list[int]) -> None:
+        if keep:
+            rows = table.take(pa.array(keep, pa.int64())).append_column("tick", pa.array(ticks, pa.int64()))
+            self.pending.append(rows)
+            self.pending_rows += rows.num_rows
+
+    def write(self) -> None:
+        """Store the pending documents (one transaction), stamp their ticks, then record finished inputs."""
+        if self.pending:
+            rows = pa.concat_tables(self.pending)
+            self.pending, self.pending_rows = [], 0
+            batch = rows.select(STAGE_SCHEMA.names).cast(STAGE_SCHEMA).combine_chunks().to_batches()[0]
+            fresh = self.new_documents(rows)
+            result = write_batch(self.corpus.con, batch, self.index)
+            self.report.add(result)
+            self.report.pages_split += count_split_pages(batch)
+            self.stamp(fresh)
+            if self.options.progress:
+                self.options.progress("documents", result.stored)
+        self.finish_inputs()
+
+    def new_documents(self, rows: pa.Table) -> dict[str, int]:
+        """Ids this chunk will store (not yet known to the index), with their tick; first occurrence wins."""
+        fresh: dict[str, int] = {}
+        for doc_id, tick in zip(rows.column("id").to_pylist(), rows.column("tick").to_pylist()):
+            if doc_id and doc_id not in self.index.cluster_of and doc_id not in fresh:
+                fresh[doc_id] = tick
+        for file_idx, doc_id in zip(rows.column("file_idx").to_pylist(), rows.column("id").to_pylist()):
+            if doc_id:
+                self.tally[file_idx] = self.tally.get(file_idx, 0) + 1
+        return fresh
+
+    def stamp(self, fresh: dict[str, int]) -> None:
+        if not fresh:
             return
-        if self.key and self.key[1] == -1:
-            for info in rows.to_pylist():
-                self.finish_file(info)
-            return
-        self.write(rows)
+        con = self.corpus.con
+        ticks = pa.table({"id": pa.array(list(fresh), pa.string()), "tick": pa.array(list(fresh.values()), pa.int64())})
+        con.register("ray_ticks", ticks)
+        try:
+            con.execute("UPDATE documents SET ingested_at = CAST(? AS TIMESTAMP) + to_microseconds(ray_ticks.tick) "
+                        "FROM ray_ticks WHERE documents.id = ray_ticks.id", [self.base])
+        finally:
+            con.unregister("ray_ticks")
 
-    def write(self, rows: pa.Table) -> None:
-        batch = rows.select(STAGE_SCHEMA.names).cast(STAGE_SCHEMA).combine_chunks().to_batches()[0]
-        result = write_batch(self.corpus.con, batch, self.index)
-        self.report.add(result)
-        self.report.pages_split += count_split_pages(batch)
-        file_idx = self.key[0]
-        self.tally[file_idx] = self.tally.get(file_idx, 0) + result.stored + result.already_stored
-        if self.options.progress:
-            self.options.progress("documents", result.stored)
+    def finish_inputs(self) -> None:
+        """The `inputs` and `raw` rows of the files whose documents are now stored, in one transaction."""
+        records: dict[str, dict] = {}
+        for info in self.inputs:
+            record = self.finish_file(info)
+            if record:
+                records[record["raw_sha"]] = record
+        self.inputs = []
+        if records:
+            record_inputs(self.corpus.con, list(records.values()))
 
-    def finish_file(self, info: dict) -> None:
+    def finish_file(self, info: dict) -> dict | None:
         status, source, fault = info["input_status"], info["source"], info["input_fault"] or ""
         if status == "unreadable":
             self.report.skipped.append((source, fault))
-            return
+            return None
         self.report.files_read += 1
         if status == "done":
             self.report.files_already_ingested += 1
-            return
+            return None
         self.report.records += info["input_records"] or 0
         if fault:
             self.report.skipped.append((source, fault))
         documents = self.tally.pop(info["file_idx"], 0)
-        record_input(self.corpus.con, raw_sha=info["raw_sha"], source=source, size=info["input_size"],
-                     kind=info["input_kind"] or "", status="stored" if documents else "skipped", reason=fault,
-                     n_documents=documents, data=info["input_data"])
         if self.options.progress:
             self.options.progress("file", 1)
+        return {"raw_sha": info["raw_sha"], "source": source, "size": info["input_size"],
+                "kind": info["input_kind"] or "", "status": "stored" if documents else "skipped", "reason": fault,
+                "n_documents": documents, "data": info["input_data"]}
 
 
-def import_corpus(corpus: "Corpus", parquet_dir: str, options: IngestOptions, report: IngestReport,
-                  read_rows: int = 4096) -> None:
+INPUT_ROWS = pa.schema([("raw_sha", pa.string()), ("source", pa.string()), ("size", pa.int64()), ("kind", pa.string()),
+                        ("status", pa.string()), ("reason", pa.string()), ("n_documents", pa.int64()),
+                        ("data", pa.binary())])
+
+
+def record_inputs(con, records: list[dict]) -> None:
+    """`store.writer.record_input` for many files at once (one statement each for `inputs` and `raw`)."""
+    con.register("ray_inputs", pa.Table.from_pylist(records, schema=INPUT_ROWS))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("INSERT OR REPLACE INTO inputs (raw_sha, source, size, kind, status, reason, n_documents) "
+                    "SELECT raw_sha, source, size, kind, status, reason, n_documents FROM ray_inputs")
+        con.execute("INSERT INTO raw SELECT raw_sha, data FROM ray_inputs WHERE data IS NOT NULL ON CONFLICT DO NOTHING")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("ray_inputs")
+
+
+def import_corpus(corpus: "Corpus", parquet_dir: str, options: IngestOptions, report: IngestReport, *,
+                  read_rows: int = 4096, chunk_rows: int = CHUNK_ROWS) -> None:
     """Read the Parquet corpus back in input order and store it through the local engine's writer."""
-    importer = Importer(corpus, options, report, DedupIndex.load(corpus.con))
+    importer = Importer(corpus, options, report, DedupIndex.load(corpus.con), chunk_rows=chunk_rows)
     for batch in read_in_order(parquet_dir, read_rows):
         importer.feed(pa.Table.from_batches([batch]))
-    importer.flush()
+    importer.write()
 
 
 def read_in_order(parquet_dir: str, read_rows: int) -> Iterator[pa.RecordBatch]:
