@@ -33,9 +33,10 @@ def test_kwic_panel_finds_inflected_russian(client):
 
 
 def test_keyness_panel_bars_link_to_lines_of_the_right_side(client):
-    section = client.get("/api/terms/keyness", params={"target": "Xinhua", "actors": ["Xinhua", "RT"]}).json()
+    section = client.get("/api/terms/keyness", params={"target": "Xinhua", "reference": "RT"}).json()
     assert section["available"], section["missing"]
     rows = section["tables"][0]["rows"]
+    assert {r["direction"] for r in rows} == {"+", "-"}
     evidence = {e["anchor"]: e for e in section["evidence"]}
     figure = section["charts"][0]["figure"]["data"][0]
     assert figure["customdata"] == [r["evidence"] for r in rows]

@@ -43,8 +43,10 @@ def kwic_evidence(terms: Any, corpus: "Corpus", term: str, filters: DocumentFilt
 def keyness_section(corpus: "Corpus", options: ReportOptions) -> Section:
     terms = analysis("terms", "keyness", "KeynessOptions", "kwic", "KwicOptions")
     actors, filters = actor_filters(corpus, options)
+    if not options.actors:
+        filters = options.filters()  # the reference is every other document of the selection
     section = Section(key="terms", title="", note=(
-        "Keywords of each actor against all the other actors shown: log-likelihood G² ranks them; log-ratio is the "
+        "Keywords of each actor against all the other documents selected: log-likelihood G² ranks them; log-ratio is the "
         "effect size (binary log of the ratio of relative frequencies); p adjusted by Benjamini–Hochberg; "
         "a reprint counts once per actor. Click a bar to read the concordance lines."))
     rows: list[dict[str, Any]] = []
@@ -86,7 +88,8 @@ def term_plot_section(corpus: "Corpus", options: ReportOptions) -> Section:
         return Section(key="term-plot", title="", available=False, missing="Needs at least two actors.")
     a, b = pair
     filters = replace(options.filters(), actor=[a, b])
-    frame = terms.keyness(corpus, terms.KeynessOptions(target=a, reference=b, filters=filters, limit=None,
+    frame = terms.keyness(corpus, terms.KeynessOptions(target=a, reference=b, filters=replace(filters, actor=None),
+                                                       limit=None,
                                                        negative=True, min_freq=3))
     rows = records(frame)
     rows.sort(key=lambda r: -(r["freq_target"] + r["freq_reference"]))

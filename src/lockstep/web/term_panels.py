@@ -69,7 +69,9 @@ def keyness_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     reference = q.reference or "rest"
     others = [a for a in actors if a != target] if reference == "rest" else [reference]
     filters = replace(filters, actor=sorted({target, *others}))
-    frame = terms.keyness(corpus, terms.KeynessOptions(target=target, reference=reference, filters=filters,
+    # an explicit reference, or "rest" without a chosen set of actors, needs no actor filter
+    key_filters = filters if (reference == "rest" and q.actors) else replace(filters, actor=None)
+    frame = terms.keyness(corpus, terms.KeynessOptions(target=target, reference=reference, filters=key_filters,
                                                        measure=q.measure or "ll", limit=min(q.limit, 15)))
     rows = records(frame)
     for r in rows:
