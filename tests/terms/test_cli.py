@@ -41,8 +41,19 @@ def help_text(command: str) -> str:
 
 def test_help_explains_the_measures():
     keyness_help = help_text("keyness")
-    for words in ("log-likelihood", "Yates", "log2((a/c)/(b/d))", "Benjamini", "%DIFF"):
+    for words in ("log-likelihood", "Yates", "log2((a/c)/(b/d))", "Benjamini", "%DIFF",
+                  "2 [a ln(a/E1) + b ln(b/E2)]", "[[a, b], [c-a, d-b]]"):
         assert words in keyness_help
     colloc_help = help_text("collocates")
     assert "14 + log2(2 f_xy/(f_x + f_y))" in colloc_help and "pmi" in colloc_help
-    assert "Jensen" in help_text("usage")
+    assert "Jensen" in help_text("usage") and "[low, high]" in help_text("usage")
+    assert "text[start:end]" in help_text("kwic")
+
+
+def test_bad_input_is_one_line(store_path, tmp_path):
+    bad = tmp_path / "families.yaml"
+    bad.write_text("families:\n  - label: no id here\n", encoding="utf-8")
+    result = runner.invoke(app, ["terms", "trend", "@x", "--db", str(store_path), "--families", str(bad)])
+    assert result.exit_code != 0 and "needs an 'id'" in str(result.exception)
+    result = runner.invoke(app, ["terms", "top", "--db", str(store_path), "--period", "fortnight"])
+    assert "unknown period" in str(result.exception)

@@ -88,3 +88,10 @@ def test_index_is_incremental(store_path, tmp_path):
         key = ["actor", "term", "freq", "docs"]
         assert fresh[key].sort_values(key).reset_index(drop=True).equals(
             rebuilt[key].sort_values(key).reset_index(drop=True))
+
+
+def test_read_only_store_answers_queries(store_path):
+    with lockstep.open(store_path, read_only=True) as corpus:
+        rows = trend(corpus, TrendOptions(terms=("@colour-revolution",), by=(), period="none"))
+        assert rows.freq.iloc[0] >= 4
+        assert not top(corpus, TopOptions(limit=3)).empty

@@ -139,8 +139,8 @@ def keyness(
         "ll", "--measure",
         help="Ranking measure. With a = target freq, b = reference freq, c, d = their sizes in tokens, "
              "E1 = c(a+b)/(c+d), E2 = d(a+b)/(c+d): "
-             "ll = log-likelihood G2 = 2[a ln(a/E1) + b ln(b/E2)] (Rayson & Garside); "
-             "chi2 = Pearson chi-squared on the 2x2 table [[a, b], [c-a, d-b]]; chi2-yates = with Yates' continuity "
+             "ll = log-likelihood G2 = 2 \\[a ln(a/E1) + b ln(b/E2)] (Rayson & Garside); "
+             "chi2 = Pearson chi-squared on the 2x2 table \\[\\[a, b], \\[c-a, d-b]]; chi2-yates = with Yates' continuity "
              "correction; log-ratio = log2((a/c)/(b/d)), zeros as 0.5 (Hardie; effect size: +1 = twice as frequent); "
              "pdiff = %DIFF = 100 (a/c - b/d)/(b/d) (Gabrielatos & Marchi); bic = G2 - ln(c+d) (Wilson). "
              "All are reported; p-values from chi-squared with 1 d.f."),
@@ -185,7 +185,7 @@ def kwic(
     families_file: Optional[Path] = FAMILIES, output: Optional[Path] = OUTPUT,
 ) -> None:
     """Concordance lines: each occurrence with its context and where it is (document, paragraph, start-end
-    character offsets into the document text: text[start:end] is the match)."""
+    character offsets into the document text: text\\[start:end] is the match)."""
     from lockstep.terms.concordance import KwicOptions, kwic as run
 
     options = KwicOptions(term=term, window=window, sentence=sentence, by=groups(by, ()), limit=limit or None,
@@ -194,9 +194,15 @@ def kwic(
                           filters=filters(actor, outlet, lang, since, until))
     with open_corpus(db) as corpus:
         frame = run(corpus, options)
-    show(frame, output, title=f"{term}: {len(frame)} of {frame.attrs.get('total', len(frame))} occurrences",
-         columns=["actor", "published_at", "doc_id", "paragraph", "start", "end", "left", "match", "right"],
-         max_rows=limit or 200)
+    if output:
+        write_table(frame, output)
+        err.print(f"wrote {len(frame)} rows to {output}")
+    view = frame.assign(date=frame.published_at.astype(str).str.slice(0, 10),
+                        where=frame.doc_id.astype(str) + " ¶" + frame.paragraph.astype(str) + " "
+                        + frame.start.astype(str) + "-" + frame.end.astype(str))
+    print_table(view[["actor", "date", "where", "left", "match", "right"]],
+                title=f"{term}: {len(frame)} of {frame.attrs.get('total', len(frame))} occurrences",
+                max_rows=limit or 200, max_width=48)
 
 
 @app.command()
@@ -207,7 +213,7 @@ def collocates(
         help="Ranking. f_x = occurrences of the term, f_xy = co-occurrences with y, f_y = frequency of y, W = context "
              "tokens, N = tokens, E11 = W f_y / N. logdice = 14 + log2(2 f_xy/(f_x + f_y)) (Rychlý; max 14, "
              "stable across corpus sizes); pmi = log2(f_xy/E11) (favours rare pairs: see --min-freq, "
-             "--min-collocate-freq); ll = G2 over [[f_xy, W-f_xy], [f_y-f_xy, N-W-f_y+f_xy]] (Dunning), negative "
+             "--min-collocate-freq); ll = G2 over \\[\\[f_xy, W-f_xy], \\[f_y-f_xy, N-W-f_y+f_xy]] (Dunning), negative "
              "when y is repelled."),
     window: int = typer.Option(5, "--window", "-w", help="Tokens each side, inside the paragraph."),
     sentence: bool = typer.Option(False, "--sentence", help="Use the term's sentence as context instead of a window."),
@@ -255,7 +261,7 @@ def usage(
 
     Each actor's profile = logDice of the term's collocates (0 below 0 or under --min-freq). js = Jensen–Shannon
     divergence of the normalised profiles (base 2: 0 same, 1 disjoint); cosine = cosine similarity of the profiles;
-    [low, high] = percentile bootstrap interval (documents resampled within each actor, seeded). Profiles in
+    \\[low, high] = percentile bootstrap interval (documents resampled within each actor, seeded). Profiles in
     different languages share no collocates (js = 1): use --embeddings to compare across languages. Then the
     collocates that most separate each pair and the lines that carry them. --output FILE writes the scores;
     FILE's stem + '.collocates' and '.lines' get the other two tables.

@@ -14,8 +14,7 @@ from lockstep.errors import InputError
 from lockstep.store.corpus import DocumentFilter
 from lockstep.terms.index import ensure_index
 from lockstep.terms.scope import Scope
-from lockstep.terms.spec import Term, resolve
-from lockstep.terms.trace import hit_table
+from lockstep.terms.spec import Term, hits_sql, resolve
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -48,15 +47,16 @@ def kwic(corpus: "Corpus", options: KwicOptions) -> pd.DataFrame:
     ensure_index(corpus)
     scope = Scope(filters=options.filters, by=tuple(options.by), count_reprints=options.count_reprints)
     term = resolve(corpus, options.term, families_file=options.families_file, language=options.filters.language)
-    with hit_table(corpus, term, scope) as hits:
-        total = corpus.con.execute(f"SELECT count(*) FROM {hits}").fetchone()[0]
-        selected = select_hits(corpus, hits, options)
+    sql, params = hits_sql(term, scope)
+    selected = select_hits(corpus, f"({sql})", options, params)
+    total = int(selected["total"].iloc[0]) if len(selected) else 0
     frame = concordance_lines(corpus, term, selected, window=options.window, sentence=options.sentence)
-    frame.attrs["total"] = int(total)
+    frame.attrs["total"] = total
     return frame
 
 
-def select_hits(corpus: "Corpus", hits: str, options: KwicOptions) -> pd.DataFrame:
+def select_hits(corpus: "Corpus", hits: str, options: KwicOptions, params: list | None = None) -> pd.DataFrame:
+    """The lines to show (sorted, limited per group), each with `total`, the number of hits before the limit."""
     order = {
         "date": "h.published_at NULLS LAST, h.doc_id, h.pos",
         "random": f"hash(h.doc_key, h.pos, {int(options.seed)}), h.doc_key, h.pos",
@@ -72,11 +72,11 @@ def select_hits(corpus: "Corpus", hits: str, options: KwicOptions) -> pd.DataFra
     limit = f"QUALIFY row_number() OVER ({partition} ORDER BY {order}) <= {int(options.limit)}" if options.limit else ""
     return corpus.con.execute(f"""
         SELECT h.doc_key, h.pos, h.last_pos, h.member, h.doc_id, h.actor, h.outlet, h.language, h.published_at,
-               h.para, h.sent, h.start_char, h.end_char
+               h.para, h.sent, h.start_char, h.end_char, count(*) OVER () AS total
         FROM {hits} h
         {neighbour}
         {limit}
-        ORDER BY {order}""").df()
+        ORDER BY {order}""", params or []).df()
 
 
 def concordance_lines(corpus: "Corpus", term: Term, hits: pd.DataFrame, *, window: int,

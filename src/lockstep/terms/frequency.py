@@ -15,8 +15,8 @@ from lockstep.errors import InputError
 from lockstep.store.corpus import DocumentFilter
 from lockstep.terms.index import ensure_index
 from lockstep.terms.scope import Scope, join_on, totals_sql
-from lockstep.terms.spec import Term, resolve
-from lockstep.terms.trace import PACKED, attach_examples, hit_table
+from lockstep.terms.spec import Term, hits_sql, resolve
+from lockstep.terms.trace import PACKED, attach_examples
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -124,13 +124,14 @@ def term_trend(corpus: "Corpus", term: Term, scope: Scope, totals: pd.DataFrame,
     select = "".join(f"{expr} AS {name}, " for expr, name in columns)
     example = (f"min({PACKED}) AS example, arg_min(para, {PACKED}) AS ex_para, "
                f"arg_min(start_char, {PACKED}) AS ex_start, arg_min(end_char, {PACKED}) AS ex_end")
-    with hit_table(corpus, term, scope) as hits:
-        overall = corpus.con.execute(
-            f"SELECT {select}count(*) AS freq, count(DISTINCT doc_key) AS docs, {example} FROM {hits} h "
-            f"{'GROUP BY ALL' if names else ''}").df()
-        by_member = corpus.con.execute(
-            f"SELECT {select}member, count(*) AS freq, count(DISTINCT doc_key) AS docs, {example} "
-            f"FROM {hits} h GROUP BY ALL").df()
+    sql, params = hits_sql(term, scope)
+    keys = ", ".join(expr for expr, _ in columns)
+    sets = f"(({keys}, member), ({keys}))" if names else "((member), ())"
+    both = corpus.con.execute(
+        f"SELECT {select}member, grouping(member) AS whole, count(*) AS freq, count(DISTINCT doc_key) AS docs, "
+        f"{example} FROM ({sql}) h GROUP BY GROUPING SETS {sets}", params).df()
+    overall = both[both.whole == 1].drop(columns=["member", "whole"])
+    by_member = both[both.whole == 0].drop(columns=["whole"])
     rows = [with_totals(totals, overall, names).assign(term=term.label, member="", member_lang="")]
     rows[0]["members"] = member_summary(term, by_member, rows[0], names)
     if members and term.kind == "family":

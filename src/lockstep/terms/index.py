@@ -64,8 +64,10 @@ TOKENS_VIEW = """CREATE OR REPLACE VIEW term_tokens_v AS
            t.end_char, f.form AS surface, l.lemma, f.lang
     FROM term_tokens t JOIN term_docs d USING (doc_key) JOIN term_forms f USING (form_id)
     JOIN term_lemmas l ON l.lemma_id = t.lemma_id"""
-DOC_SIGNATURE = ("SELECT count(*), coalesce(sum(hash(id, actor, outlet, language, published_at, duplicate_of, "
-                 "cluster_id)), 0) FROM documents")
+# What makes the index stale: documents added or removed (count, latest ingest) or re-attributed, re-dated or
+# re-clustered (a hash over the columns that change in place). Cheap enough to run before every query.
+DOC_SIGNATURE = ("SELECT count(*), max(ingested_at), coalesce(sum(hash(actor, outlet, language, published_at, "
+                 "duplicate_of)), 0) FROM documents")
 EXAMPLE_SHIFT = 32  # term_counts.example = doc_key << 32 | position
 
 
@@ -106,9 +108,12 @@ def ensure_index(corpus: "Corpus") -> None:
         if not has_index(corpus):
             raise StoreError(f"{corpus.path}: no term index; run `lockstep terms index --db {corpus.path}`")
         return
-    if has_index(corpus) and stored_meta(corpus).get("doc_signature") == doc_signature(corpus):
-        return
-    update_index(corpus, IndexOptions())
+    current = doc_signature(corpus)
+    if getattr(corpus, "_term_index_signature", None) == current:
+        return  # this connection saw the index up to date for exactly these documents
+    if not (has_index(corpus) and stored_meta(corpus).get("doc_signature") == current):
+        update_index(corpus, IndexOptions())
+    corpus._term_index_signature = current  # type: ignore[attr-defined]
 
 
 def update_index(corpus: "Corpus", options: IndexOptions | None = None) -> IndexReport:
@@ -117,6 +122,7 @@ def update_index(corpus: "Corpus", options: IndexOptions | None = None) -> Index
     started = time.perf_counter()
     con = corpus.con
     corpus._term_token_options = None  # type: ignore[attr-defined]
+    corpus._term_index_signature = None  # type: ignore[attr-defined]
     if options.rebuild:
         drop_index(corpus)
     for ddl in TABLES:
@@ -217,8 +223,8 @@ def set_meta(corpus: "Corpus", key: str, value: str) -> None:
 
 
 def doc_signature(corpus: "Corpus") -> str:
-    count, digest = corpus.con.execute(DOC_SIGNATURE).fetchone()
-    return f"{count}:{digest}"
+    count, latest, digest = corpus.con.execute(DOC_SIGNATURE).fetchone()
+    return f"{count}:{latest}:{digest}"
 
 
 # ---- tokenising new documents --------------------------------------------------------------------------------

@@ -81,6 +81,9 @@ def resolve_family(corpus: "Corpus", text: str, families: dict[str, Family]) -> 
             "; `lockstep terms families` lists them"
         raise InputError(f"no term family {name!r}{hint}")
     lemmas = LemmaLookup(corpus)
+    options = token_options(corpus)
+    lemmas.prefetch([lemmatize(form, lg, options) for lang, word in family.members
+                     for form, lg in tokens_of(corpus, word, lang)])   # one query for every member
     members = tuple(word_member(corpus, word, lang, lemmas) for lang, word in family.members)
     return Term(text, family.label, "family", members)
 
