@@ -113,3 +113,20 @@ narratives:
     assert "world-order.west-decline" not in book.narratives
     assert book.narratives["grain-deal"].claims["en"]
     assert "team@3" in book.version and book.version != load_codebook().version
+
+
+def test_phrases_can_name_term_families(tmp_path):
+    from lockstep.narratives.lexical import Lexicon
+
+    path = tmp_path / "families.yaml"
+    path.write_text('version: "1"\nnarratives:\n  - id: cr\n    title: Colour revolutions\n    description: d\n'
+                    '    phrases:\n      ru: ["@colour-revolution"]\n      en: ["@colour-revolution"]\n'
+                    '  - id: bad\n    title: B\n    description: d\n    phrases:\n      en: ["@no-such-family"]\n',
+                    encoding="utf-8")
+    problems = check_file(path)
+    assert [p.line for p in problems] == [13] and "no term family" in problems[0].message
+    path.write_text(path.read_text(encoding="utf-8").split("  - id: bad")[0], encoding="utf-8")
+    lexicon = Lexicon(load_codebook([path], include_default=False))
+    text = "Власти говорят о цветных революциях."
+    assert [text[m.start:m.end] for m in lexicon.find(text, "ru")] == ["цветных революциях"]
+    assert lexicon.find("Western-backed colour revolutions", "en")

@@ -42,3 +42,12 @@ def test_promote_writes_a_valid_draft(tagged, tmp_path):
     assert book.narratives["draft.cluster-0"].status == "draft"
     promote(corpus, 1, Promotion(narrative_id="draft.cluster-1", title="Second", run_id=result.run_id), path)
     assert {"draft.cluster-0", "draft.cluster-1"} <= set(load_codebook([path]).narratives)
+
+
+def test_outliers_can_be_assigned_and_both_shares_are_reported(tagged):
+    corpus, _ = tagged
+    plain = discover(corpus, DiscoverOptions(min_cluster_size=5, min_chars=20, store=False))
+    assigned = discover(corpus, DiscoverOptions(min_cluster_size=5, min_chars=20, assign_outliers=0.0, store=False))
+    assert assigned.hdbscan_outlier_share == plain.outlier_share
+    assert assigned.outlier_share <= plain.outlier_share
+    assert assigned.run_id != plain.run_id

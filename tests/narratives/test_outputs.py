@@ -60,3 +60,16 @@ def test_cli_prevalence_writes_json(tagged, tmp_path):
     assert result.exit_code == 0, result.output
     rows = json.loads(out.read_text(encoding="utf-8"))
     assert {"actor", "period", "narrative", "documents", "share"} <= set(rows[0])
+
+
+def test_semeval_format(tagged):
+    from lockstep.narratives.semeval import document_labels, format_labels
+
+    corpus, _ = tagged
+    labels = document_labels(corpus).set_index("doc_id")
+    assert "URW: Negative Consequences for the West" in labels.loc["ru-sanctions", "narratives"]
+    assert ("URW: Negative Consequences for the West: Sanctions imposed by Western countries will backfire"
+            in labels.loc["ru-sanctions", "subnarratives"])
+    assert labels.loc["en-bridge", "narratives"] == "Other" and labels.loc["en-bridge", "subnarratives"] == "Other"
+    assert format_labels({"URW: Praise of Russia"}, set()) == {"narratives": "URW: Praise of Russia",
+                                                              "subnarratives": "URW: Praise of Russia: Other"}

@@ -73,3 +73,14 @@ def test_review_cli_non_interactive(tagged):
     row = corpus.con.execute("SELECT decision, coder FROM narrative_reviews WHERE hit_id = ? AND coder = 'cli-coder'",
                              [hit_id]).fetchone()
     assert row == ("accept", "cli-coder")
+
+
+def test_review_cli_interactive(tagged):
+    corpus, _ = tagged
+    result = CliRunner().invoke(app, ["review", "--db", str(corpus.path), "--coder", "tty-coder", "--limit", "2",
+                                      "--no-recalibrate"], input="a\nr\n")
+    assert result.exit_code == 0, result.output
+    decisions = corpus.con.execute("SELECT decision FROM narrative_reviews WHERE coder = 'tty-coder' "
+                                   "ORDER BY reviewed_at").fetchall()
+    assert [d for (d,) in decisions] == ["accept", "reject"]
+    assert "evidence:" in result.output

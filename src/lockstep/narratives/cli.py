@@ -157,17 +157,34 @@ def hits(db: Path = DB, narrative: Optional[str] = NARRATIVE, level: Optional[in
 
 
 @app.command()
+def semeval(db: Path = DB, actor: Optional[list[str]] = ACTOR, lang: Optional[str] = LANG,
+            since: Optional[str] = SINCE, until: Optional[str] = UNTIL, version: Optional[str] = VERSION,
+            output: Optional[Path] = OUTPUT) -> None:
+    """Document tags in the SemEval-2025 Task 10 label format (narratives; sub-narratives; "Other")."""
+    import lockstep
+    from lockstep.narratives.prevalence import HitQuery
+    from lockstep.narratives.semeval import document_labels
+
+    query = HitQuery(filters=filters(actor, lang, since, until), version=version)
+    with lockstep.open(db, read_only=True) as corpus:
+        show(document_labels(corpus, query), output, "SemEval-2025 T10 labels")
+
+
+@app.command()
 def discover(db: Path = DB, actor: Optional[list[str]] = ACTOR, lang: Optional[str] = LANG,
              since: Optional[str] = SINCE, until: Optional[str] = UNTIL,
              min_cluster_size: int = typer.Option(8, "--min-cluster-size", min=2),
              max_paragraphs: int = typer.Option(20_000, "--max-paragraphs", min=10),
-             seed: int = typer.Option(0, "--seed"), output: Optional[Path] = OUTPUT) -> None:
+             seed: int = typer.Option(0, "--seed"),
+             assign: Optional[float] = typer.Option(None, "--assign-outliers", help="Put an outlier into the "
+                                                    "nearest cluster when their cosine is at least this (e.g. 0.5)."),
+             output: Optional[Path] = OUTPUT) -> None:
     """Cluster paragraphs the codebook does not explain; shows terms, actors, languages, first date, outliers."""
     import lockstep
     from lockstep.narratives.discover import DiscoverOptions, discover as run
 
     options = DiscoverOptions(filters=filters(actor, lang, since, until), min_cluster_size=min_cluster_size,
-                              max_paragraphs=max_paragraphs, seed=seed)
+                              max_paragraphs=max_paragraphs, seed=seed, assign_outliers=assign)
     with lockstep.open(db) as corpus:
         result = run(corpus, options)
     show(result.summary(), None, "discovery")

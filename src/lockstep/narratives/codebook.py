@@ -13,8 +13,9 @@ A codebook file looks like::
         title: The West organises colour revolutions
         description: ...
         claims:   {en: [...], ru: [...], zh: [...]}   # example claims: the semantic side of detection
-        phrases:  {en: ["colo*r revolution*"], ru: ["цветн* революц*"], zh: ["颜色革命"]}
+        phrases:  {en: ["colo*r revolution*"], ru: ["цветн* революц*", "@colour-revolution"], zh: ["颜色革命"]}
         patterns: {en: ['\\bregime change\\b']}      # optional regular expressions
+        # `@name` in phrases: the members of lockstep's term family `name` in that language
         actors: [RT, Xinhua]     # optional: only tag documents of these actors
         semeval: "URW: ..."      # optional: the SemEval-2025 Task 10 label this entry stands for
 
@@ -311,6 +312,9 @@ def language_lists(node: yaml.Node, where: str, ident: str, key: str) -> tuple[d
         for value, vn in zip(values, vnode.value):
             if not value.strip():
                 problems.append(Problem(where, line_of(vn), f"{ident}: {key}.{lang} has an empty entry"))
+            elif key == "phrases" and value.startswith("@") and not family_exists(value[1:]):
+                problems.append(Problem(where, line_of(vn), f"{ident}: no term family {value[1:]!r} "
+                                                            "(`@name` refers to lockstep's term families)"))
             elif key == "patterns":
                 try:
                     re.compile(value)
@@ -358,6 +362,12 @@ def scalar(node: yaml.Node | None) -> str:
 
 def line_of(node: yaml.Node | None) -> int:
     return node.start_mark.line + 1 if node is not None else 0
+
+
+def family_exists(name: str) -> bool:
+    from lockstep.narratives.lexical import term_families
+
+    return name in term_families()
 
 
 def draft_yaml(entries: list[dict[str, Any]], *, name: str = "draft", version: str = "0.1") -> str:

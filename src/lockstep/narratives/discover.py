@@ -60,6 +60,7 @@ class DiscoverOptions:
     terms: int = 8
     representatives: int = 3
     seed: int = 0
+    assign_outliers: float | None = None  # assign an outlier to the nearest cluster when cosine >= this
     store: bool = True
 
 
@@ -70,7 +71,8 @@ class Discovery:
     members: "pd.DataFrame"         # doc_id, idx, cluster (-1 = outlier), probability
     paragraphs: int                 # in the unexplained pool that was clustered
     explained: int                  # paragraphs explained by the codebook (not clustered)
-    outlier_share: float
+    outlier_share: float            # in no cluster, after optional assignment of outliers
+    hdbscan_outlier_share: float | None = None   # before that assignment
 
     def summary(self) -> "pd.DataFrame":
         import pandas as pd
@@ -79,7 +81,10 @@ class Discovery:
         return pd.DataFrame([("run id", self.run_id), ("paragraphs explained by the codebook", self.explained),
                              ("unexplained paragraphs clustered", self.paragraphs),
                              ("clusters", len(self.clusters)), ("paragraphs in clusters", clustered),
-                             ("outlier share (in no cluster)", round(self.outlier_share, 4))], columns=["", "value"])
+                             ("outlier share (in no cluster)", round(self.outlier_share, 4)),
+                             ("outlier share before assigning outliers",
+                              round(self.hdbscan_outlier_share if self.hdbscan_outlier_share is not None
+                                    else self.outlier_share, 4))], columns=["", "value"])
 
 
 def discover(corpus: "Corpus", options: DiscoverOptions | None = None) -> Discovery:
@@ -92,14 +97,18 @@ def discover(corpus: "Corpus", options: DiscoverOptions | None = None) -> Discov
     pool, vectors, explained = unexplained_pool(corpus, options)
     empty_members = pd.DataFrame({"doc_id": [], "idx": [], "cluster": [], "probability": []})
     if len(pool) < max(options.min_cluster_size * 2, 5):
-        return Discovery(run_key(pool, options), empty_clusters(), empty_members, len(pool), explained,
-                         1.0 if len(pool) else 0.0)
+        share = 1.0 if len(pool) else 0.0
+        return Discovery(run_key(pool, options), empty_clusters(), empty_members, len(pool), explained, share, share)
     labels, probabilities, reduced = cluster(vectors, options)
+    hdbscan_outliers = float((labels < 0).mean())
+    if options.assign_outliers is not None:
+        labels = assign_outliers(labels, reduced, options.assign_outliers)
     members = pd.DataFrame({"doc_id": pool["doc_id"], "idx": pool["idx"], "cluster": labels,
                             "probability": np.round(probabilities, 4)})
     clusters = describe(pool, labels, reduced, options)
     run_id = run_key(pool, options)
-    result = Discovery(run_id, clusters, members, len(pool), explained, float((labels < 0).mean()))
+    result = Discovery(run_id, clusters, members, len(pool), explained, float((labels < 0).mean()),
+                       hdbscan_outliers)
     if options.store:
         store_run(corpus, result)
     return result
@@ -144,6 +153,22 @@ def cluster(vectors: np.ndarray, options: DiscoverOptions) -> tuple[np.ndarray, 
                     cluster_selection_method="leaf", copy=True)
     labels = model.fit_predict(reduced)
     return relabel(labels), model.probabilities_, reduced
+
+
+def assign_outliers(labels: np.ndarray, reduced: np.ndarray, min_similarity: float) -> np.ndarray:
+    """Outliers join the cluster with the most similar centroid when the cosine reaches `min_similarity`."""
+    ids = sorted(int(c) for c in set(labels.tolist()) if c >= 0)
+    if not ids:
+        return labels
+    centroids = np.vstack([reduced[labels == c].mean(axis=0) for c in ids])
+    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+    out = labels.copy()
+    outliers = np.flatnonzero(labels < 0)
+    sims = reduced[outliers] @ centroids.T
+    best = sims.argmax(axis=1)
+    keep = sims[np.arange(len(outliers)), best] >= min_similarity
+    out[outliers[keep]] = np.array(ids)[best[keep]]
+    return out
 
 
 def relabel(labels: np.ndarray) -> np.ndarray:
@@ -191,7 +216,11 @@ def shares(values: "pd.Series", top: int = 4) -> str:
 
 def tokens(text: str, language: str | None) -> list[str]:
     if language == "zh" or (language is None and HAN.search(text)):
+        import logging
+
         import jieba
+
+        jieba.setLogLevel(logging.WARNING)
 
         return [w for w in jieba.lcut(text) if len(w) >= 2 and HAN.search(w) and w not in ZH_STOP]
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -221,7 +250,7 @@ def distinctive_terms(token_lists: list[list[str]], labels: np.ndarray, ids: lis
 def run_key(pool: "pd.DataFrame", options: DiscoverOptions) -> str:
     digest = hashlib.sha1()
     digest.update(repr((options.dims, options.min_cluster_size, options.min_samples, options.seed,
-                        options.max_paragraphs, options.min_chars)).encode())
+                        options.max_paragraphs, options.min_chars, options.assign_outliers)).encode())
     for doc_id, idx in zip(pool["doc_id"], pool["idx"]):
         digest.update(f"{doc_id}:{idx};".encode())
     return digest.hexdigest()[:12]

@@ -5,6 +5,10 @@ phrases with word boundaries runs at ~100 paragraphs/s in Python's `re`; token l
 thousands). A phrase is a sequence of words; `*` inside a word matches any letters (`цветн* революц*` finds
 "цветной революции", `colo*r` finds "color" and "colour"). Matching ignores case and treats ё as е. Chinese
 phrases (and any phrase without word characters between spaces) are found as substrings.
+
+A phrase `@family-id` stands for the members of a term family (lockstep.terms, `data/term_families.yaml`) in the
+phrase's language: Russian members match their inflected forms (the last two letters of each word of five or
+more letters become `*`), English members their plurals (`*` after the last word), Chinese members as substrings.
 """
 
 from __future__ import annotations
@@ -74,7 +78,8 @@ class Lexicon:
         for narrative in codebook.narratives.values():
             for lang, phrases in narrative.phrases.items():
                 for phrase in phrases:
-                    self.index(lang).add_phrase(narrative.id, phrase)
+                    for expanded in expand_family(phrase, lang):
+                        self.index(lang).add_phrase(narrative.id, expanded)
             for lang, patterns in narrative.patterns.items():
                 for pattern in patterns:
                     self.index(lang).patterns.append((narrative.id, pattern, re.compile(pattern, re.IGNORECASE)))
@@ -158,3 +163,32 @@ class LanguageIndex:
                 break
             found.extend(self.stems.get(word[:length], ()))
         return found
+
+
+def expand_family(phrase: str, lang: str) -> list[str]:
+    """A phrase, or for `@family-id` the family's members in `lang` written as lexicon phrases."""
+    if not phrase.startswith("@"):
+        return [phrase]
+    family = term_families().get(phrase[1:])
+    if family is None:
+        from lockstep.errors import ConfigError
+
+        raise ConfigError(f"phrase {phrase!r}: no term family {phrase[1:]!r} (see lockstep terms families)")
+    return [member_phrase(word, lang) for member_lang, word in family.members if member_lang == lang]
+
+
+def member_phrase(word: str, lang: str) -> str:
+    if lang == "ru":
+        return " ".join(w[:-2] + "*" if len(w) >= 5 and w.isalpha() else w for w in word.split())
+    if lang == "en":
+        return word + "*" if word[-1:].isalpha() else word
+    return word
+
+
+def term_families() -> dict:
+    """The term families of lockstep.terms, or {} when that module is not available."""
+    try:
+        from lockstep.terms.families import load_families
+    except ImportError:  # pragma: no cover - the terms module ships with lockstep
+        return {}
+    return load_families()

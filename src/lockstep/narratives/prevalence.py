@@ -156,10 +156,12 @@ def hits(corpus: "Corpus", query: HitQuery | None = None, *, include_candidates:
     where, params = hit_where(corpus, query)
     above = "" if include_candidates else "h.above AND "
     sql = f"""
-        SELECT h.hit_id, h.doc_id, h.idx, h.narrative, h.level, h.score, h.semantic, h.threshold, h.above,
-               h.claim, h.evidence, d.actor, d.outlet, d.language, d.published, d.duplicate_of,
-               h.codebook_version, h.model, h.tagged_at
-        FROM narrative_hits h JOIN documents d ON d.id = h.doc_id WHERE {above}{where}
+        SELECT h.hit_id, h.doc_id, h.idx, h.narrative, h.level, c.title, c.semeval, h.score, h.semantic,
+               h.threshold, h.above, h.claim, h.evidence, d.actor, d.outlet, d.language, d.published,
+               d.duplicate_of, h.codebook_version, h.model, h.tagged_at
+        FROM narrative_hits h JOIN documents d ON d.id = h.doc_id
+        LEFT JOIN narrative_codebooks c ON c.narrative = h.narrative AND c.codebook_version = h.codebook_version
+        WHERE {above}{where}
         ORDER BY h.doc_id, h.idx, h.score DESC"""
     return corpus.con.execute(sql, params).df()
 

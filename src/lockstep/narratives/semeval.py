@@ -1,0 +1,51 @@
+"""Document tags in the SemEval-2025 Task 10 (subtask 2) label format, to compare with published systems.
+
+One row per document: `narratives` and `subnarratives` as the task writes them ("URW: Discrediting Ukraine",
+"URW: Discrediting Ukraine: Ukraine is a puppet of the West"), separated by ";". A detected narrative with none
+of its sub-narratives gives "<narrative>: Other"; a document with no SemEval narrative gets "Other" for both.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lockstep.narratives import tables
+from lockstep.narratives.prevalence import HitQuery, hit_where
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from lockstep.store.corpus import Corpus
+
+
+def document_labels(corpus: "Corpus", query: HitQuery | None = None) -> "pd.DataFrame":
+    """doc_id, narratives, subnarratives for every (filtered) document, in the task's format."""
+    from lockstep.store.corpus import DocumentFilter
+
+    query = query or HitQuery()
+    where, params = hit_where(corpus, query)
+    version = query.version or tables.latest_version(corpus)
+    found = corpus.con.execute(
+        f"SELECT DISTINCT h.doc_id, c.semeval, c.level FROM narrative_hits h JOIN documents d ON d.id = h.doc_id "
+        f"JOIN narrative_codebooks c ON c.narrative = h.narrative AND c.codebook_version = h.codebook_version "
+        f"WHERE h.above AND c.semeval IS NOT NULL AND {where}", params).fetchall()
+    doc_where, doc_params = (query.filters or DocumentFilter()).where("d")
+    docs = [r[0] for r in corpus.con.execute(f"SELECT d.id FROM documents d WHERE {doc_where} ORDER BY d.id",
+                                             doc_params).fetchall()]
+    by_doc: dict[str, tuple[set[str], set[str]]] = {d: (set(), set()) for d in docs}
+    for doc_id, label, level in found:
+        if doc_id in by_doc:
+            by_doc[doc_id][0 if level == 1 else 1].add(label)
+    rows = [{"doc_id": doc_id, **format_labels(tops, subs), "codebook_version": version}
+            for doc_id, (tops, subs) in by_doc.items()]
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=["doc_id", "narratives", "subnarratives", "codebook_version"])
+
+
+def format_labels(tops: set[str], subs: set[str]) -> dict[str, str]:
+    subs = {s for s in subs if not s.endswith(": Other")}
+    for top in tops:
+        if not any(s.startswith(top + ": ") for s in subs):
+            subs.add(f"{top}: Other")
+    return {"narratives": ";".join(sorted(tops)) or "Other", "subnarratives": ";".join(sorted(subs)) or "Other"}
