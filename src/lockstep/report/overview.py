@@ -26,8 +26,9 @@ def corpus_summary(con: "duckdb.DuckDBPyConnection", filters: DocumentFilter) ->
     keys = ("documents", "unique_documents", "duplicates", "actors", "languages", "first_published",
             "last_published", "undated", "paywalled", "outlets")
     summary = dict(zip(keys, row))
-    summary["paragraphs"] = con.execute(
-        f"SELECT count(*) FROM paragraphs p JOIN documents d ON d.id = p.doc_id WHERE {where}", params).fetchone()[0]
+    summary["paragraphs"] = con.execute("SELECT count(*) FROM paragraphs").fetchone()[0] if where == "TRUE" else \
+        con.execute(f"SELECT count(*) FROM paragraphs p JOIN documents d ON d.id = p.doc_id WHERE {where}",
+                    params).fetchone()[0]
     summary["skipped_inputs"] = con.execute(f"SELECT count(*) FROM ({SKIPPED})").fetchone()[0]
     summary["inputs"] = con.execute("SELECT count(*) FROM inputs").fetchone()[0]
     for key in ("first_published", "last_published"):
@@ -65,28 +66,35 @@ def documents_by_month(con: "duckdb.DuckDBPyConnection", filters: DocumentFilter
 
 
 def month_samples(con: "duckdb.DuckDBPyConnection", filters: DocumentFilter, per_cell: int = 5) -> "pd.DataFrame":
-    """The first few documents of each actor x month (originals before reprints): the text behind each bar."""
+    """The first few documents of each actor x month (originals before reprints): the text behind each bar.
+    One GROUP BY with a top-n aggregate (min_by), not a window over every document."""
+    import pandas as pd
+
     where, params = filters.where()
-    return con.execute(
-        "SELECT month, actor, id, title, published, outlet, language, duplicate_of FROM ("
+    rows = con.execute(
         "SELECT strftime(date_trunc('month', published_at), '%Y-%m') AS month, coalesce(actor, '(unknown)') AS actor, "
-        "id, title, published, outlet, language, duplicate_of, row_number() OVER (PARTITION BY month, actor "
-        "ORDER BY duplicate_of IS NOT NULL, published_at, id) AS rank "
-        f"FROM documents d WHERE {where} AND published_at IS NOT NULL) "
-        "WHERE rank <= ? ORDER BY month, actor, rank", [*params, per_cell]).df()
+        "min_by({'id': id, 'title': title, 'published': published, 'outlet': outlet, 'language': language, "
+        "'duplicate_of': duplicate_of}, (duplicate_of IS NOT NULL, published_at, id), ?) AS firsts "
+        f"FROM documents d WHERE {where} AND published_at IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2",
+        [int(per_cell), *params]).fetchall()
+    return pd.DataFrame([{"month": month, "actor": actor, **item} for month, actor, items in rows for item in items],
+                        columns=["month", "actor", "id", "title", "published", "outlet", "language", "duplicate_of"])
 
 
 def duplicate_clusters(con: "duckdb.DuckDBPyConnection", filters: DocumentFilter, limit: int = 25) -> "pd.DataFrame":
-    """The largest duplicate clusters: first member, size, actors and outlets that carried the story."""
+    """The largest duplicate clusters: first member, size, actors and outlets that carried the story. Only clusters
+    with duplicates are grouped (duplicate_of is set on every later member), then the top ones described."""
     where, params = filters.where()
     return con.execute(
-        "WITH sel AS (SELECT * FROM documents d WHERE " + where + " AND cluster_id IS NOT NULL), "
-        "sizes AS (SELECT cluster_id, count(*) AS members, count(DISTINCT actor) AS n_actors, "
-        "string_agg(DISTINCT actor, ', ' ORDER BY actor) AS actors, "
-        "string_agg(DISTINCT outlet, ', ' ORDER BY outlet) AS outlets FROM sel GROUP BY cluster_id HAVING count(*) > 1) "
+        f"WITH top AS (SELECT d.cluster_id FROM documents d WHERE {where} AND d.duplicate_of IS NOT NULL "
+        "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ?), "
+        f"sizes AS (SELECT d.cluster_id, count(*) AS members, count(DISTINCT d.actor) AS n_actors, "
+        "string_agg(DISTINCT d.actor, ', ' ORDER BY d.actor) AS actors, "
+        "string_agg(DISTINCT d.outlet, ', ' ORDER BY d.outlet) AS outlets "
+        f"FROM documents d JOIN top USING (cluster_id) WHERE {where} GROUP BY 1) "
         "SELECT s.cluster_id, s.members, s.n_actors, s.actors, s.outlets, f.title, f.published, f.actor AS first_actor "
         "FROM sizes s LEFT JOIN documents f ON f.id = s.cluster_id "
-        "ORDER BY s.members DESC, s.cluster_id LIMIT ?", [*params, limit]).df()
+        "ORDER BY s.members DESC, s.cluster_id", [*params, limit, *params]).df()
 
 
 SKIPPED = (

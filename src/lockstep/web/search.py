@@ -72,11 +72,23 @@ def search(store: Store, query: SearchQuery) -> dict[str, Any]:
         params.append(like_pattern(word))
     extra, extra_params = narrative_clause(store, query.narrative)
     offset = (query.page - 1) * query.per_page
+    if not words and not extra:  # browsing: newest documents first, each by its first paragraph
+        rows = store.rows(
+            "WITH page AS (SELECT d.id, d.title, d.actor, d.outlet, d.language, d.published, d.published_at, "
+            f"d.duplicate_of FROM documents d WHERE {where} ORDER BY d.published_at DESC NULLS LAST, d.id "
+            "LIMIT ? OFFSET ?) SELECT p.doc_id, p.idx AS paragraph, p.text, page.title, page.actor, page.outlet, "
+            "page.language, page.published, page.duplicate_of FROM page JOIN paragraphs p ON p.doc_id = page.id "
+            "AND p.idx = 0 ORDER BY page.published_at DESC NULLS LAST, page.id", [*params, query.per_page + 1, offset])
+        return page_of(query, words, rows, offset)
     rows = store.rows(
         "SELECT p.doc_id, p.idx AS paragraph, p.text, d.title, d.actor, d.outlet, d.language, d.published, "
         "d.duplicate_of FROM paragraphs p JOIN documents d ON d.id = p.doc_id "
         f"WHERE {where}{extra} ORDER BY d.published_at DESC NULLS LAST, p.doc_id, p.idx LIMIT ? OFFSET ?",
         [*params, *extra_params, query.per_page + 1, offset])
+    return page_of(query, words, rows, offset)
+
+
+def page_of(query: SearchQuery, words: list[str], rows: list[dict[str, Any]], offset: int) -> dict[str, Any]:
     results = [result_row(row, words) for row in rows[: query.per_page]]
     return {"query": query.params(), "words": words, "results": results, "page": query.page,
             "per_page": query.per_page, "has_next": len(rows) > query.per_page, "has_previous": query.page > 1,
