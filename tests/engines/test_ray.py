@@ -191,6 +191,7 @@ def test_missing_ray_says_how_to_install(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` now raises ImportError
     with pytest.raises(MissingExtraError, match=r"pip install 'lockstep\[ray\]'"):
         ray_engine.run_ray_ingest([str(SEEDS)], db=tmp_path / "x.duckdb", options=IngestOptions())
+    assert not (tmp_path / "x.duckdb").exists()
 
 
 def test_cli_without_ray_prints_the_install_line(tmp_path):

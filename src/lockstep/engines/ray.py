@@ -90,6 +90,7 @@ def run_ray_ingest(paths: list[str], *, db: str | Path, options: IngestOptions, 
     """Ingest `paths` into the store at `db` with Ray Data; same stored result as the local engine."""
     from lockstep.store.corpus import open as open_corpus
 
+    import_ray()  # before the store is created: a missing extra leaves nothing behind
     ray_options = ray_options or RayOptions()
     address = address or ray_options.address
     report = IngestReport()
@@ -132,7 +133,8 @@ def ray_session(address: str | None, num_cpus: int | None = None) -> Iterator[An
     try:
         ray.init(**kwargs)
     except (ConnectionError, ValueError, RuntimeError) as exc:
-        raise InputError(f"--address {address}: cannot connect to Ray ({str(exc).splitlines()[0][:160]})") from exc
+        where = f"--address {address}: cannot connect to Ray" if address else "cannot start a local Ray"
+        raise InputError(f"{where} ({str(exc).splitlines()[0][:160]})") from exc
     try:
         yield ray
     finally:
@@ -521,7 +523,8 @@ def embed_with_ray(corpus: "Corpus", filters: "DocumentFilter | None" = None,
     if todo.empty:
         return 0
     with ray_session(address) as ray:
-        gpus = ray.cluster_resources().get("GPU", 0) if options.backend.startswith(ST_PREFIX) else 0
+        gpus = int(ray.cluster_resources().get("GPU", 0)) if options.backend.startswith(ST_PREFIX) else 0
+        concurrency = min(concurrency, gpus) if gpus else concurrency  # one GPU per actor
         vectors = ray.data.from_arrow(pa.Table.from_pandas(todo, preserve_index=False)).map_batches(
             ParagraphEmbedder, fn_constructor_kwargs={"backend": options.backend, "max_chars": options.max_chars},
             batch_size=options.batch_size, batch_format="pyarrow", concurrency=concurrency,
