@@ -49,10 +49,9 @@ def constructed(seed: int = 7, per_month: int = 40) -> tuple[list[dict], list[tu
 
 def tag(corpus, hits: list[tuple[str, str]]) -> None:
     """Store narrative hits in the narratives module's table layout (above threshold, level 1, one version)."""
-    corpus.con.execute("""CREATE TABLE IF NOT EXISTS narrative_hits (
-        hit_id VARCHAR PRIMARY KEY, doc_id VARCHAR, idx INTEGER, narrative VARCHAR, level INTEGER,
-        score DOUBLE, semantic DOUBLE, threshold DOUBLE, above BOOLEAN, claim VARCHAR, evidence VARCHAR,
-        codebook_version VARCHAR, model VARCHAR, tagged_at TIMESTAMP DEFAULT current_timestamp)""")
+    from lockstep.narratives.tables import ensure_tables
+
+    ensure_tables(corpus)  # the narratives module's own table layout
     rows = [(f"{d}-{n}", d, 0, n, 1, 0.9, 0.9, 0.5, True, None, None, "test-1", "test") for d, n in hits]
     rows.append(("below", hits[0][0], 0, "below-threshold", 1, 0.1, 0.1, 0.5, False, None, None, "test-1", "test"))
     corpus.con.executemany("INSERT INTO narrative_hits (hit_id, doc_id, idx, narrative, level, score, semantic, "
@@ -162,3 +161,17 @@ def test_term_families_align_actors_across_languages(make_store):
     without = alignment(corpus, AlignOptions(actors=["A", "TASS"], on="terms", n_boot=0, n_perm=0, families=False))
     assert cell(with_families, "2022-03", "A", "TASS", "terms_cosine")["value"] > 0.3
     assert cell(without, "2022-03", "A", "TASS", "terms_cosine")["value"] == pytest.approx(0.0)
+
+
+def test_hits_table_without_codebook_tables_is_read_directly(make_store):
+    from lockstep.align.sources import has_narratives, narrative_hits
+
+    docs, hits = constructed(per_month=3)
+    corpus = make_store(docs)
+    assert not has_narratives(corpus)
+    corpus.con.execute("CREATE TABLE narrative_hits (doc_id VARCHAR, idx INTEGER, narrative VARCHAR, level INTEGER, "
+                       "above BOOLEAN, codebook_version VARCHAR, tagged_at TIMESTAMP)")
+    corpus.con.executemany("INSERT INTO narrative_hits VALUES (?, 0, ?, 1, ?, 'v', now())",
+                           [(d, n, i % 2 == 0) for i, (d, n) in enumerate(hits)])
+    frame = narrative_hits(corpus, level=1)
+    assert len(frame) == (len(hits) + 1) // 2 and set(frame.columns) == {"doc_id", "idx", "narrative"}

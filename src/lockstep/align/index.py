@@ -11,9 +11,10 @@ For each pair of actors and each period, three measures (named, so a report can 
 * ``phrases_shared``  Jaccard share of distinctive phrases (lemma 2–3-grams an actor uses at least twice and more
   often than the background does) that both actors use.
 
-Each value comes with a basic (pivotal) bootstrap confidence interval (documents resampled with replacement within
-each actor; the pivotal form corrects the bias resampling gives thresholded measures, since a drawn-twice document
-makes a phrase look used twice), clipped to [0, 1], and a
+Each value comes with a bootstrap confidence interval (documents resampled with replacement within each actor;
+the percentile interval is moved by the bootstrap's median bias so it sits around the observed value, since
+resampling biases these measures: a document drawn twice makes a rare phrase look used twice, and noise lowers a
+cosine), clipped to [0, 1], and a
 permutation baseline: the two actors' documents pooled and their labels shuffled, which gives the similarity two
 indistinguishable sources of the same sizes would reach. ``baseline`` is the mean of that null, ``relative`` is
 value / baseline (1 = as aligned as one source split in two), and ``p_distinct`` is the share of shuffles at or
@@ -173,7 +174,7 @@ def score_pair(profiles: Profiles, measure: str, rows_a: np.ndarray, rows_b: np.
     boot = score(weighted(xa, stats.bootstrap_rows(rng, xa.shape[0], options.n_boot)),
                  weighted(xb, stats.bootstrap_rows(rng, xb.shape[0], options.n_boot))) if len(cols) else np.array([])
     null = permuted(score, xa, xb, rng, options.n_perm) if len(cols) else np.array([])
-    low, high = stats.basic_ci(observed, boot, options.level)
+    low, high = stats.shifted_ci(observed, boot, options.level)
     baseline = float(np.nanmean(null)) if len(null) and not np.isnan(null).all() else float("nan")
     _, baseline_high = stats.percentile_ci(null, options.level)
     return {"value": observed, "ci_low": low, "ci_high": high, "baseline": baseline,

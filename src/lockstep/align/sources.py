@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import duckdb
 import numpy as np
 
 from lockstep.errors import InputError
@@ -38,7 +39,10 @@ def narrative_hits(corpus: "Corpus", doc_ids: list[str] | None = None, level: in
     except ImportError:
         frame = raw_hits(corpus, level)
     else:
-        frame = hits(corpus, HitQuery(level=level, reprints="all"))[["doc_id", "idx", "narrative"]]
+        try:
+            frame = hits(corpus, HitQuery(level=level, reprints="all"))[["doc_id", "idx", "narrative"]]
+        except duckdb.Error:  # a store tagged by another lockstep version: read the hits table itself
+            frame = raw_hits(corpus, level)
     if doc_ids is not None:
         frame = frame[frame["doc_id"].isin(set(doc_ids))]
     return frame.drop_duplicates().reset_index(drop=True)

@@ -130,6 +130,21 @@ def basic_ci(observed: float, values: np.ndarray, level: float = 0.95,
     return float(np.clip(2 * observed - high, *bounds)), float(np.clip(2 * observed - low, *bounds))
 
 
+def shifted_ci(observed: float, values: np.ndarray, level: float = 0.95,
+               bounds: tuple[float, float] = (0.0, 1.0)) -> tuple[float, float]:
+    """Bootstrap percentile interval moved by the bootstrap's median bias, so it sits around the observed value:
+    [θ - (median - q_low), θ + (q_high - median)], clipped to `bounds`. Resampling documents with replacement
+    biases similarity measures (a document drawn twice makes a rare phrase look used twice, noise lowers a
+    cosine); the shift removes that bias and keeps the spread and skew of the bootstrap distribution."""
+    values = np.asarray(values, float)
+    values = values[~np.isnan(values)]
+    if np.isnan(observed) or not len(values):
+        return float("nan"), float("nan")
+    low, high = percentile_ci(values, level)
+    median = float(np.median(values))
+    return (float(np.clip(observed - (median - low), *bounds)), float(np.clip(observed + (high - median), *bounds)))
+
+
 def share_at_most(observed: float, null: np.ndarray) -> float:
     """Permutation p-value that the observed value is this low by chance: (1 + #(null <= observed)) / (1 + n)."""
     null = np.asarray(null, float)
