@@ -46,12 +46,12 @@ class Mention:
 @dataclass(slots=True)
 class OfficialsRegistry:
     officials: dict[str, Official] = field(default_factory=dict)
-    _pattern: re.Pattern[str] | None = None
-    _owners: list[Official] = field(default_factory=list)
+    _patterns: dict[str, re.Pattern[str]] | None = None
+    _needles: list[tuple[str, str]] = field(default_factory=list)  # (fixed lower-case substring, official)
 
     def add(self, official: Official) -> None:
         self.officials[official.name] = official
-        self._pattern = None
+        self._patterns = None
 
     def resolve(self, name: str) -> Official | None:
         """The official a name refers to ("Wang Yi", "王毅", "Захаровой"), or None."""
@@ -64,28 +64,47 @@ class OfficialsRegistry:
         return whole[0].official if whole else None
 
     def find(self, text: str) -> list[Mention]:
-        """Every mention of a registered official in the text, longest form first, not overlapping."""
-        pattern = self.pattern()
-        if pattern is None:
-            return []
-        found = []
-        for match in pattern.finditer(text):
-            owner = self._owners[int(match.lastgroup[1:])]
-            found.append(Mention(match.start(), match.end(), owner, match.group()))
-        return found
+        """Every mention of a registered official in the text, longest form first, not overlapping.
 
-    def pattern(self) -> re.Pattern[str] | None:
-        if self._pattern is None and self.officials:
-            forms = [(form, lang, o) for o in self.officials.values() for lang, fs in o.names for form in fs]
-            forms.sort(key=lambda item: -len(item[0]))
-            self._owners = [o for _, _, o in forms]
-            parts = [f"(?P<g{i}>{form_pattern(form, lang)})" for i, (form, lang, _) in enumerate(forms)]
-            self._pattern = re.compile("|".join(parts), re.IGNORECASE)
-        return self._pattern
+        A fixed substring of each form (the surname, a Russian stem) is looked for first, so only the officials
+        whose names can be in the text run their patterns."""
+        patterns = self.patterns()
+        low = fold(text)
+        candidates = {name for needle, name in self._needles if needle in low}
+        found: list[Mention] = []
+        for name in candidates:
+            for match in patterns[name].finditer(text):
+                found.append(Mention(match.start(), match.end(), self.officials[name], match.group()))
+        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        kept: list[Mention] = []
+        for mention in found:
+            if not kept or mention.start >= kept[-1].end:
+                kept.append(mention)
+        return kept
+
+    def patterns(self) -> dict[str, re.Pattern[str]]:
+        if self._patterns is None:
+            self._patterns, self._needles = {}, []
+            for official in self.officials.values():
+                forms = sorted(((f, lang) for lang, fs in official.names for f in fs), key=lambda x: -len(x[0]))
+                self._patterns[official.name] = re.compile(
+                    "|".join(form_pattern(f, lang) for f, lang in forms), re.IGNORECASE)
+                self._needles += [(needle(f, lang), official.name) for f, lang in forms]
+        return self._patterns
 
 
 def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower().replace("ё", "е").strip()
+
+
+def needle(form: str, language: str) -> str:
+    """A fixed lower-case substring every match of the form contains: the form's longest word (for Russian its
+    stem, which case endings do not change)."""
+    if language == "zh" or re.search(r"[\u4e00-\u9fff]", form):
+        return fold(form)
+    word = max(form.split(), key=len)
+    stem = ru_stem(word) if language == "ru" else None
+    return fold(stem or word)
 
 
 def form_pattern(form: str, language: str) -> str:

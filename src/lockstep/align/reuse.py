@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lockstep.align import shingles
-from lockstep.align.officials import OfficialsRegistry, load_officials, ru_stem
+from lockstep.align.officials import OfficialsRegistry, load_officials, needle
 from lockstep.align.statements import extract_statements
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -104,15 +104,6 @@ def candidate_paragraphs(corpus: "Corpus", options: StatementOptions, registry: 
            f"FROM paragraphs p JOIN documents d ON d.id = p.doc_id WHERE {where}{like} "
            "ORDER BY d.published_at NULLS LAST, p.doc_id, p.idx")
     return corpus.con.execute(sql, params).df()
-
-
-def needle(form: str, language: str) -> str:
-    """The fixed part of a name form for SQL ILIKE: the form itself, or for Russian the stem of its longest word
-    (Мария Захарова -> Захаров, which also finds «Марии Захаровой»)."""
-    if language != "ru":
-        return form
-    word = max(form.split(), key=len)
-    return ru_stem(word) or word
 
 
 # ---- reuse ---------------------------------------------------------------------------------------------------------
