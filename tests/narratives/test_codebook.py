@@ -130,3 +130,10 @@ def test_phrases_can_name_term_families(tmp_path):
     text = "Власти говорят о цветных революциях."
     assert [text[m.start:m.end] for m in lexicon.find(text, "ru")] == ["цветных революциях"]
     assert lexicon.find("Western-backed colour revolutions", "en")
+
+
+def test_package_exports_the_python_api():
+    from lockstep import narratives
+
+    for name in narratives.__all__:
+        assert callable(getattr(narratives, name)) or isinstance(getattr(narratives, name), type), name

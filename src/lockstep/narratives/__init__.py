@@ -1,1 +1,37 @@
-"""Narratives: a versioned multilingual codebook, detection with evidence, discovery, human review."""
+"""Narratives: a versioned multilingual codebook, detection with evidence, discovery, human review.
+
+    import lockstep
+    from lockstep import narratives
+
+    corpus = lockstep.open("corpus.duckdb")
+    book = narratives.load_codebook(["team.yaml"])              # packaged codebook + your file
+    report = narratives.tag(corpus, narratives.TagOptions(codebook_files=["team.yaml"]))
+    table = narratives.prevalence(corpus, narratives.HitQuery(level=1, period="month"))
+    first = narratives.first_appearance(corpus)
+    spans = narratives.evidence(corpus, narratives.HitQuery(narrative="west-subversion"))
+    narratives.review_tag(corpus, hit_id, "accept", coder="anna")
+    kappa = narratives.agreement(corpus)
+    found = narratives.discover(corpus)
+
+Modules: codebook (YAML, validation), lexical (phrases with offsets), detect (scores, hits), tagging (store runs),
+calibrate (thresholds), review, agreement, prevalence (outputs), semeval (task label format), discover, cli.
+"""
+
+from __future__ import annotations
+
+from lockstep.narratives.agreement import agreement, cohen_kappa, krippendorff_alpha
+from lockstep.narratives.calibrate import recalibrate
+from lockstep.narratives.codebook import Codebook, Narrative, check_file, load_codebook
+from lockstep.narratives.detect import DetectOptions, Detector
+from lockstep.narratives.discover import DiscoverOptions, Promotion, discover, promote
+from lockstep.narratives.prevalence import HitQuery, document_narratives, evidence, first_appearance, hits, prevalence
+from lockstep.narratives.review import ReviewQueue, review_queue, review_tag, reviews
+from lockstep.narratives.semeval import document_labels
+from lockstep.narratives.tagging import TagOptions, TagReport, tag
+
+# The functions named like their modules (agreement, discover, prevalence) are bound here after the modules
+# load, so `narratives.prevalence(...)` is the function; import the module as `lockstep.narratives.prevalence`.
+__all__ = ["Codebook", "DetectOptions", "Detector", "DiscoverOptions", "HitQuery", "Narrative", "Promotion",
+           "ReviewQueue", "TagOptions", "TagReport", "agreement", "check_file", "cohen_kappa", "discover",
+           "document_labels", "document_narratives", "evidence", "first_appearance", "hits", "krippendorff_alpha",
+           "load_codebook", "prevalence", "promote", "recalibrate", "review_queue", "review_tag", "reviews", "tag"]
