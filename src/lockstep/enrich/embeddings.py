@@ -56,7 +56,8 @@ class EmbeddingOptions:
 
     backend: str = DEFAULT_BACKEND
     batch_size: int = 1024        # paragraphs embedded and written per transaction (bounds memory)
-    workers: int = 1              # processes for the default backend (one BLAS thread each)
+    workers: int = 1              # processes for the default backend (one BLAS thread each); they are spawned,
+                                  # so a script using workers > 1 needs the `if __name__ == "__main__":` guard
     max_chars: int = 2000         # longer paragraphs are embedded from their first max_chars characters
     progress: bool = False        # a rich progress bar on stderr
 
