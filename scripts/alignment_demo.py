@@ -205,7 +205,8 @@ def write_document(work: Path, commands: list[tuple[str, str]], path: Path) -> N
              *[c for _, c in commands], "```\n",
              "## The data in the window\n", md_table(sizes), "",
              "Documents per actor and month (an actor needs 10 in a month to be compared):\n",
-             md_table(months.pivot_table(index="actor", columns="month", values="n", fill_value=0).reset_index()), ""]
+             md_table(months.pivot_table(index="actor", columns="month", values="n", fill_value=0)
+                      .astype(int).reset_index()), ""]
     parts += control_section(summer)
     parts += series_section(alignment, work)
     parts += leads_section(work)
@@ -237,6 +238,14 @@ CAVEATS = """## What this shows and what it does not
 * **Similarity is not coordination.** Two outlets covering the same news in the same month share terms and
   narratives; the permutation baseline says how similar two indistinguishable sources would be, not why two
   outlets are similar. The drill-down lists the terms and headlines behind a number so it can be checked.
+* **First use is first use in these sets.** The BBC set starts in earnest in June 2022, the Chinese sets in
+  mid-February; an outlet cannot be first with a term before its coverage starts. Lead–lag correlations of daily
+  series mostly find outlets reacting to the same events on the same or the next day; a lag says who moved first
+  in this data, not who caused whom.
+* **Terms across languages.** Lemmas only match within a language; term families (`data/term_families.yaml`,
+  34 concepts of state-diplomacy vocabulary) make those concepts comparable across languages. Channel One
+  (Russian) therefore shares almost no key terms with the English sets; narratives, detected with multilingual
+  embeddings, are the cross-language measure here.
 * **Language.** Everything but Channel One is English, so cross-outlet echoes are mostly lexical; translation links
   are looked for between the English sets and Channel One's Russian leads.
 """
@@ -335,15 +344,9 @@ def leads_section(work: Path) -> list[str]:
         if not first_path.exists():
             continue
         first = pd.read_csv(first_path)[["actor", "first_published", "days_after_first", "mentions", "share"]]
-        pairs = pd.read_csv(pairs_path)
-        pairs = pairs[pairs["p_value"] < 0.05][["leader", "follower", "lag_days", "correlation", "p_value",
-                                                "actor_a", "actor_b"]]
+        pairs = lag_table(pd.read_csv(pairs_path))
         out += [f"#### {label} (`{' | '.join(forms)}`)\n", md_table(first.head(8)), ""]
-        if len(pairs):
-            pairs = pairs.fillna({"leader": "(same day)", "follower": ""})
-            out += [md_table(pairs.sort_values("p_value").head(8)), ""]
-        else:
-            out += ["No pair's series correlate significantly at any lag.", ""]
+        out += [md_table(pairs) if len(pairs) else "No pair's series correlate significantly at any lag.", ""]
     narratives = work / "top-narratives.txt"
     if narratives.exists():
         out += ["### Narratives\n", "The five narratives (codebook level 1) with the most documents in the window; "
@@ -354,13 +357,19 @@ def leads_section(work: Path) -> list[str]:
             if not first_path.exists():
                 continue
             first = pd.read_csv(first_path)[["actor", "first_published", "days_after_first", "mentions", "share"]]
-            pairs = pd.read_csv(work / f"narrative-leads-{n}.csv")
-            pairs = pairs[pairs["p_value"] < 0.05][["leader", "follower", "lag_days", "correlation", "p_value"]]
+            pairs = lag_table(pd.read_csv(work / f"narrative-leads-{n}.csv"))
             out += [f"#### {name} ({docs} documents)\n", md_table(first), ""]
             if len(pairs):
-                out += [md_table(pairs.fillna({"leader": "(same day)", "follower": ""}).sort_values("p_value")
-                                 .head(6)), ""]
+                out += [md_table(pairs), ""]
     return out
+
+
+def lag_table(pairs, top: int = 8):
+    """Significant pairs (p < 0.05), strongest first: the pair, who leads (or same day) and by how many days."""
+    pairs = pairs[pairs["p_value"] < 0.05].sort_values(["p_value", "correlation"], ascending=[True, False])
+    pairs = pairs.assign(pair=pairs["actor_a"] + " ~ " + pairs["actor_b"],
+                         leads=pairs["leader"].fillna("same day"))
+    return pairs[["pair", "leads", "lag_days", "correlation", "correlation_lag0", "p_value"]].head(top)
 
 
 def drill_section(work: Path) -> list[str]:

@@ -126,3 +126,20 @@ def test_every_parallel_pair_is_a_translation_link(make_store, day0, backend):
     result = find_echoes(corpus, EchoOptions(kinds=("translation",), store=False))
     assert len(result.chains) == len(PARALLEL)
     assert (result.chains["n_members"] == 3).all() and (result.chains["path"] == "mfa -> tass -> xinhua").all()
+
+
+def test_templated_headlines_with_other_numbers_are_not_echoes(make_store, day0):
+    template = "Chinese mainland records {} new confirmed COVID-19 cases, health authority says"
+    docs = [doc(template.format(151), "cgtn", day0), doc(template.format(38), "xinhua", days(day0, 1)),
+            doc(template.format(151), "chinadaily", days(day0, 0.5)),
+            doc(template.format(151).replace(", health authority says", ""), "globaltimes", days(day0, 0.7))]
+    result = find_echoes(make_store(docs), EchoOptions(kinds=("verbatim", "near"), store=False))
+    assert list(result.chains["path"]) == ["cgtn -> chinadaily -> globaltimes"]
+
+
+def test_weaker_cross_language_matches_are_labelled_cross_lingual(echoes):
+    _, result = echoes
+    links = result.links
+    assert set(links["kind"]) <= {"verbatim", "near", "translation", "cross-lingual"}
+    assert (links.loc[links["kind"] == "translation", "similarity"] >= 0.7).all()
+    assert (links.loc[links["kind"] == "cross-lingual", "similarity"] < 0.7).all()

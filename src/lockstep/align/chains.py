@@ -4,8 +4,13 @@ Three kinds of link between paragraphs of different outlets published within `wi
 
 * ``verbatim``     the same normalised text (a reprint);
 * ``near``         MinHash-estimated shingle Jaccard of at least `near_threshold` (a lightly edited reprint);
-* ``translation``  multilingual embeddings across languages, mutual nearest neighbours above `min_similarity`,
-                   with a lexical check (see :mod:`lockstep.align.crosslingual`).
+* ``translation``  multilingual embeddings across languages, mutual nearest neighbours at or above
+                   `translation_similarity`, with a lexical check (see :mod:`lockstep.align.crosslingual`);
+* ``cross-lingual`` the same, between `min_similarity` and `translation_similarity`: the same story told in
+                   another language (with this model, Chinese translations of English often land here too).
+
+A near-duplicate must carry the same numbers as its source, so templated headlines ("Chinese mainland records 151
+new confirmed COVID-19 cases" one day, "... 38 ..." the next) are not one item.
 
 Linked paragraphs form chains (connected components) ordered by time: the first member is the chain's source,
 every other member has its lag behind it and the link that brought it in (its closest earlier member). Chains are
@@ -31,10 +36,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from lockstep.store.corpus import Corpus
 
-KINDS = ("verbatim", "near", "translation")
+KINDS = ("verbatim", "near", "translation")  # what to look for; translation also yields cross-lingual links
 HAN_CHAR = r"[\u4e00-\u9fff]"
 HAN_WEIGHT = 3
-KIND_RANK = {"verbatim": 0, "near": 1, "translation": 2}
+KIND_RANK = {"verbatim": 0, "near": 1, "translation": 2, "cross-lingual": 3}
 TABLES = [
     """CREATE TABLE IF NOT EXISTS echo_runs (run_id VARCHAR, created_at TIMESTAMP DEFAULT current_timestamp,
         options VARCHAR, n_chains INTEGER, n_members INTEGER)""",
@@ -60,7 +65,8 @@ class EchoOptions:
     min_language_share: float = 0.02        # of the paragraphs (a handful misdetected as Latvian is no language)
     window_days: float = 7.0
     near_threshold: float = 0.6             # shingle Jaccard
-    min_similarity: float = 0.55            # embedding cosine for translations (0.15 more without an anchor)
+    min_similarity: float = 0.55            # embedding cosine for a cross-lingual link (0.15 more without an anchor)
+    translation_similarity: float = 0.7     # from here on a cross-lingual link is called a translation
     min_chars: int = 40                     # shorter paragraphs are too generic (a Chinese character counts 3)
     kinds: tuple[str, ...] = KINDS
     across: str = "outlet"                  # links only between different outlets (or actors)
@@ -190,12 +196,25 @@ def near_links(para: "pd.DataFrame", times: np.ndarray, groups: np.ndarray, wind
     pairs = pairs[keep]
     jaccard = shingles.estimated_jaccard(sigs, pairs)
     good = jaccard >= options.near_threshold
-    return link_frame(pairs[good], jaccard[good], "near", times, groups, window)
+    pairs, jaccard = pairs[good], jaccard[good]
+    same_numbers = np.array([numbers_agree(para.at[int(a), "text"], para.at[int(b), "text"]) for a, b in pairs],
+                            dtype=bool)
+    return link_frame(pairs[same_numbers], jaccard[same_numbers], "near", times, groups, window)
+
+
+def numbers_agree(a: str, b: str) -> bool:
+    """An edited reprint keeps its numbers: both texts carry the same ones (or one of them carries none)."""
+    from lockstep.align.crosslingual import NUMBER
+
+    left, right = set(NUMBER.findall(a)), set(NUMBER.findall(b))
+    return not left or not right or left == right
 
 
 def translation_links(corpus: "Corpus | None", para: "pd.DataFrame", times: np.ndarray, groups: np.ndarray,
                       options: EchoOptions, vectors: np.ndarray | None, timings: dict[str, float]) -> "pd.DataFrame":
     import time
+
+    import pandas as pd
 
     languages = para["language"].fillna("").to_numpy(dtype=object)
     if options.languages:
@@ -214,7 +233,11 @@ def translation_links(corpus: "Corpus | None", para: "pd.DataFrame", times: np.n
     settings = TranslationOptions(min_similarity=options.min_similarity, window_seconds=window)
     pairs, sims = candidate_pairs(vectors, languages, times.astype(np.float64), groups, settings)
     pairs, sims, shared = verified(pairs, sims, para["text"].tolist(), settings)
-    return link_frame(pairs, sims, "translation", times, groups, window, shared)
+    confident = sims >= options.translation_similarity
+    return pd.concat([link_frame(pairs[confident], sims[confident], "translation", times, groups, window,
+                                 shared[confident]),
+                      link_frame(pairs[~confident], sims[~confident], "cross-lingual", times, groups, window,
+                                 shared[~confident])], ignore_index=True)
 
 
 def paragraph_vectors_for(corpus: "Corpus | None", para: "pd.DataFrame", languages: np.ndarray,

@@ -194,8 +194,10 @@ def echoes(
     lang: Optional[list[str]] = typer.Option(None, "--lang", help="Languages matched for translations "
                                              "(repeatable; default every detected language)."),
     window_days: float = typer.Option(7.0, "--window-days", min=0, help="Largest gap between two echoes."),
-    min_similarity: float = typer.Option(0.55, "--min-similarity", help="Embedding cosine for a translation "
-                                         "(0.15 more when it shares no number, name or place)."),
+    min_similarity: float = typer.Option(0.55, "--min-similarity", help="Embedding cosine for a cross-lingual "
+                                         "link (0.15 more when it shares no number, name or place)."),
+    translation_similarity: float = typer.Option(0.7, "--translation-similarity", help="Cosine from which a "
+                                                 "cross-lingual link is called a translation."),
     near_threshold: float = typer.Option(0.6, "--near-threshold", help="Shingle Jaccard for a near-duplicate."),
     min_chars: int = typer.Option(40, "--min-chars", min=1, help="Shorter paragraphs are not matched."),
     kinds: str = typer.Option("verbatim,near,translation", help="Link kinds to look for."),
@@ -208,7 +210,8 @@ def echoes(
     from lockstep.align.chains import EchoOptions, find_echoes
 
     options = EchoOptions(since=since, until=until, actors=actor, languages=lang, window_days=window_days,
-                          min_similarity=min_similarity, near_threshold=near_threshold, min_chars=min_chars,
+                          min_similarity=min_similarity, translation_similarity=translation_similarity,
+                          near_threshold=near_threshold, min_chars=min_chars,
                           kinds=tuple(k.strip() for k in kinds.split(",") if k.strip()), across=across, store=store)
     with open_store(db, write=store) as corpus:
         result = find_echoes(corpus, options)
