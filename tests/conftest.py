@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -21,3 +22,14 @@ def shared() -> Path:
 @pytest.fixture(scope="session")
 def seeds() -> list[Path]:
     return sorted(SEEDS.glob("*.txt"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI (LOCKSTEP_REQUIRE_OPTIONAL=1) a test skipped for a missing optional part fails instead:
+    CI installs chromium, Playwright and Ray, so a skip there means a broken set-up, not a choice."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("LOCKSTEP_REQUIRE_OPTIONAL") == "1":
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where every optional part is installed: {report.longrepr}"
