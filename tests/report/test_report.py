@@ -243,7 +243,8 @@ def test_narrative_prevalence_section(tree):
     for chart in tree.cssselect("section#sec-narratives div.chart"):
         figure = json.loads(tree.cssselect("script#" + chart.get("data-figure"))[0].text)
         for trace in figure["data"]:
-            for key in trace["customdata"]:
-                assert evidence[key]["lines"], key
+            for key, share in zip(trace["customdata"], trace["y"]):
+                assert (key is None) == (share == 0)
+                assert key is None or evidence[key]["lines"], key
     lines = [line for e in section["evidence"] for line in e["lines"]]
     assert any(line["match"] for line in lines) and all(line["hit_id"] for line in lines)

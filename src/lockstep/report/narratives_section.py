@@ -54,12 +54,13 @@ def prevalence_section(corpus: "Corpus", options: ReportOptions) -> Section:
         f"Share of each actor's documents per {options.period} that carry a narrative (at least one paragraph "
         f"above its threshold; a story counts once per actor), codebook version {version}. The "
         f"{len(ranked)} most frequent top-level narratives are drawn; click a point for the evidence paragraphs."))
+    totals = actor_periods(corpus.con, filters, options.period)
     for narrative in ranked:
-        points = [r for r in rows if r["narrative"] == narrative]
-        title = points[0].get("title") or narrative
+        points = with_zeros([r for r in rows if r["narrative"] == narrative], totals)
+        title = next((r.get("title") for r in points if r.get("title")), None) or narrative
         section.charts.append(Chart(id=f"chart-narrative-{len(section.charts)}", title=title, figure=charts.line_chart(
             points, x="period", y="share", group="actor", title=f"{title} ({narrative})", y_title="share of documents",
-            anchor_of=lambda r, n=narrative: anchor("narr", n, r["actor"], r["period"]))))
+            anchor_of=lambda r, n=narrative: anchor("narr", n, r["actor"], r["period"]) if r["documents"] else None)))
         section.evidence.extend(narrative_evidence(corpus, prev, replace(query, narrative=narrative), options))
     section.tables.append(table(_frame(overall), id="prevalence", title="Prevalence over the whole window",
                                 columns=["narrative", "title", "actor", "documents", "actor_documents", "share"]))
@@ -69,6 +70,26 @@ def prevalence_section(corpus: "Corpus", options: ReportOptions) -> Section:
                                 doc_column="doc_id", limit=80))
     section.data = {"version": version, "narratives": ranked}
     return section
+
+
+def actor_periods(con, filters, period: str) -> dict[tuple[str, str], int]:
+    """Documents per (actor, period start) in the selection: the denominators, so that months without a hit
+    show as 0 rather than as a gap the line jumps over."""
+    if period not in ("day", "week", "month", "quarter", "year"):
+        return {}
+    where, params = filters.where()
+    rows = con.execute(f"SELECT d.actor, strftime(date_trunc('{period}', d.published_at), '%Y-%m-%d'), "
+                       f"count(DISTINCT coalesce(d.cluster_id, d.id)) FROM documents d WHERE {where} "
+                       "AND d.published_at IS NOT NULL AND d.actor IS NOT NULL GROUP BY ALL", params).fetchall()
+    return {(actor, start): n for actor, start, n in rows}
+
+
+def with_zeros(points: list[dict[str, Any]], totals: dict[tuple[str, str], int]) -> list[dict[str, Any]]:
+    seen = {(r["actor"], r["period"]) for r in points}
+    actors = {r["actor"] for r in points}
+    zeros = [{"actor": a, "period": p, "documents": 0, "actor_documents": n, "share": 0.0}
+             for (a, p), n in totals.items() if a in actors and (a, p) not in seen]
+    return sorted(points + zeros, key=lambda r: (r["actor"], r["period"]))
 
 
 def top_narratives(overall: list[dict[str, Any]]) -> list[str]:

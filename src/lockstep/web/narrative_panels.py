@@ -11,7 +11,7 @@ from lockstep.report import charts
 from lockstep.report.analyses import analysis
 from lockstep.report.frames import table
 from lockstep.report.model import Chart, Evidence, Section
-from lockstep.report.narratives_section import evidence_lines, not_tagged, tagged_version
+from lockstep.report.narratives_section import actor_periods, evidence_lines, not_tagged, tagged_version, with_zeros
 from lockstep.report.overview import top_actors
 from lockstep.store.corpus import Corpus
 from lockstep.web.panels import ExplorerQuery
@@ -48,10 +48,11 @@ def prevalence_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
         "Click a point to review that actor's evidence for that period."))
     if q.narrative:
         rows = [r for r in rows if r["narrative"] == q.narrative] or rows
-        points = [r for r in rows if r.get("period")]
+        points = with_zeros([r for r in rows if r.get("period")],
+                            actor_periods(corpus.con, replace(q.filters(), actor=actors), q.period))
         section.charts.append(Chart(id="prevalence", title="Prevalence", figure=charts.line_chart(
             points, x="period", y="share", group="actor", title=f"{q.narrative}: share of documents",
-            y_title="share of documents", anchor_of=lambda r: evidence_link(q, r["actor"], r["period"]))))
+            y_title="share of documents", anchor_of=lambda r: evidence_link(q, r["actor"], r["period"]) if r["documents"] else None)))
     else:
         overall = records(prev.prevalence(corpus, replace(query, period="all")))
         section.charts.append(Chart(id="prevalence", title="Prevalence", figure=overview_heatmap(overall, actors, q)))
