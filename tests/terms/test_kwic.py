@@ -68,3 +68,18 @@ def test_patterns(corpus):
     assert len(glob) == len(regex) >= 3 and list(form.match) == ["суверенитета"]
     with pytest.raises(InputError, match="no term family"):
         kwic(corpus, KwicOptions(term="@no-such-family"))
+
+
+@pytest.mark.parametrize("term", ["china", "合作", "суверенитет"])
+def test_window_holds_exactly_the_stored_neighbouring_tokens(corpus, term):
+    lines = kwic(corpus, KwicOptions(term=term, window=3, limit=20, count_reprints=True))
+    texts = documents_text(corpus)
+    for line in lines.itertuples():
+        rows = corpus.con.execute("""
+            SELECT t.pos, t.start_char, t.end_char FROM term_tokens t JOIN term_docs d USING (doc_key)
+            WHERE d.id = ? AND t.para = ? ORDER BY t.pos""", [line.doc_id, line.paragraph]).fetchall()
+        index = [i for i, (_, s, _) in enumerate(rows) if s == line.start][0]
+        before = rows[max(0, index - 3):index]
+        text = texts[line.doc_id]
+        if index >= 3:   # a full window starts at the third token before the match
+            assert " ".join(text[before[0][1]:line.start].split()) == line.left

@@ -28,3 +28,14 @@ def test_languages_apart_and_bad_input(corpus):
     assert result.scores.js.iloc[0] == pytest.approx(1.0)            # no shared collocates across languages
     with pytest.raises(InputError):
         usage(corpus, UsageOptions(term="china", actors=("CGTN",)))
+
+
+def test_embedding_centroids_compare_across_languages(corpus):
+    result = usage(corpus, UsageOptions(term="@colour-revolution", actors=("RT", "TASS"), min_freq=1, bootstrap=20,
+                                        embeddings=True))
+    scores = result.scores
+    if scores["embedding_distance"].isna().all():         # the optional module or its model is not available
+        assert any("skipped" in note for note in result.notes)
+    else:
+        distance = scores.embedding_distance.iloc[0]
+        assert 0 <= distance < 1 and scores.embedding_low.iloc[0] <= scores.embedding_high.iloc[0]

@@ -4,15 +4,16 @@ the store it comes from (document id, paragraph, sentence, character offsets int
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from lockstep.enrich.tokens import paragraph_spans, sentence_spans
+from lockstep.enrich.tokens import TokenOptions, paragraph_spans, sentence_spans, token_spans
 from lockstep.errors import InputError
 from lockstep.store.corpus import DocumentFilter
-from lockstep.terms.index import ensure_index
+from lockstep.terms.index import ensure_index, token_options
 from lockstep.terms.scope import Scope
 from lockstep.terms.spec import Term, hits_sql, resolve
 
@@ -85,15 +86,15 @@ def concordance_lines(corpus: "Corpus", term: Term, hits: pd.DataFrame, *, windo
     if hits.empty:
         return pd.DataFrame(columns=LINE_COLUMNS)
     texts = document_texts(corpus, hits["doc_id"].unique().tolist())
-    bounds = None if sentence else window_bounds(corpus, hits, window)
+    options = token_options(corpus)
     rows = []
-    for i, hit in enumerate(hits.itertuples(index=False)):
+    for hit in hits.itertuples(index=False):
         text = texts.get(hit.doc_id, "")
         p_start, p_end = paragraph_spans(text)[hit.para]
         if sentence:
             left_at, right_at = sentence_bounds(text, p_start, p_end, hit.start_char)
         else:
-            left_at, right_at = context_bounds(bounds, i, hit, window, p_start, p_end)
+            left_at, right_at = window_bounds(text, p_start, p_end, hit.start_char, hit.end_char, window, options)
         member = term.members[hit.member]
         rows.append({
             "term": term.label, "member": member.label, "member_lang": member.lang or "",
@@ -106,36 +107,22 @@ def concordance_lines(corpus: "Corpus", term: Term, hits: pd.DataFrame, *, windo
     return pd.DataFrame(rows, columns=LINE_COLUMNS)
 
 
-def window_bounds(corpus: "Corpus", hits: pd.DataFrame, window: int) -> pd.DataFrame:
-    """Per hit: first context character on the left, last on the right, and how many tokens each side has."""
-    keys = pd.DataFrame({"line": range(len(hits)), "doc_key": hits["doc_key"], "pos": hits["pos"],
-                         "last_pos": hits["last_pos"], "para": hits["para"]})
-    con = corpus.con
-    con.register("kwic_keys", keys)
-    try:
-        found = con.execute(f"""
-            SELECT k.line,
-                   min(t.start_char) FILTER (WHERE t.pos < k.pos) AS left_at,
-                   count(*) FILTER (WHERE t.pos < k.pos) AS n_left,
-                   max(t.end_char) FILTER (WHERE t.pos > k.last_pos) AS right_at,
-                   count(*) FILTER (WHERE t.pos > k.last_pos) AS n_right
-            FROM kwic_keys k JOIN term_tokens t ON t.doc_key = k.doc_key AND t.para = k.para
-                 AND t.pos BETWEEN k.pos - {int(window)} AND k.last_pos + {int(window)}
-            GROUP BY k.line""").df()
-    finally:
-        con.unregister("kwic_keys")
-    return found.set_index("line").reindex(range(len(hits)))
+def window_bounds(text: str, p_start: int, p_end: int, start: int, end: int, window: int,
+                  options: TokenOptions) -> tuple[int, int]:
+    """Edges of `window` tokens each side of text[start:end], inside its paragraph.
 
-
-def context_bounds(bounds: pd.DataFrame, i: int, hit, window: int, p_start: int, p_end: int) -> tuple[int, int]:
-    """Window edges; a window cut short by the paragraph edge runs to the paragraph edge (keeps punctuation)."""
-    row = bounds.iloc[i]
-    n_left = 0 if pd.isna(row.n_left) else int(row.n_left)
-    n_right = 0 if pd.isna(row.n_right) else int(row.n_right)
-    left_at = p_start if n_left < window or pd.isna(row.left_at) else int(row.left_at)
-    right_at = p_end if n_right < window or pd.isna(row.right_at) else int(row.right_at)
+    The paragraph is re-tokenised exactly as the index tokenised it (same function, same settings), which is
+    cheaper than fetching stored tokens by document; a window cut short by the paragraph edge runs to that edge,
+    so closing punctuation stays visible.
+    """
     if window == 0:
-        left_at, right_at = hit.start_char, hit.end_char
+        return start, end
+    spans = token_spans(text, p_start, p_end, options)
+    starts = [s for s, _ in spans]
+    first = bisect_left(starts, start)
+    last = bisect_left(starts, end) - 1
+    left_at = spans[first - window][0] if first - window >= 0 else p_start
+    right_at = spans[last + window][1] if last + window < len(spans) else p_end
     return left_at, right_at
 
 

@@ -16,7 +16,7 @@ from lockstep.store.corpus import DocumentFilter
 from lockstep.terms.index import ensure_index
 from lockstep.terms.scope import Scope, join_on, totals_sql
 from lockstep.terms.spec import Term, hits_sql, resolve
-from lockstep.terms.trace import PACKED, attach_examples
+from lockstep.terms.trace import PACKED, attach_examples, examples_sql
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -67,14 +67,24 @@ def top(corpus: "Corpus", options: TopOptions | None = None) -> pd.DataFrame:
         ranked AS (SELECT c.*, row_number() OVER ({partition} ORDER BY c.freq DESC, c.lemma_id) AS rank
                    FROM picked p JOIN c ON {join_on(names, 'p', 'c')}
                         AND c.lemma_id = 4294967295 - (p.packed % 4294967296)),
-        tot AS ({totals})
-        SELECT {out_names}r.rank, l.lemma AS term, l.lang, r.freq,
-               r.freq * 10000.0 / tot.tokens AS per_10k, r.docs, r.docs / tot.docs AS doc_share,
-               tot.tokens AS group_tokens, tot.docs AS group_docs, r.example
-        FROM ranked r JOIN term_lemmas l ON l.lemma_id = r.lemma_id JOIN tot ON {join_on(names, 'r', 'tot')}
-        ORDER BY {out_names}r.rank"""
+        tot AS ({totals}),
+        result AS (
+            SELECT {out_names}r.rank, l.lemma AS term, l.lang, r.freq,
+                   r.freq * 10000.0 / tot.tokens AS per_10k, r.docs, r.docs / tot.docs AS doc_share,
+                   tot.tokens AS group_tokens, tot.docs AS group_docs, r.example
+            FROM ranked r JOIN term_lemmas l ON l.lemma_id = r.lemma_id JOIN tot ON {join_on(names, 'r', 'tot')})
+        SELECT * FROM ({examples_sql("result", examples_source(scope))})
+        ORDER BY {', '.join(names + ['rank'])}"""
     frame = corpus.con.execute(sql, params + [options.limit, options.min_freq] + total_params).df()
     return attach_examples(corpus, frame)
+
+
+def examples_source(scope: Scope) -> str:
+    """Where a query's examples have their offsets: the aggregate, or the tokens when the query scanned them."""
+    if scope.aggregates_ok():
+        return "term_counts"
+    return (f"(SELECT {PACKED} AS example, para AS ex_para, start_char AS ex_start, end_char AS ex_end "
+            "FROM term_tokens)")
 
 
 def lemma_counts_sql(scope: Scope, include_stopwords: bool, lemmas_from: str | None = None) -> tuple[str, list]:
@@ -108,69 +118,58 @@ def trend(corpus: "Corpus", options: TrendOptions) -> pd.DataFrame:
     ensure_index(corpus)
     scope = Scope(filters=options.filters, by=tuple(options.by), period=options.period,
                   count_reprints=options.count_reprints)
-    totals_query, total_params = totals_sql(scope)
-    totals = corpus.con.execute(totals_query, total_params).df()
     frames = []
     for query in options.terms:
         term = resolve(corpus, query, families_file=options.families_file, language=options.filters.language)
-        frames.append(term_trend(corpus, term, scope, totals, options.members))
+        frames.append(term_trend(corpus, term, scope, options.members and term.kind == "family"))
     frame = pd.concat(frames, ignore_index=True)
     return attach_examples(corpus, frame)
 
 
-def term_trend(corpus: "Corpus", term: Term, scope: Scope, totals: pd.DataFrame, members: bool) -> pd.DataFrame:
+def term_trend(corpus: "Corpus", term: Term, scope: Scope, members: bool) -> pd.DataFrame:
+    """One statement: hits grouped per group (and per member) with GROUPING SETS, joined to every group's totals
+    so that groups without the term show zero, and the members' counts as 'lang member=n; ...'."""
     names = scope.group_names()
     columns = scope.group_columns("h", aggregated=False)
     select = "".join(f"{expr} AS {name}, " for expr, name in columns)
-    example = (f"min({PACKED}) AS example, arg_min(para, {PACKED}) AS ex_para, "
-               f"arg_min(start_char, {PACKED}) AS ex_start, arg_min(end_char, {PACKED}) AS ex_end")
-    sql, params = hits_sql(term, scope)
     keys = ", ".join(expr for expr, _ in columns)
     sets = f"(({keys}, member), ({keys}))" if names else "((member), ())"
-    both = corpus.con.execute(
-        f"SELECT {select}member, grouping(member) AS whole, count(*) AS freq, count(DISTINCT doc_key) AS docs, "
-        f"{example} FROM ({sql}) h GROUP BY GROUPING SETS {sets}", params).df()
-    overall = both[both.whole == 1].drop(columns=["member", "whole"])
-    by_member = both[both.whole == 0].drop(columns=["whole"])
-    rows = [with_totals(totals, overall, names).assign(term=term.label, member="", member_lang="")]
-    rows[0]["members"] = member_summary(term, by_member, rows[0], names)
-    if members and term.kind == "family":
-        for number, member in enumerate(term.members):
-            part = by_member[by_member.member == number].drop(columns="member")
-            rows.append(with_totals(totals, part, names).assign(term=term.label, member=member.label,
-                                                                 member_lang=member.lang or "", members=""))
-    frame = pd.concat(rows, ignore_index=True)
-    lead = ["term", "member", "member_lang"] + names
-    rest = ["freq", "per_10k", "docs", "doc_share", "group_tokens", "group_docs", "members", "example",
-            "ex_para", "ex_start", "ex_end"]
-    return frame[lead + rest]
-
-
-def with_totals(totals: pd.DataFrame, counts: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """Every group of the totals, with the term's counts (zero where absent) and the relative figures."""
-    frame = totals.rename(columns={"tokens": "group_tokens", "docs": "group_docs"})
-    if names:
-        frame = frame.merge(counts, on=names, how="left")
-    else:
-        frame = frame.copy()
-        for column in ("freq", "docs", "example", "ex_para", "ex_start", "ex_end"):
-            frame[column] = counts[column].iloc[0] if len(counts) else None
-    frame["freq"] = frame["freq"].fillna(0).astype("int64")
-    frame["docs"] = frame["docs"].fillna(0).astype("int64")
-    frame["per_10k"] = frame["freq"] * 10000.0 / frame["group_tokens"].where(frame["group_tokens"] > 0)
-    frame["doc_share"] = frame["docs"] / frame["group_docs"].where(frame["group_docs"] > 0)
-    return frame
-
-
-def member_summary(term: Term, by_member: pd.DataFrame, frame: pd.DataFrame, names: list[str]) -> pd.Series:
-    """Per row: 'lang member=count; ...' for the members that occur, most frequent first."""
-    if term.kind != "family" or by_member.empty:
-        return pd.Series([""] * len(frame), index=frame.index)
-    labels = {i: f"{m.lang or ''} {m.label}".strip() for i, m in enumerate(term.members)}
-    parts = by_member.assign(text=by_member.member.map(labels) + "=" + by_member.freq.astype(str))
-    parts = parts.sort_values("freq", ascending=False, kind="stable")
-    if not names:
-        return pd.Series(["; ".join(parts.text)] * len(frame), index=frame.index)
-    summary = parts.groupby(names, dropna=False)["text"].agg("; ".join).reset_index(name="members")
-    merged = frame[names].merge(summary, on=names, how="left")
-    return pd.Series(merged["members"].fillna("").to_numpy(), index=frame.index)
+    example = (f"min({PACKED}) AS example, arg_min(para, {PACKED}) AS ex_para, "
+               f"arg_min(start_char, {PACKED}) AS ex_start, arg_min(end_char, {PACKED}) AS ex_end")
+    hits, hit_params = hits_sql(term, scope)
+    totals, total_params = totals_sql(scope)
+    labels = [(-1, "", "", "")] + [(i, m.label, m.lang or "", f"{m.lang or ''} {m.label}".strip())
+                                   for i, m in enumerate(term.members)]
+    shown = labels if members else labels[:1]
+    label_rows = ", ".join("(?, ?, ?, ?)" for _ in labels)
+    t_names = "".join(f"tot.{n}, " for n in names)
+    g_names = ", ".join(names)
+    sql = f"""
+        WITH g AS (SELECT {select}CASE WHEN grouping(member) = 1 THEN -1 ELSE member END AS member,
+                          count(*) AS freq, count(DISTINCT doc_key) AS docs, {example}
+                   FROM ({hits}) h GROUP BY GROUPING SETS {sets}),
+             labels AS (SELECT * FROM (VALUES {label_rows}) v(member, member_label, member_lang, summary_label)),
+             summary AS (SELECT {g_names + ',' if names else ''}
+                                string_agg(l.summary_label || '=' || g.freq, '; ' ORDER BY g.freq DESC, g.member)
+                                AS members
+                         FROM g JOIN labels l ON l.member = g.member WHERE g.member >= 0
+                         {'GROUP BY ' + g_names if names else ''}),
+             tot AS ({totals})
+        SELECT l.member AS member_no, l.member_label AS member, l.member_lang, {t_names}
+               coalesce(g.freq, 0) AS freq, coalesce(g.freq, 0) * 10000.0 / nullif(tot.tokens, 0) AS per_10k,
+               coalesce(g.docs, 0) AS docs, coalesce(g.docs, 0) / nullif(tot.docs, 0) AS doc_share,
+               tot.tokens AS group_tokens, tot.docs AS group_docs,
+               CASE WHEN l.member = -1 THEN coalesce(s.members, '') ELSE '' END AS members,
+               ed.id AS example_doc, g.ex_para AS example_paragraph, g.ex_start AS example_start,
+               g.ex_end AS example_end
+        FROM tot CROSS JOIN (SELECT * FROM labels WHERE member < ?) l
+        LEFT JOIN g ON g.member = l.member AND {join_on(names, 'g', 'tot')}
+        LEFT JOIN summary s ON {join_on(names, 's', 'tot')}
+        LEFT JOIN term_docs ed ON ed.doc_key = CAST(g.example >> 32 AS INTEGER)
+        ORDER BY l.member, {t_names}freq"""
+    params = hit_params + [v for row in labels for v in row] + total_params + [len(shown) - 1]
+    frame = corpus.con.execute(sql, params).df()
+    if term.kind != "family":
+        frame["members"] = ""
+    frame.insert(0, "term", term.label)
+    return frame.drop(columns=["member_no"])

@@ -28,6 +28,8 @@ def attach_examples(corpus: "Corpus", frame: pd.DataFrame, column: str = "exampl
     Offsets come from columns ex_para/ex_start/ex_end when the query carried them, else from the aggregate's
     stored examples, else from the tokens (the slow path, only for scans).
     """
+    if "example_doc" in frame:   # the query resolved its examples itself (see `examples_sql`)
+        return frame
     frame = frame.copy()
     if column not in frame or frame.empty:
         for name in EXAMPLE_COLUMNS:
@@ -50,6 +52,19 @@ def attach_examples(corpus: "Corpus", frame: pd.DataFrame, column: str = "exampl
     frame["example_start"] = frame.pop("ex_start").astype("Int64")
     frame["example_end"] = frame.pop("ex_end").astype("Int64")
     return frame.drop(columns=[column])
+
+
+def examples_sql(rows: str, source: str = "term_counts") -> str:
+    """SELECT over `rows` (which has a packed `example`) adding example_doc/_paragraph/_start/_end in SQL: offsets
+    from the aggregate's stored examples (`source`), the document id from term_docs. For small result sets."""
+    return f"""
+        SELECT r.* EXCLUDE (example), ed.id AS example_doc, CAST(eo.ex_para AS INTEGER) AS example_paragraph,
+               CAST(eo.ex_start AS INTEGER) AS example_start, CAST(eo.ex_end AS INTEGER) AS example_end
+        FROM {rows} r
+        LEFT JOIN (SELECT example, any_value(ex_para) AS ex_para, any_value(ex_start) AS ex_start,
+                          any_value(ex_end) AS ex_end FROM {source}
+                   WHERE example IN (SELECT example FROM {rows}) GROUP BY example) eo ON eo.example = r.example
+        LEFT JOIN term_docs ed ON ed.doc_key = CAST(r.example >> 32 AS INTEGER)"""
 
 
 def lookup_offsets(corpus: "Corpus", examples, hits: str | None = None) -> pd.DataFrame:
