@@ -24,9 +24,9 @@ def test_report_shows_the_hostile_document_as_text(built):
 
 
 def test_script_json_cannot_close_its_script_element():
-    text = script_json({"title": HOSTILE, "sep": "\u2028"})
+    text = script_json({"title": HOSTILE, "sep": "\u2028", "missing": float("nan")})
     assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
-    assert json.loads(text)["title"] == HOSTILE
+    assert json.loads(text)["title"] == HOSTILE and json.loads(text)["missing"] is None
 
 
 def test_plotly_labels_are_escaped():

@@ -91,11 +91,7 @@ def series_chart(series, measure: str) -> Chart:
     figure = charts.line_chart(rows, x="period", y="value", group="pair", title=f"Alignment over time: "
                                f"{MEASURE_NAMES[measure]}", anchor_of=lambda r: anchor("cell", *sorted((r["a"], r["b"]))),
                                y_title="alignment")
-    means = {t["name"]: sum(v or 0 for v in t["y"]) / max(1, len(t["y"])) for t in figure["data"]}
-    keep = set(sorted(means, key=means.get, reverse=True)[:6])
-    for trace in figure["data"]:
-        if trace["name"] not in keep:
-            trace["visible"] = "legendonly"  # every pair is there; the six most aligned are drawn
+    charts.focus_traces(figure, keep=6)  # every pair is there; the six most aligned are drawn
     return Chart(id="chart-alignment-series", title="Alignment over time", figure=figure,
                  caption="The six most aligned pairs are drawn; click a name in the legend to add another pair.")
 

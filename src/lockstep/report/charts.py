@@ -102,3 +102,14 @@ def heatmap(labels_x: Sequence[str], labels_y: Sequence[str], values: list[list[
     return {"data": [trace], "layout": layout(title, height=size, annotations=annotations,
                                               yaxis={"autorange": "reversed", "automargin": True},
                                               xaxis={"automargin": True})}
+
+
+def focus_traces(figure: dict[str, Any], keep: int = 6, always: Sequence[str] = ()) -> dict[str, Any]:
+    """Draw the `keep` traces with the highest mean (and any named in `always`); the others stay one legend click
+    away (Plotly's legendonly), so a chart with dozens of pairs stays readable."""
+    means = {t["name"]: sum(v or 0 for v in t["y"]) / max(1, len(t["y"])) for t in figure["data"]}
+    shown = set(sorted(means, key=means.get, reverse=True)[:keep]) | {plot_text(name) for name in always}
+    for trace in figure["data"]:
+        if trace["name"] not in shown:
+            trace["visible"] = "legendonly"
+    return figure

@@ -18,7 +18,7 @@ _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\
 
 def script_json(value: Any) -> str:
     """JSON safe to embed inside ``<script type="application/json">``: no ``</script>``, no ``<!--``."""
-    text = json.dumps(value, ensure_ascii=True, default=_default, allow_nan=False)
+    text = json.dumps(clean_json(value), ensure_ascii=True, default=_default, allow_nan=False)
     for raw, escaped in _SCRIPT_ESCAPES.items():
         text = text.replace(raw, escaped)
     return text

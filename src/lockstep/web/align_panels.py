@@ -49,9 +49,12 @@ def matrix_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
         frame = series[series["measure"] == measure]
         rows = [{"pair": f"{a} ~ {b}", "period": str(p), "value": v, "a": a, "b": b}
                 for a, b, p, v in zip(frame["actor_a"], frame["actor_b"], frame["period"], frame["value"])]
-        section.charts.append(Chart(id="series", title="Over time", figure=charts.line_chart(
-            rows, x="period", y="value", group="pair", title=f"Alignment per {q.period}", y_title="alignment",
-            anchor_of=lambda r: pair_link(q, r["a"], r["b"], r["period"]))))
+        figure = charts.line_chart(rows, x="period", y="value", group="pair", title=f"Alignment per {q.period}",
+                                   y_title="alignment", anchor_of=lambda r: pair_link(q, r["a"], r["b"], r["period"]))
+        chosen = [f"{q.actor_a} ~ {q.actor_b}", f"{q.actor_b} ~ {q.actor_a}"] if q.actor_a and q.actor_b else []
+        section.charts.append(Chart(id="series", title="Over time", figure=charts.focus_traces(figure, 6, chosen),
+                                    caption="The six most aligned pairs (and the chosen pair) are drawn; click a "
+                                    "name in the legend to add another."))
     section.tables.append(table(overall, id="alignment", title="Pairs over the whole window", columns=[
         "actor_a", "actor_b", "measure", "value", "ci_low", "ci_high", "baseline", "relative", "p_distinct", "n_a",
         "n_b"]))
