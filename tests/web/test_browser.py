@@ -74,6 +74,7 @@ def page(browser):
     tab.dialogs, tab.errors = [], []
     tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
     tab.on("pageerror", lambda error: tab.errors.append(str(error)))
+    tab.on("console", lambda msg: tab.errors.append(msg.text) if msg.type == "error" else None)
     tab.set_default_timeout(60_000)
     yield tab
     context.close()

@@ -30,6 +30,7 @@ def create_app(options: ServeOptions | None = None, *, store: Store | None = Non
     if not options.allow_remote:  # DNS-rebinding guard: only answer requests addressed to this machine
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=[*LOCAL_HOSTS, "[::1]", "testserver"])
     app.add_api_route("/static/plotly.min.js", plotly_js, include_in_schema=False)
+    app.add_api_route("/favicon.ico", lambda: Response(status_code=204), include_in_schema=False)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
