@@ -18,6 +18,10 @@ demo: setup
 	rm -f $(DEMO_DB) $(DEMO_DB).wal
 	$(BIN)/lockstep ingest sample --db $(DEMO_DB)
 	$(BIN)/lockstep docs --db $(DEMO_DB) --limit 15
+	$(BIN)/lockstep narratives tag --db $(DEMO_DB)
+	$(BIN)/lockstep echoes --db $(DEMO_DB)
+	$(BIN)/lockstep report --db $(DEMO_DB) --output demo-report.html
+	@echo "open demo-report.html, or explore the corpus: $(BIN)/lockstep serve --db $(DEMO_DB)"
 
 test: setup
 	$(BIN)/python -m pytest
@@ -35,4 +39,4 @@ sample:
 	$(PY) scripts/build_sample.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB).wal .pytest_cache
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB).wal demo-report.html .pytest_cache
