@@ -95,3 +95,29 @@ def test_read_only_store_answers_queries(store_path):
         rows = trend(corpus, TrendOptions(terms=("@colour-revolution",), by=(), period="none"))
         assert rows.freq.iloc[0] >= 4
         assert not top(corpus, TopOptions(limit=3)).empty
+
+
+def test_an_earlier_copy_rebuilds_the_counts(store_path, tmp_path):
+    """A newly ingested earlier copy turns the old first copy into a reprint: the aggregate is rebuilt."""
+    earlier = tmp_path / "earlier.csv"
+    earlier.write_text("outlet,date,text\ntass,2022-02-28,Beijing and Moscow pledged a strategic partnership "
+                       "against hegemony on Tuesday.\n", encoding="utf-8")
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(store_path.read_bytes())
+    with lockstep.open(copy) as corpus:
+        corpus.ingest([earlier])
+        report = update_index(corpus)
+        assert report.documents_indexed == 1 and report.aggregates == "rebuilt"
+        window = DocumentFilter(since="2022-02-01", until="2022-03-05")
+
+        def count(by, reprints=False):
+            frame = trend(corpus, TrendOptions(terms=("strategic partnership",), by=by, period="none",
+                                               count_reprints=reprints, filters=window))
+            return frame[frame.freq > 0].set_index(list(by) or ["term"])["freq"].to_dict()
+
+        assert count(("actor",)) == {"RT": 1, "Sputnik": 1, "TASS": 1}
+        assert count(()) == {"strategic partnership": 1}
+        assert count((), reprints=True) == {"strategic partnership": 4}
+        by_actor = top(corpus, TopOptions(by=("actor",), limit=200, filters=window))
+        hegemony = by_actor[by_actor.term == "hegemony"].set_index("actor")["freq"].to_dict()
+        assert hegemony == {"RT": 1, "Sputnik": 1, "TASS": 1}

@@ -25,8 +25,8 @@ from lockstep.terms import stats
 from lockstep.terms.frequency import lemma_counts_sql
 from lockstep.terms.index import ensure_index
 from lockstep.terms.scope import Scope, join_on, totals_sql
-from lockstep.terms.spec import Term, resolve
-from lockstep.terms.trace import attach_examples, hit_table
+from lockstep.terms.spec import resolve
+from lockstep.terms.trace import attach_examples, hit_table, offsets_source
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -63,7 +63,7 @@ def collocates(corpus: "Corpus", options: CollocateOptions) -> pd.DataFrame:
         table = cooccurrence_table(corpus, hits, scope, window=options.window, sentence=options.sentence)
         if table.empty:
             return attach_examples(corpus, table.assign(example=pd.Series(dtype="int64")))
-        return attach_examples(corpus, score(table, options), hits=hits)
+        return attach_examples(corpus, score(table, options), offsets_source(hits))
 
 
 def context_sql(hits: str, window: int, sentence: bool, group: list[str]) -> str:

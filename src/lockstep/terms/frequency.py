@@ -16,7 +16,7 @@ from lockstep.store.corpus import DocumentFilter
 from lockstep.terms.index import ensure_index
 from lockstep.terms.scope import Scope, join_on, totals_sql
 from lockstep.terms.spec import Term, hits_sql, resolve
-from lockstep.terms.trace import PACKED, attach_examples, examples_sql
+from lockstep.terms.trace import PACKED, attach_examples, examples_sql, offsets_source
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -73,18 +73,10 @@ def top(corpus: "Corpus", options: TopOptions | None = None) -> pd.DataFrame:
                    r.freq * 10000.0 / tot.tokens AS per_10k, r.docs, r.docs / tot.docs AS doc_share,
                    tot.tokens AS group_tokens, tot.docs AS group_docs, r.example
             FROM ranked r JOIN term_lemmas l ON l.lemma_id = r.lemma_id JOIN tot ON {join_on(names, 'r', 'tot')})
-        SELECT * FROM ({examples_sql("result", examples_source(scope))})
+        SELECT * FROM ({examples_sql("result", offsets_source(scan=not scope.aggregates_ok()))})
         ORDER BY {', '.join(names + ['rank'])}"""
     frame = corpus.con.execute(sql, params + [options.limit, options.min_freq] + total_params).df()
     return attach_examples(corpus, frame)
-
-
-def examples_source(scope: Scope) -> str:
-    """Where a query's examples have their offsets: the aggregate, or the tokens when the query scanned them."""
-    if scope.aggregates_ok():
-        return "term_counts"
-    return (f"(SELECT {PACKED} AS example, para AS ex_para, start_char AS ex_start, end_char AS ex_end "
-            "FROM term_tokens)")
 
 
 def lemma_counts_sql(scope: Scope, include_stopwords: bool, lemmas_from: str | None = None) -> tuple[str, list]:

@@ -23,7 +23,7 @@ from lockstep.terms import stats
 from lockstep.terms.frequency import lemma_counts_sql
 from lockstep.terms.index import ensure_index, token_options
 from lockstep.terms.scope import Scope, totals_sql
-from lockstep.terms.trace import attach_examples
+from lockstep.terms.trace import attach_examples, offsets_source
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -80,7 +80,7 @@ def keyness(corpus: "Corpus", options: KeynessOptions) -> pd.DataFrame:
             raise InputError(f"no tokens for reference {options.reference!r} in this selection")
         table = side_counts(corpus, scope, options, options.reference)
     frame = score(table, target_size, reference_size, options)
-    return attach_examples(corpus, frame)
+    return attach_examples(corpus, frame, offsets_source(scan=not scope.aggregates_ok()))
 
 
 def side_counts(corpus: "Corpus", scope: Scope, options: KeynessOptions, reference: str | None) -> pd.DataFrame:
@@ -148,41 +148,51 @@ def external_reference(corpus: "Corpus", path: Path, options: KeynessOptions) ->
 
 
 def score(table: pd.DataFrame, c: int, d: int, options: KeynessOptions) -> pd.DataFrame:
-    table = table.copy()
-    table["a"] = table["a"].fillna(0).astype("int64")
-    table["b"] = table["b"].fillna(0).astype("int64")
-    table = table[(table.a + table.b) >= options.min_freq].reset_index(drop=True)
-    a, b = table["a"].to_numpy(float), table["b"].to_numpy(float)
-    out = pd.DataFrame({"term": table["term"], "lang": table.get("lang"),
-                        "freq_target": table["a"], "freq_reference": table["b"],
-                        "per_10k_target": a * 1e4 / c, "per_10k_reference": b * 1e4 / d})
-    out["direction"] = np.where(a / c >= b / d, "+", "-")
-    out["ll"] = stats.log_likelihood(a, b, c, d)
-    out["ll_p"] = stats.p_value(out["ll"])
-    out["chi2"] = stats.chi_squared(a, b, c, d)
-    out["chi2_p"] = stats.p_value(out["chi2"])
-    out["chi2_yates"] = stats.chi_squared(a, b, c, d, yates=True)
-    out["chi2_yates_p"] = stats.p_value(out["chi2_yates"])
-    out["log_ratio"] = stats.log_ratio(a, b, c, d)
-    out["pdiff"] = stats.percent_diff(a, b, c, d)
-    out["bic"] = stats.bic(out["ll"], c + d)
-    out["p_adjusted"] = stats.adjust(out[P_OF[options.measure]], options.correction)
-    out["significant"] = out["p_adjusted"] < options.alpha
+    """Every measure for every tested term (numpy), the correction over all of them, then the ranked rows."""
+    a = table["a"].fillna(0).to_numpy(float)
+    b = table["b"].fillna(0).to_numpy(float)
+    tested = (a + b) >= options.min_freq
+    table, a, b = table[tested], a[tested], b[tested]
+    values = {
+        "freq_target": a.astype("int64"), "freq_reference": b.astype("int64"),
+        "per_10k_target": a * 1e4 / c, "per_10k_reference": b * 1e4 / d,
+        "direction": np.where(a / c >= b / d, "+", "-"),
+        "ll": stats.log_likelihood(a, b, c, d),
+        "chi2": stats.chi_squared(a, b, c, d),
+        "chi2_yates": stats.chi_squared(a, b, c, d, yates=True),
+        "log_ratio": stats.log_ratio(a, b, c, d), "pdiff": stats.percent_diff(a, b, c, d),
+    }
+    for name in ("ll", "chi2", "chi2_yates"):
+        values[f"{name}_p"] = stats.p_value(values[name])
+    values["bic"] = stats.bic(values["ll"], c + d)
+    values["p_adjusted"] = stats.adjust(values[P_OF[options.measure]], options.correction)
+    values["significant"] = values["p_adjusted"] < options.alpha
+    values["example"] = np.where(values["direction"] == "+", table["example_a"].to_numpy(object),
+                                 table["example_b"].to_numpy(object))
+    order = ranked_rows(values, options)
+    out = pd.DataFrame({"term": table["term"].to_numpy()[order], "lang": table["lang"].to_numpy()[order]})
+    for name in COLUMNS:
+        out[name] = values[name][order]
     out["target_tokens"], out["reference_tokens"] = c, d
-    out["example"] = np.where(out["direction"] == "+", table["example_a"], table["example_b"])
-    return rank(out, options)
+    out.insert(0, "rank", out.groupby("direction").cumcount() + 1)
+    return out
 
 
-def rank(out: pd.DataFrame, options: KeynessOptions) -> pd.DataFrame:
-    key = COLUMN_OF[options.measure]
-    if options.only_significant:
-        out = out[out["significant"]]
-    signed = key in ("log_ratio", "pdiff")
-    positive = out[out.direction == "+"].sort_values(key, ascending=False, kind="stable")
-    negative = out[out.direction == "-"].sort_values(key, ascending=signed, kind="stable")
-    parts = [positive.head(options.limit) if options.limit else positive]
-    if options.negative:
-        parts.append(negative.head(options.limit) if options.limit else negative)
-    frame = pd.concat(parts, ignore_index=True)
-    frame.insert(0, "rank", frame.groupby("direction").cumcount() + 1)
-    return frame
+COLUMNS = ["freq_target", "freq_reference", "per_10k_target", "per_10k_reference", "direction", "ll", "ll_p",
+           "chi2", "chi2_p", "chi2_yates", "chi2_yates_p", "log_ratio", "pdiff", "bic", "p_adjusted",
+           "significant", "example"]
+
+
+def ranked_rows(values: dict[str, np.ndarray], options: KeynessOptions) -> np.ndarray:
+    """Row numbers: positive keywords by the measure (largest first), then negative ones (strongest first)."""
+    key = values[COLUMN_OF[options.measure]]
+    signed = COLUMN_OF[options.measure] in ("log_ratio", "pdiff")
+    keep = values["significant"] if options.only_significant else np.ones(len(key), dtype=bool)
+    parts = []
+    for sign, strongest_first in (("+", -key), ("-", key if signed else -key)):
+        if sign == "-" and not options.negative:
+            continue
+        rows = np.flatnonzero((values["direction"] == sign) & keep)
+        rows = rows[np.argsort(strongest_first[rows], kind="stable")]
+        parts.append(rows[: options.limit] if options.limit else rows)
+    return np.concatenate(parts) if parts else np.array([], dtype=int)
