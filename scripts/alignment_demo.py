@@ -207,6 +207,7 @@ def write_document(work: Path, commands: list[tuple[str, str]], path: Path) -> N
              "Documents per actor and month (an actor needs 10 in a month to be compared):\n",
              md_table(months.pivot_table(index="actor", columns="month", values="n", fill_value=0)
                       .astype(int).reset_index()), ""]
+    parts += summary_section(summer, work)
     parts += control_section(summer)
     parts += series_section(alignment, work)
     parts += leads_section(work)
@@ -246,8 +247,9 @@ CAVEATS = """## What this shows and what it does not
   34 concepts of state-diplomacy vocabulary) make those concepts comparable across languages. Channel One
   (Russian) therefore shares almost no key terms with the English sets; narratives, detected with multilingual
   embeddings, are the cross-language measure here.
-* **Language.** Everything but Channel One is English, so cross-outlet echoes are mostly lexical; translation links
-  are looked for between the English sets and Channel One's Russian leads.
+* **Language.** Everything but Channel One is English, so cross-outlet echoes are mostly lexical; cross-language
+  links are looked for between the English sets and Channel One's Russian leads, which summarise a TV story rather
+  than translate a headline: expect same-story links (`cross-lingual`), few translations.
 """
 
 
@@ -261,6 +263,30 @@ def kind_of(a: str, b: str) -> str:
     ru = (a in RU_STATE) + (b in RU_STATE)
     cn = (a in CN_STATE) + (b in CN_STATE)
     return "RU state ~ CN state" if ru == 1 and cn == 1 else ("within RU state" if ru == 2 else "within CN state")
+
+
+def summary_section(summer, work: Path) -> list[str]:
+    """The headline numbers, computed from the same tables as the sections below."""
+    import pandas as pd
+
+    frame = summer.assign(kind=[kind_of(a, b) for a, b in zip(summer["actor_a"], summer["actor_b"])])
+    out = ["## Summary\n"]
+    for measure in ("terms_cosine", "narratives_jsd"):
+        part = frame[frame["measure"] == measure]
+        by_kind = part.groupby("kind")["relative"].mean()
+        out.append(f"* **{measure}, July–August, mean relative alignment** (1 = as alike as one source split "
+                   "in two): " + "; ".join(f"{k} {v:.2f}" for k, v in by_kind.sort_values(ascending=False).items())
+                   + ".")
+    chains = pd.read_csv(work / "echoes.csv")
+    if len(chains):
+        firsts = chains["first_outlet"].value_counts()
+        out.append(f"* **Echoes:** {len(chains)} chains across outlets; {firsts.index[0]} is first in {firsts.iloc[0]} "
+                   f"of them; {int((chains['n_actors'] >= 2).sum())} cross actors and "
+                   f"{int(chains['kinds'].fillna('').str.contains('translation|cross-lingual').sum())} cross "
+                   "languages.")
+    out += ["* **Read with the caveats at the end**: headlines only, uneven coverage (the BBC set is dense only in "
+            "July–August), similarity is not coordination.", ""]
+    return out
 
 
 def control_section(summer) -> list[str]:
@@ -407,16 +433,22 @@ def echoes_section(work: Path) -> list[str]:
     firsts = chains["first_outlet"].value_counts().rename("first in chain")
     table = followers.join(firsts, how="outer").fillna(0).reset_index()
     table.columns = ["outlet", "times following", "median lag (hours)", "times first"]
+    table = table.astype({"times following": int, "times first": int})
     out += ["Who is first and who follows:\n", md_table(table.sort_values("times first", ascending=False)), ""]
     examples = cross.sort_values(["n_outlets", "n_members"], ascending=False).head(8)
     out += ["Largest chains:\n", md_table(examples[["first_published", "path", "n_members", "kinds",
                                                        "span_hours", "text"]]), ""]
-    translated = members[members["kind"] == "translation"]
-    if len(translated):
-        sample = members[members["chain_id"].isin(translated["chain_id"].unique()[:4])]
-        out += ["Chains with a translation link (English headline <-> Channel One's Russian lead):\n",
-                md_table(sample[["chain_id", "position", "outlet", "language", "published_at", "kind",
-                                 "similarity", "text"]]), ""]
+    for kind, title in (("translation", "Chains with a translation link (cosine >= 0.7)"),
+                        ("cross-lingual", "Chains with a cross-lingual link (cosine 0.55-0.7 and a shared number, "
+                                          "name or place: the same story in English and in Channel One's Russian)")):
+        linked = members[members["kind"] == kind]
+        if len(linked):
+            sample = members[members["chain_id"].isin(linked.sort_values("similarity", ascending=False)
+                                                      ["chain_id"].unique()[:4])]
+            out += [f"{title}:\n", md_table(sample[["chain_id", "position", "outlet", "language", "published_at",
+                                                     "kind", "similarity", "text"]]), ""]
+        else:
+            out += [f"{title}: none found.\n"]
     return out
 
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
 
 KINDS = ("verbatim", "near", "translation")  # what to look for; translation also yields cross-lingual links
+CORE_LANGUAGES = ("en", "ru", "zh")  # always matched for translations when present (DESIGN: multilingual)
 HAN_CHAR = r"[\u4e00-\u9fff]"
 HAN_WEIGHT = 3
 KIND_RANK = {"verbatim": 0, "near": 1, "translation": 2, "cross-lingual": 3}
@@ -61,8 +62,8 @@ class EchoOptions:
     since: str | None = None
     until: str | None = None
     actors: list[str] | None = None
-    languages: list[str] | None = None      # for translations; None: each language with min_language_share
-    min_language_share: float = 0.02        # of the paragraphs (a handful misdetected as Latvian is no language)
+    languages: list[str] | None = None      # for translations; None: en, ru, zh and any language with
+    min_language_share: float = 0.02        # this share of the paragraphs (a few misdetected as Latvian are not)
     window_days: float = 7.0
     near_threshold: float = 0.6             # shingle Jaccard
     min_similarity: float = 0.55            # embedding cosine for a cross-lingual link (0.15 more without an anchor)
@@ -221,7 +222,8 @@ def translation_links(corpus: "Corpus | None", para: "pd.DataFrame", times: np.n
         taking_part = list(options.languages)
     else:
         counts = para["language"].value_counts()
-        taking_part = list(counts.index[counts >= options.min_language_share * len(para)])
+        taking_part = [lang for lang, n in counts.items()
+                       if lang in CORE_LANGUAGES or n >= options.min_language_share * len(para)]
     languages = np.where(np.isin(languages, taking_part), languages, "")
     window = options.window_days * 86400
     if len({lang for lang in languages if lang}) < 2:
