@@ -60,6 +60,8 @@ def show(frame: pd.DataFrame, output: Optional[Path], *, title: str, columns: li
         from lockstep.terms.trace import example_label
 
         view = frame.assign(example=frame.apply(example_label, axis=1) if len(frame) else "")
+    if "period" in view and pd.api.types.is_datetime64_any_dtype(view["period"]):
+        view = view.assign(period=view["period"].dt.strftime("%Y-%m-%d"))
     if columns:
         view = view[[c for c in columns if c in view]]
     print_table(view, title=title, max_rows=max_rows)
