@@ -77,3 +77,18 @@ def test_reference_rest_and_external_file(corpus, tmp_path):
 def test_unknown_target_is_a_clear_error(corpus):
     with pytest.raises(InputError, match="no tokens for actor 'Nobody'"):
         keyness(corpus, KeynessOptions(target="Nobody"))
+
+
+def test_rest_among_filtered_actors_is_the_other_chosen_actor(corpus):
+    """With an actor filter, 'rest' means the other chosen actors: here exactly Global Times."""
+    from lockstep.store.corpus import DocumentFilter
+
+    chosen = DocumentFilter(actor=["Kremlin", "Global Times"])
+    rest = keyness(corpus, KeynessOptions(target="Kremlin", reference="rest", filters=chosen, min_freq=1,
+                                          limit=None, correction="none"))
+    pair = keyness(corpus, KeynessOptions(target="Kremlin", reference="Global Times", min_freq=1, limit=None,
+                                          correction="none"))
+    row, expected = (f[f.term == "sovereignty"].iloc[0] for f in (rest, pair))
+    assert (row.freq_target, row.freq_reference, row.reference_tokens) == (
+        expected.freq_target, expected.freq_reference, expected.reference_tokens)
+    assert row.ll == pytest.approx(expected.ll)

@@ -102,7 +102,9 @@ def side_counts(corpus: "Corpus", scope: Scope, options: KeynessOptions, referen
         FROM ({counts}) c JOIN term_lemmas l ON l.lemma_id = c.lemma_id
         GROUP BY l.lemma
         HAVING a + b >= ? AND (a > 0 OR ?)"""
-    return corpus.con.execute(sql, params + [options.target] + ref_params + [options.target] + ref_params
+    # placeholders in text order: the select list (target, reference, twice), then the counts subquery
+    select_params = [options.target] + ref_params + [options.target] + ref_params
+    return corpus.con.execute(sql, select_params + params
                               + [1 if reference is None else options.min_freq, reference is not None]).df()
 
 
