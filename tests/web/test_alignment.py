@@ -2,23 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
 from urllib.parse import parse_qs, urlsplit
-
-import pytest
-
-
-def ready() -> bool:
-    try:
-        importlib.import_module("lockstep.align.index")
-        importlib.import_module("lockstep.align.drill")
-        importlib.import_module("lockstep.align.leadlag")
-    except ImportError:
-        return False
-    return True
-
-
-pytestmark = pytest.mark.skipif(not ready(), reason="lockstep.align is not in this checkout")
 
 
 def test_matrix_cells_link_to_the_pair_drill_down(client):

@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 import shutil
 
 import pytest
-
-
-def ready() -> bool:
-    try:
-        importlib.import_module("lockstep.narratives.prevalence")
-        importlib.import_module("lockstep.narratives.review")
-    except ImportError:
-        return False
-    return True
-
-
-pytestmark = pytest.mark.skipif(not ready(), reason="lockstep.narratives is not in this checkout")
 
 
 def test_codebook_panel_lists_narratives_with_claims(client):

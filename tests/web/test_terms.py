@@ -2,21 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
 from urllib.parse import parse_qs, urlsplit
-
-import pytest
-
-
-def terms_ready() -> bool:
-    try:
-        mod = importlib.import_module("lockstep.terms")
-    except ImportError:
-        return False
-    return all(hasattr(mod, n) for n in ("kwic", "keyness", "trend", "collocates", "usage"))
-
-
-pytestmark = pytest.mark.skipif(not terms_ready(), reason="lockstep.terms is not in this checkout")
 
 
 def test_kwic_panel_lines_match_the_term_and_filters(client):
