@@ -84,12 +84,13 @@ def build(path: Path, n: int, planted: int, translations: int, seed: int = 1):
     rows = read_rows()
     rng.shuffle(rows)
     outlets = sorted({r[1] for r in rows if r[2] == "en"})
-    base = rows[: n - 2 * planted - 3 * translations]
+    base = rows[: n - planted - 3 * translations]
     docs, pairs = [], []
     for text, outlet, lang, when in base:
         docs.append(doc(text, outlet, when[:19], language=lang, actor=OUTLET_ACTOR.get(outlet, outlet)))
+    long_enough = [d for d in docs if len(d["text"]) >= 50]  # an edited copy stays above echoes' min_chars
     for k in range(planted):
-        source = docs[rng.randrange(len(base))]
+        source = long_enough[rng.randrange(len(long_enough))]
         when = datetime.fromisoformat(source["published"]) + timedelta(days=rng.uniform(0.1, 5))
         other = rng.choice([o for o in outlets if o != source["outlet"]])
         kind = "verbatim" if k % 2 == 0 else "near"

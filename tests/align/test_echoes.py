@@ -143,3 +143,13 @@ def test_weaker_cross_language_matches_are_labelled_cross_lingual(echoes):
     assert set(links["kind"]) <= {"verbatim", "near", "translation", "cross-lingual"}
     assert (links.loc[links["kind"] == "translation", "similarity"] >= 0.7).all()
     assert (links.loc[links["kind"] == "cross-lingual", "similarity"] < 0.7).all()
+
+
+def test_borderline_estimates_are_checked_exactly():
+    texts = [normalise_text(PARALLEL[0][0]), normalise_text(PARALLEL[0][0].replace("firmly opposes", "opposes"))]
+    shingled = shingles.shingle_hashes(texts)
+    pairs = np.array([[0, 1]])
+    exact = shingles.exact_near_threshold(shingled, pairs, np.array([0.55]), 0.6)[0]
+    grams = [{t.replace(" ", "")[i : i + 4] for i in range(len(t.replace(" ", "")) - 3)} for t in texts]
+    assert exact == pytest.approx(len(grams[0] & grams[1]) / len(grams[0] | grams[1]), abs=0.01)
+    assert shingles.exact_near_threshold(shingled, pairs, np.array([0.95]), 0.6)[0] == 0.95  # far: kept

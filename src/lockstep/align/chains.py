@@ -190,12 +190,14 @@ def link_frame(pairs: np.ndarray, sims: np.ndarray, kind: str, times: np.ndarray
 
 def near_links(para: "pd.DataFrame", times: np.ndarray, groups: np.ndarray, window: float,
                options: EchoOptions) -> "pd.DataFrame":
-    sigs = shingles.signatures(shingles.shingle_hashes(para["normalised"].tolist()))
+    shingled = shingles.shingle_hashes(para["normalised"].tolist())
+    sigs = shingles.signatures(shingled)
     bands, rows = shingles.band_rows(options.near_threshold)
     pairs = shingles.neighbours_in_buckets(shingles.band_keys(sigs, bands, rows), times, options.max_neighbours)
     keep = (groups[pairs[:, 0]] != groups[pairs[:, 1]]) & (np.abs(times[pairs[:, 0]] - times[pairs[:, 1]]) <= window)
     pairs = pairs[keep]
     jaccard = shingles.estimated_jaccard(sigs, pairs)
+    jaccard = shingles.exact_near_threshold(shingled, pairs, jaccard, options.near_threshold)
     good = jaccard >= options.near_threshold
     pairs, jaccard = pairs[good], jaccard[good]
     same_numbers = np.array([numbers_agree(para.at[int(a), "text"], para.at[int(b), "text"]) for a, b in pairs],

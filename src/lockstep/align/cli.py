@@ -77,6 +77,7 @@ def align(
     on: str = typer.Option("both", help="narratives, terms (key terms and phrases) or both."),
     since: Optional[str] = SINCE,
     until: Optional[str] = UNTIL,
+    lang: Optional[str] = typer.Option(None, "--lang", help="Only documents in this language (ISO 639-1)."),
     boot: int = typer.Option(200, "--boot", min=0, help="Bootstrap resamples for the confidence interval."),
     perm: int = typer.Option(200, "--perm", min=0, help="Label shuffles for the permutation baseline."),
     min_docs: int = typer.Option(10, "--min-docs", min=1, help="Documents an actor needs in a period."),
@@ -91,7 +92,8 @@ def align(
         return
     from lockstep.align.index import AlignOptions, alignment, alignment_matrix
 
-    options = AlignOptions(actors=actors, period=period, on=on, since=since, until=until, n_boot=boot, n_perm=perm,
+    options = AlignOptions(actors=actors, period=period, on=on, since=since, until=until, language=lang,
+                           n_boot=boot, n_perm=perm,
                            min_units=min_docs, seed=seed, families=families)
     with open_store(db) as corpus:
         result = alignment(corpus, options)

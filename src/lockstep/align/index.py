@@ -57,6 +57,7 @@ class AlignOptions:
     on: str = "both"                  # narratives | terms | both
     since: str | None = None
     until: str | None = None
+    language: str | None = None       # only documents in this language (and the background too)
     n_boot: int = 200
     n_perm: int = 200
     level: float = 0.95
@@ -108,7 +109,8 @@ def build_profiles(corpus: "Corpus", options: AlignOptions, measures: list[str])
     """Load the window's documents (every actor: they are the background) and count what the measures need."""
     from lockstep.store.corpus import DocumentFilter
 
-    units = load_units(corpus, DocumentFilter(since=options.since, until=options.until), period=options.period)
+    units = load_units(corpus, DocumentFilter(since=options.since, until=options.until, language=options.language),
+                       period=options.period)
     profiles = Profiles(units)
     if {"terms_cosine", "phrases_shared"} & set(measures):
         terms, phrases = text_features(units, corpus=corpus, families=options.families)
