@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import build_store, days, doc
+from conftest import build_store
 from test_echoes import chain_corpus
 from test_index import constructed, tag
 from test_leadlag import copied_corpus

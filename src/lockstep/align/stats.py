@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import numpy as np
 
-G2_CRITICAL = 3.84  # chi-square, 1 degree of freedom, p = 0.05
-
-
 def as_rows(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float64)
     return x[None, :] if x.ndim == 1 else x
@@ -121,15 +118,6 @@ def percentile_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float
     return float(low), float(high)
 
 
-def basic_ci(observed: float, values: np.ndarray, level: float = 0.95,
-             bounds: tuple[float, float] = (0.0, 1.0)) -> tuple[float, float]:
-    """Basic (pivotal) bootstrap interval [2θ - q_high, 2θ - q_low], clipped to `bounds`."""
-    low, high = percentile_ci(values, level)
-    if np.isnan(observed) or np.isnan(low):
-        return float("nan"), float("nan")
-    return float(np.clip(2 * observed - high, *bounds)), float(np.clip(2 * observed - low, *bounds))
-
-
 def shifted_ci(observed: float, values: np.ndarray, level: float = 0.95,
                bounds: tuple[float, float] = (0.0, 1.0)) -> tuple[float, float]:
     """Bootstrap percentile interval moved by the bootstrap's median bias, so it sits around the observed value:
@@ -152,12 +140,3 @@ def share_at_most(observed: float, null: np.ndarray) -> float:
     if np.isnan(observed) or not len(null):
         return float("nan")
     return float((1 + (null <= observed + 1e-12).sum()) / (1 + len(null)))
-
-
-def share_at_least(observed: float, null: np.ndarray) -> float:
-    """Permutation p-value that the observed value is this high by chance."""
-    null = np.asarray(null, float)
-    null = null[~np.isnan(null)]
-    if np.isnan(observed) or not len(null):
-        return float("nan")
-    return float((1 + (null >= observed - 1e-12).sum()) / (1 + len(null)))
