@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import build_store
-from test_echoes import chain_corpus
-from test_index import constructed, tag
-from test_leadlag import copied_corpus
+from tests.align.builders import build_store
+from tests.align.test_echoes import chain_corpus
+from tests.align.test_index import constructed, tag
+from tests.align.test_leadlag import copied_corpus
 from typer.testing import CliRunner
 
 from lockstep.align.cli import spread_multi_values

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import days, doc
+from tests.align.builders import days, doc
 
 from lockstep.align import shingles
 from lockstep.align.crosslingual import anchors, lexical_check
 from lockstep.align.chains import EchoOptions, find_echoes, stored_chains
 from lockstep.dedup.fingerprint import normalise_text
 
-from parallel import PARALLEL  # noqa: E402  (our own en/ru/zh translations)
+from tests.align.parallel import PARALLEL  # noqa: E402  (our own en/ru/zh translations)
 
 UNRELATED = [
     ("Heavy rain flooded several streets in the city centre and the river rose above its banks overnight.", "en"),

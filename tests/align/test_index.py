@@ -7,9 +7,9 @@ from datetime import datetime
 
 import numpy as np
 import pytest
-from conftest import doc
+from tests.align.builders import doc
 
-from lockstep.align.drill import DrillOptions, drill
+from lockstep.align.drilldown import DrillOptions, drill
 from lockstep.align.index import AlignOptions, alignment, alignment_matrix, alignment_series
 from lockstep.errors import InputError
 
@@ -61,7 +61,7 @@ def tag(corpus, hits: list[tuple[str, str]]) -> None:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    from conftest import build_store
+    from tests.align.builders import build_store
 
     docs, hits = constructed()
     corpus = build_store(tmp_path_factory.mktemp("index") / "index.duckdb", docs)
@@ -175,3 +175,18 @@ def test_hits_table_without_codebook_tables_is_read_directly(make_store):
                            [(d, n, i % 2 == 0) for i, (d, n) in enumerate(hits)])
     frame = narrative_hits(corpus, level=1)
     assert len(frame) == (len(hits) + 1) // 2 and set(frame.columns) == {"doc_id", "idx", "narrative"}
+
+
+def test_package_names_stay_functions_after_submodules_are_imported():
+    """`lockstep.align.drill` is the function even once every submodule has been imported (no shadowing)."""
+    import importlib
+    import pkgutil
+
+    import lockstep.align as align
+
+    for module in pkgutil.iter_modules(align.__path__):
+        importlib.import_module(f"lockstep.align.{module.name}")
+    for name in align.__all__:
+        value = getattr(align, name)
+        assert callable(value) or isinstance(value, (tuple, dict, list, frozenset, set)), name
+        assert not isinstance(value, type(align)), f"lockstep.align.{name} is a module"

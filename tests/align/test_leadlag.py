@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import days, doc
+from tests.align.builders import days, doc
 
 from lockstep.align.leadlag import LeadOptions, best_lag, lagged_correlations, leads, term_pattern
 from lockstep.errors import InputError

@@ -6,7 +6,7 @@ import csv
 import gzip
 
 import pytest
-from conftest import SHARED
+from tests.align.builders import SHARED
 
 import lockstep
 from lockstep.align.chains import EchoOptions, find_echoes

@@ -185,7 +185,7 @@ def test_term_families_cross_languages(tree):
 
 def test_alignment_matrix_cells_link_to_driving_paragraphs(tree):
     section = section_payload(tree, "alignment")
-    if not analysis_ready("align.index", "alignment") or not analysis_ready("align.drill", "drill"):
+    if not analysis_ready("align.index", "alignment") or not analysis_ready("align.drilldown", "drill"):
         assert section["missing"]
         return
     assert section["available"], section["missing"]

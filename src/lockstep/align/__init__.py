@@ -19,7 +19,7 @@ from typing import Any
 EXPORTS = {
     "AlignOptions": "index", "alignment": "index", "alignment_matrix": "index", "alignment_series": "index",
     "MEASURES": "index",
-    "DrillOptions": "drill", "Drill": "drill", "drill": "drill",
+    "DrillOptions": "drilldown", "Drill": "drilldown", "drill": "drilldown",
     "LeadOptions": "leadlag", "LeadResult": "leadlag", "leads": "leadlag",
     "EchoOptions": "chains", "Echoes": "chains", "find_echoes": "chains", "stored_chains": "chains",
     "StatementOptions": "reuse", "find_statements": "reuse",

@@ -171,7 +171,7 @@ def drill_command(
                                           "-phrases and -paragraphs next to this path."),
 ) -> None:
     """The narratives, terms, phrases and paragraphs that drive one cell of the alignment index."""
-    from lockstep.align.drill import DrillOptions, drill
+    from lockstep.align.drilldown import DrillOptions, drill
     from lockstep.errors import InputError
 
     if len(actors) != 2:

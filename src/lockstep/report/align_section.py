@@ -31,7 +31,7 @@ def primary_measure(result) -> str:
 
 def alignment_section(corpus: "Corpus", options: ReportOptions) -> Section:
     index = analysis("align.index", "AlignOptions", "alignment", "build_profiles", "alignment_series")
-    drill = analysis("align.drill", "DrillOptions", "drill")
+    drill = analysis("align.drilldown", "DrillOptions", "drill")
     actors = align_actors(corpus, options)
     window = index.AlignOptions(actors=actors, period="all", since=options.since, until=options.until,
                                 n_boot=100, n_perm=100, min_units=options.min_documents)

@@ -62,7 +62,7 @@ def matrix_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
 
 
 def cell_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
-    drill = analysis("align.drill", "DrillOptions", "drill")
+    drill = analysis("align.drilldown", "DrillOptions", "drill")
     if not (q.actor_a and q.actor_b) or q.actor_a == q.actor_b:
         return Section(key="alignment-cell", title="", available=False,
                        missing="Click a cell of the matrix, or choose two different actors as the pair above.")
