@@ -15,7 +15,6 @@ from lockstep.collect import cli as collect_cli
 from lockstep.report import cli as report_cli
 from lockstep.web import cli as serve_cli
 from lockstep.narratives import cli as narratives_cli
-from lockstep.narratives import cli as narratives_cli
 from lockstep.terms import cli as terms_cli
 from lockstep.align import cli as align_cli
 from lockstep.errors import LockstepError
@@ -101,7 +100,6 @@ def export(
 app.command("collect")(collect_cli.collect)
 app.command("report")(report_cli.report)
 app.command("serve")(serve_cli.serve)
-app.add_typer(narratives_cli.app, name="narratives")
 app.add_typer(narratives_cli.app, name="narratives")
 app.add_typer(terms_cli.app, name="terms")
 app.add_typer(align_cli.app, name="align")
