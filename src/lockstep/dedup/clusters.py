@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from lockstep.dedup.fingerprint import NUM_PERM, signature_from_bytes
+from lockstep.dedup.fingerprint import LONG, NUM_PERM, Signature, signature_from_bytes
 
 THRESHOLD = 0.5  # estimated Jaccard of shingle sets for texts of 15 words or more
 SHORT_THRESHOLD = 0.8  # headlines and other short texts: near-identical only
@@ -27,6 +27,8 @@ class DedupIndex:
     lsh: object = None
     signatures: dict[str, object] = field(default_factory=dict)
     short: set[str] = field(default_factory=set)
+    numbers: dict[str, bytes] = field(default_factory=dict)
+    long: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         from datasketch import MinHashLSH
@@ -43,15 +45,18 @@ class DedupIndex:
         cur = con.execute("SELECT doc_id, minhash FROM fingerprints")
         while rows := cur.fetchmany(10_000):
             for doc_id, blob in rows:
-                index.add_signature(doc_id, *signature_from_bytes(blob))
+                index.add_signature(doc_id, signature_from_bytes(blob))
         return index
 
-    def add_signature(self, doc_id: str, short: bool, signature) -> None:
-        if short:
+    def add_signature(self, doc_id: str, signature: Signature) -> None:
+        if signature.short:
             self.short.add(doc_id)
+        self.numbers[doc_id] = signature.numbers
+        if signature.length == LONG:
+            self.long.add(doc_id)
         if doc_id not in self.signatures:
-            self.signatures[doc_id] = signature
-            self.lsh.insert(doc_id, signature)
+            self.signatures[doc_id] = signature.minhash
+            self.lsh.insert(doc_id, signature.minhash)
 
     def assign(self, doc_id: str, thash: str, signature_bytes: bytes | None) -> tuple[str, str]:
         """Cluster id for a new document and how it matched: 'new', 'exact' or 'near'."""
@@ -64,21 +69,25 @@ class DedupIndex:
         self.by_hash[thash] = doc_id
         cluster, how = doc_id, "new"
         if signature_bytes:
-            short, signature = signature_from_bytes(signature_bytes)
-            match = self.best_match(signature, short)
+            signature = signature_from_bytes(signature_bytes)
+            match = self.best_match(signature)
             if match:
                 cluster, how = self.cluster_of[match], "near"
                 self.by_hash[thash] = cluster
-            self.add_signature(doc_id, short, signature)
+            self.add_signature(doc_id, signature)
         self.cluster_of[doc_id] = cluster
         return cluster, how
 
-    def best_match(self, signature, short: bool) -> str | None:
-        """The most similar stored document above the threshold (the strict one if either text is short)."""
+    def best_match(self, signature: Signature) -> str | None:
+        """The most similar stored document above the threshold (the strict one if either text is short); unless
+        both are long articles, it must also carry the same numbers."""
         best, best_score = None, 0.0
-        for candidate in self.lsh.query(signature):
-            score = signature.jaccard(self.signatures[candidate])
-            needed = self.short_threshold if short or candidate in self.short else self.threshold
+        for candidate in self.lsh.query(signature.minhash):
+            both_long = signature.length == LONG and candidate in self.long
+            if not both_long and self.numbers[candidate] != signature.numbers:
+                continue  # templated short stories differ in their numbers; reprints keep them
+            score = signature.minhash.jaccard(self.signatures[candidate])
+            needed = self.short_threshold if signature.short or candidate in self.short else self.threshold
             if score >= needed and score > best_score:
                 best, best_score = candidate, score
         return best

@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 import zlib
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -18,11 +19,13 @@ NUM_PERM = 128
 WORD_SHINGLE = 5
 LONG_TEXT_WORDS = 80
 SHORT_TEXT_WORDS = 15
+LONG, SHORT, MEDIUM = 0, 1, 2
 SHORT_TEXT_CHARS = 100  # Chinese has no spaces: a long text of few "words" is not short
 CHAR_SHINGLE = 4
 SEED = 1
 SCHEME = "affine32"  # datasketch 2.x: 32-bit affine permutations, values stored as uint32
 NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def normalise_text(text: str) -> str:
@@ -75,15 +78,39 @@ def is_short(text: str) -> bool:
     return shingle_size(len(words)) == 0 and len(normalised) - len(words) + 1 < SHORT_TEXT_CHARS
 
 
+def numbers_key(text: str) -> bytes:
+    """8 bytes naming the multiset of numbers in the text: templated stories ("64 new cases", "276 new
+    cases") share almost every shingle but not their numbers, and a reprint keeps its numbers."""
+    numbers = sorted(NUMBER.findall(unicodedata.normalize("NFKC", text)))
+    return hashlib.blake2b(" ".join(numbers).encode(), digest_size=8).digest()
+
+
 def minhash_bytes(text: str) -> bytes:
-    """Signature bytes: one flag byte (1 = short text, matched more strictly) then uint32 hash values."""
-    flag = b"\x01" if is_short(text) else b"\x00"
-    return flag + minhash(text).hashvalues.astype(np.uint32).tobytes()
+    """Signature bytes: the length class, the numbers key (8 bytes), then the uint32 MinHash values."""
+    return bytes([length_class(text)]) + numbers_key(text) + minhash(text).hashvalues.astype(np.uint32).tobytes()
 
 
-def signature_from_bytes(data: bytes):
-    """(is_short, LeanMinHash) from stored signature bytes."""
+def length_class(text: str) -> int:
+    """0 = long (word 5-grams), 1 = short (headline: strict threshold), 2 = medium."""
+    if is_short(text):
+        return SHORT
+    return LONG if shingle_size(len(normalise_text(text).split())) == WORD_SHINGLE else MEDIUM
+
+
+@dataclass(slots=True, frozen=True)
+class Signature:
+    length: int  # LONG, SHORT or MEDIUM
+    numbers: bytes
+    minhash: object  # datasketch LeanMinHash
+
+    @property
+    def short(self) -> bool:
+        return self.length == SHORT
+
+
+def signature_from_bytes(data: bytes) -> Signature:
     from datasketch import LeanMinHash, MinHash
 
-    values = np.frombuffer(data[1:], dtype=np.uint32)
-    return data[:1] == b"\x01", LeanMinHash(MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, scheme=SCHEME))
+    values = np.frombuffer(data[9:], dtype=np.uint32)
+    lean = LeanMinHash(MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, scheme=SCHEME))
+    return Signature(length=data[0], numbers=data[1:9], minhash=lean)
