@@ -13,8 +13,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
+from lockstep.config import yaml_list
 from lockstep.errors import ConfigError
 
 ACTOR_TYPES = ("state media", "ministry/government", "independent media", "think tank", "aggregator",
@@ -78,15 +77,7 @@ def host_of(text: str) -> str:
 
 def parse_actor_file(path: Path | None, text: str) -> list[Actor]:
     where = str(path) if path else "packaged actors.yaml"
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{where}:{line}: invalid YAML ({getattr(exc, 'problem', exc)})") from exc
-    entries = data.get("actors") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise ConfigError(f"{where}: expected a top-level 'actors:' list")
+    entries = yaml_list(text, where, "actors")
     return [actor_from_entry(entry, where, i) for i, entry in enumerate(entries)]
 
 

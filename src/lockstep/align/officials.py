@@ -15,8 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
 
+from lockstep.config import yaml_list
 from lockstep.errors import ConfigError
 
 LANGUAGES = ("en", "ru", "zh")
@@ -135,15 +135,7 @@ def ru_stem(word: str) -> str | None:
 
 def parse_officials(path: Path | None, text: str) -> list[Official]:
     where = str(path) if path else "packaged officials.yaml"
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{where}:{line}: invalid YAML ({getattr(exc, 'problem', exc)})") from exc
-    entries = data.get("officials") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise ConfigError(f"{where}: expected a top-level 'officials:' list")
+    entries = yaml_list(text, where, "officials")
     return [official_from_entry(entry, where, i) for i, entry in enumerate(entries)]
 
 

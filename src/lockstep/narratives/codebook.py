@@ -35,6 +35,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from lockstep.config import error_line
 from lockstep.errors import ConfigError
 
 LANGUAGES = ("en", "ru", "zh")
@@ -218,8 +219,7 @@ def parse_file(path: Path) -> tuple[list[tuple[dict[str, Any], str]], str, str, 
     try:
         root = yaml.compose(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return [], "", "", [Problem(where, mark.line + 1 if mark else 0, f"invalid YAML: {getattr(exc, 'problem', exc)}")]
+        return [], "", "", [Problem(where, error_line(exc) or 0, f"invalid YAML: {getattr(exc, 'problem', exc)}")]
     return parse_root(root, where, path.stem)
 
 

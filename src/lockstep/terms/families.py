@@ -7,8 +7,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
 
+from lockstep.config import yaml_list
 from lockstep.errors import ConfigError
 
 @dataclass(slots=True, frozen=True)
@@ -43,15 +43,7 @@ def shipped_families() -> dict[str, Family]:
 
 
 def parse_families(text: str, name: str) -> dict[str, Family]:
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{name}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
-    entries = data.get("families") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise ConfigError(f"{name}: expected a top-level 'families:' list")
+    entries = yaml_list(text, name, "families")
     families = {}
     for number, entry in enumerate(entries, 1):
         family = parse_entry(entry, f"{name} family #{number}")
