@@ -99,6 +99,16 @@ def ray_local():
     ray.shutdown()
 
 
+def differences(left: list[tuple], right: list[tuple]) -> list:
+    """The first differing rows, field by field, so a failure says what differs (not only where)."""
+    names = [n.strip() for n in COMPARED.split(",")]
+    out = []
+    for a, b in zip(left, right):
+        if a != b:
+            out.append({names[i] if len(a) == len(names) else i: (x, y) for i, (x, y) in enumerate(zip(a, b)) if x != y})
+    return out[:3] + ([f"{len(left)} vs {len(right)} rows"] if len(left) != len(right) else [])
+
+
 @pytest.fixture(scope="module")
 def ray_store(corpus_dir: Path, ray_local) -> tuple[Path, object]:
     from lockstep.engines.ray import RayOptions, run_ray_ingest
@@ -118,7 +128,7 @@ def test_ray_stores_exactly_what_the_local_engine_stores(local_store, ray_store)
     assert sum(1 for d in docs if d[8]) >= 3  # reprint, near copy, repeated headline: duplicate_of set
     assert {d[3] for d in docs} >= {"en", "ru"}
     for table in local:
-        assert remote[table] == local[table], table
+        assert remote[table] == local[table], (table, differences(local[table], remote[table]))
     assert report.documents_stored == len(docs)
     assert report.exact_duplicates >= 1 and report.near_duplicates >= 1
     skipped = dict(report.skipped)

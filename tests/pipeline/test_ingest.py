@@ -249,3 +249,13 @@ def test_cli_errors_are_one_line(tmp_path):
     assert "actors.yaml" in result.stderr and "Traceback" not in result.stderr
     result = run_cli("docs", "--db", "nothing.duckdb", cwd=tmp_path)
     assert result.returncode == 2 and "no such store" in result.stderr
+
+
+def test_truncated_archive_keeps_the_records_before_the_fault(tmp_path):
+    pages = [(f"https://www.globaltimes.cn/page/{i}.shtml",
+              html_page(f"Story {i}", [f"Story {i}: " + p for p in ARTICLE_EN], site="Global Times",
+                        url=f"https://www.globaltimes.cn/page/{i}.shtml")) for i in range(3)]
+    path = write(tmp_path / "cut.warc.gz", warc_bytes(pages)[:-40])
+    report = ingest(tmp_path / "c.duckdb", [path], batch_size=64)
+    assert report.documents_stored == 2
+    assert "truncated WARC" in dict(report.skipped)[str(path)]

@@ -6,12 +6,12 @@ batches are in flight, and the single writer (this process) stores each batch as
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
-from collections import deque
+from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from lockstep.dedup.clusters import DedupIndex, point_to_earliest
@@ -19,7 +19,7 @@ from lockstep.engines.stages import StageOptions, process_raw
 from lockstep.errors import SkipInput
 from lockstep.model import RawRecord, raw_to_batch
 from lockstep.sources.files import InputFile, ReadOptions, file_sha, iter_inputs, read_input
-from lockstep.store.writer import BatchResult, input_done, record_input, write_batch
+from lockstep.store.writer import BatchResult, input_done, record_inputs, write_batch
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -99,7 +99,7 @@ def run_ingest(corpus: "Corpus", paths: list[str], options: IngestOptions) -> In
         pipeline = Pipeline(corpus, index, pool, stage_options, options, report)
         for item in iter_inputs(paths):
             pipeline.feed_file(item, read_options)
-        pipeline.drain(0)
+        pipeline.finish()
     point_to_earliest(corpus.con)
     report.seconds = time.perf_counter() - started
     return report
@@ -130,6 +130,10 @@ def executor(workers: int):
 
 @dataclass
 class Pipeline:
+    """Streams records into batches that may span several files (a directory of small pages makes full
+    batches, not one batch a page), keeps at most 2 x workers batches in flight, and records each input file
+    once every batch holding its records is stored."""
+
     corpus: "Corpus"
     index: DedupIndex
     pool: object
@@ -137,6 +141,9 @@ class Pipeline:
     options: IngestOptions
     report: IngestReport
     in_flight: deque = field(default_factory=deque)
+    buffer: list = field(default_factory=list)  # records waiting for a full batch
+    buffer_files: dict = field(default_factory=dict)  # raw_sha -> FileState of the records in the buffer
+    finished: list = field(default_factory=list)  # input rows to record with the next write
 
     def feed_file(self, item: InputFile, read_options: ReadOptions) -> None:
         if item.missing_reason:
@@ -146,24 +153,31 @@ class Pipeline:
         if state is None:
             return
         try:
-            for records in batched(read_input(item.path, state.raw_sha, read_options), self.options.batch_size):
-                state.kind = state.kind or records[0].kind
-                self.report.records += len(records)
-                self.submit(records, state)
+            for record in read_input(item.path, state.raw_sha, read_options):
+                state.kind = state.kind or record.kind
+                self.report.records += 1
+                self.buffer.append(record)
+                self.buffer_files[state.raw_sha] = state
+                if len(self.buffer) >= self.options.batch_size:
+                    self.submit_buffer()
         except SkipInput as exc:
             state.fault = str(exc)
         except OSError as exc:
             state.fault = f"{item.path}: cannot read ({exc.strerror or exc})"
         state.closed = True
-        if state.pending == 0:
+        if state.pending == 0 and state.raw_sha not in self.buffer_files:
             self.finish_file(state)
+
+    def finish(self) -> None:
+        """Submit what is buffered, store everything in flight, record the last inputs."""
+        self.submit_buffer()
+        self.drain(0)
+        self.record_finished()
 
     def open_file(self, item: InputFile) -> FileState | None:
         try:
             if item.size <= RAW_KEEP_MAX:
                 data = item.path.read_bytes()
-                import hashlib
-
                 raw_sha = hashlib.sha256(data).hexdigest()
             else:
                 data, raw_sha = None, file_sha(item.path)
@@ -171,49 +185,71 @@ class Pipeline:
             self.report.skipped.append((str(item.path), f"{item.path}: cannot read ({exc.strerror or exc})"))
             return None
         self.report.files_read += 1
-        if input_done(self.corpus.con, raw_sha):
+        if input_done(self.corpus.con, raw_sha) or any(raw_sha == f.raw_sha for f in self.buffer_files.values()):
             self.report.files_already_ingested += 1
             return None
         return FileState(item, raw_sha, data=data if self.options.keep_raw else None)
 
-    def submit(self, records: list[RawRecord], state: FileState) -> None:
+    def submit_buffer(self) -> None:
+        if not self.buffer:
+            return
         self.drain(2 * max(1, self.options.workers) - 1)
-        future = self.pool.submit(process_raw, raw_to_batch(records), self.stage_options)
-        state.pending += 1
-        self.in_flight.append((future, state, len(records)))
+        states = list(self.buffer_files.values())
+        future = self.pool.submit(process_raw, raw_to_batch(self.buffer), self.stage_options)
+        for state in states:
+            state.pending += 1
+        self.in_flight.append((future, states))
+        self.buffer, self.buffer_files = [], {}
 
     def drain(self, keep: int) -> None:
         while len(self.in_flight) > keep:
-            future, state, n_records = self.in_flight.popleft()
+            future, states = self.in_flight.popleft()
             batch = future.result()
             result = write_batch(self.corpus.con, batch, self.index)
             self.report.add(result)
-            state.documents += result.stored + result.already_stored
             self.report.pages_split += count_split_pages(batch)
+            produced = Counter(sha for doc_id, sha in zip(batch.column("id").to_pylist(),
+                                                          batch.column("raw_sha").to_pylist()) if doc_id)
+            for state in states:
+                state.documents += produced.get(state.raw_sha, 0)
+                state.pending -= 1
+                if state.closed and state.pending == 0:
+                    self.finish_file(state)
+            self.record_finished()
             if self.options.progress:
                 self.options.progress("documents", result.stored)
-            state.pending -= 1
-            if state.closed and state.pending == 0:
-                self.finish_file(state)
 
     def finish_file(self, state: FileState) -> None:
         if state.fault:
             self.report.skipped.append((str(state.input.path), state.fault))
-        status = "stored" if state.documents else "skipped"  # a file that gave nothing is re-read and re-reported
-        record_input(self.corpus.con, raw_sha=state.raw_sha, source=str(state.input.path), size=state.input.size,
-                     kind=state.kind, status=status, reason=state.fault, n_documents=state.documents,
-                     data=state.data)
+        self.finished.append(state)
+
+    def record_finished(self) -> None:
+        """Record finished input files in one statement (a file that gave nothing is re-read next time)."""
+        if not self.finished:
+            return
+        record_inputs(self.corpus.con, [
+            {"raw_sha": s.raw_sha, "source": str(s.input.path), "size": s.input.size, "kind": s.kind,
+             "status": "stored" if s.documents else "skipped", "reason": s.fault, "n_documents": s.documents,
+             "data": s.data} for s in self.finished])
         if self.options.progress:
-            self.options.progress("file", 1)
+            self.options.progress("file", len(self.finished))
+        self.finished = []
 
 
 def batched(records: Iterator[RawRecord], size: int) -> Iterator[list[RawRecord]]:
+    """Chunks of `size` records; records read before a reader fault are yielded before the fault is raised."""
     chunk: list[RawRecord] = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) >= size:
+    try:
+        for record in records:
+            chunk.append(record)
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    except (SkipInput, OSError):
+        if chunk:
             yield chunk
-            chunk = []
+        raise
     if chunk:
         yield chunk
 

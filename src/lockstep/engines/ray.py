@@ -37,7 +37,7 @@ from lockstep.engines.stages import STAGE_SCHEMA, StageOptions, clean_stage, enr
 from lockstep.errors import InputError, MissingExtraError, SkipInput
 from lockstep.model import RAW_SCHEMA, raw_to_batch
 from lockstep.sources.files import HIDDEN_PREFIXES, ReadOptions, file_sha, iter_inputs, read_input
-from lockstep.store.writer import write_batch
+from lockstep.store.writer import record_inputs, write_batch
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.enrich.embeddings import EmbeddingOptions
@@ -317,7 +317,8 @@ def write_corpus(files: list[dict], parquet_dir: str, options: IngestOptions, do
 class Importer:
     """Feeds the sorted Parquet corpus to `write_batch` in input order, many local-engine batches per transaction.
 
-    Each local-engine batch (`batch_size` records of one file) gets its own `ingested_at` tick, as its own
+    Each local-engine batch (`batch_size` consecutive input records, across files) gets its own `ingested_at`
+    tick, as its own
     transaction gives it in the local engine, so `point_to_earliest` breaks ties between equal publication
     dates exactly as after a local ingest, without paying one transaction per small file."""
 
@@ -331,6 +332,7 @@ class Importer:
     inputs: list[dict] = field(default_factory=list)
     tally: dict[int, int] = field(default_factory=dict)  # documents per input file
     key: tuple[int, int] | None = None
+    records: int = 0  # input records seen, across files: the local engine batches them in this order
     tick: int = -1
     base: object = None
 
@@ -345,13 +347,15 @@ class Importer:
             if row_table == "inputs":
                 self.inputs.append(table.slice(i, 1).to_pylist()[0])
                 continue
-            key = (file_idx, rec_idx // self.options.batch_size)
-            if key != self.key:
-                if self.pending_rows + len(keep) >= self.chunk_rows:  # chunks end between local batches
-                    self.add(table, keep, ticks)
-                    keep, ticks = [], []
-                    self.write()
-                self.key, self.tick = key, self.tick + 1
+            if (file_idx, rec_idx) != self.key:  # a new input record, counted across files
+                self.key, self.records = (file_idx, rec_idx), self.records + 1
+                batch_no = (self.records - 1) // self.options.batch_size
+                if batch_no != self.tick:
+                    if self.pending_rows + len(keep) >= self.chunk_rows:  # chunks end between local batches
+                        self.add(table, keep, ticks)
+                        keep, ticks = [], []
+                        self.write()
+                    self.tick = batch_no
             keep.append(i)
             ticks.append(self.tick)
         self.add(table, keep, ticks)
@@ -429,27 +433,6 @@ class Importer:
         return {"raw_sha": info["raw_sha"], "source": source, "size": info["input_size"],
                 "kind": info["input_kind"] or "", "status": "stored" if documents else "skipped", "reason": fault,
                 "n_documents": documents, "data": info["input_data"]}
-
-
-INPUT_ROWS = pa.schema([("raw_sha", pa.string()), ("source", pa.string()), ("size", pa.int64()), ("kind", pa.string()),
-                        ("status", pa.string()), ("reason", pa.string()), ("n_documents", pa.int64()),
-                        ("data", pa.binary())])
-
-
-def record_inputs(con, records: list[dict]) -> None:
-    """`store.writer.record_input` for many files at once (one statement each for `inputs` and `raw`)."""
-    con.register("ray_inputs", pa.Table.from_pylist(records, schema=INPUT_ROWS))
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("INSERT OR REPLACE INTO inputs (raw_sha, source, size, kind, status, reason, n_documents) "
-                    "SELECT raw_sha, source, size, kind, status, reason, n_documents FROM ray_inputs")
-        con.execute("INSERT INTO raw SELECT raw_sha, data FROM ray_inputs WHERE data IS NOT NULL ON CONFLICT DO NOTHING")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("ray_inputs")
 
 
 def import_corpus(corpus: "Corpus", parquet_dir: str, options: IngestOptions, report: IngestReport, *,

@@ -97,12 +97,26 @@ def insert_skips(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
                     [row["source"], row["source_position"], row["skip_reason"]])
 
 
-def record_input(con: duckdb.DuckDBPyConnection, *, raw_sha: str, source: str, size: int, kind: str,
-                 status: str, reason: str, n_documents: int, data: bytes | None) -> None:
-    con.execute("INSERT OR REPLACE INTO inputs (raw_sha, source, size, kind, status, reason, n_documents) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)", [raw_sha, source, size, kind, status, reason, n_documents])
-    if data is not None:
-        con.execute("INSERT INTO raw VALUES (?, ?) ON CONFLICT DO NOTHING", [raw_sha, data])
+INPUT_ROWS = pa.schema([("raw_sha", pa.string()), ("source", pa.string()), ("size", pa.int64()), ("kind", pa.string()),
+                        ("status", pa.string()), ("reason", pa.string()), ("n_documents", pa.int64()),
+                        ("data", pa.binary())])
+
+
+def record_inputs(con: duckdb.DuckDBPyConnection, records: list[dict]) -> None:
+    """Record finished input files (status, reason, documents) and keep their raw bytes, in one transaction."""
+    con.register("incoming_inputs", pa.Table.from_pylist(records, schema=INPUT_ROWS))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("INSERT OR REPLACE INTO inputs (raw_sha, source, size, kind, status, reason, n_documents) "
+                    "SELECT raw_sha, source, size, kind, status, reason, n_documents FROM incoming_inputs")
+        con.execute("INSERT INTO raw SELECT raw_sha, data FROM incoming_inputs WHERE data IS NOT NULL "
+                    "ON CONFLICT DO NOTHING")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("incoming_inputs")
 
 
 def input_done(con: duckdb.DuckDBPyConnection, raw_sha: str) -> bool:
