@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from lockstep.config import yaml_list
+from lockstep.config import packaged_then_user, yaml_list
 from lockstep.errors import ConfigError
 
 ACTOR_TYPES = ("state media", "ministry/government", "independent media", "think tank", "aggregator",
@@ -96,13 +95,6 @@ def actor_from_entry(entry: object, where: str, index: int) -> Actor:
 def load_registry(user_file: str | None = None) -> ActorRegistry:
     """Packaged registry, overlaid by `user_file` when given."""
     registry = ActorRegistry()
-    packaged = resources.files("lockstep.data").joinpath("actors.yaml").read_text(encoding="utf-8")
-    for actor in parse_actor_file(None, packaged):
+    for actor in packaged_then_user("actors.yaml", user_file, parse_actor_file, "actor"):
         registry.add(actor)
-    if user_file:
-        path = Path(user_file)
-        if not path.exists():
-            raise ConfigError(f"{path}: actor file not found")
-        for actor in parse_actor_file(path, path.read_text(encoding="utf-8")):
-            registry.add(actor)
     return registry

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable, Iterator, TypeVar
 
 import yaml
 
 from lockstep.errors import ConfigError
+
+T = TypeVar("T")
 
 
 def error_line(exc: yaml.YAMLError) -> int | None:
@@ -27,3 +31,15 @@ def yaml_list(text: str, where: str, key: str) -> list[Any]:
     if not isinstance(entries, list):
         raise ConfigError(f"{where}: expected a top-level '{key}:' list")
     return entries
+
+
+def packaged_then_user(packaged: str, user_file: str | None, parse: Callable[[Path | None, str], list[T]],
+                       what: str) -> Iterator[T]:
+    """Entries of a packaged data file (`lockstep/data/<packaged>`), then those of the user's file, in that
+    order, so a user entry with the same name replaces the packaged one when the caller adds them in turn."""
+    yield from parse(None, resources.files("lockstep.data").joinpath(packaged).read_text(encoding="utf-8"))
+    if user_file:
+        path = Path(user_file)
+        if not path.exists():
+            raise ConfigError(f"{path}: {what} file not found")
+        yield from parse(path, path.read_text(encoding="utf-8"))

@@ -12,11 +12,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 
-from lockstep.config import yaml_list
+from lockstep.config import packaged_then_user, yaml_list
 from lockstep.errors import ConfigError
 
 LANGUAGES = ("en", "ru", "zh")
@@ -158,15 +157,8 @@ def official_from_entry(entry: object, where: str, index: int) -> Official:
 def load_officials(user_file: str | None = None) -> OfficialsRegistry:
     """Packaged registry, overlaid by `user_file` when given."""
     registry = OfficialsRegistry()
-    packaged = resources.files("lockstep.data").joinpath("officials.yaml").read_text(encoding="utf-8")
-    for official in parse_officials(None, packaged):
+    for official in packaged_then_user("officials.yaml", user_file, parse_officials, "officials"):
         registry.add(official)
-    if user_file:
-        path = Path(user_file)
-        if not path.exists():
-            raise ConfigError(f"{path}: officials file not found")
-        for official in parse_officials(path, path.read_text(encoding="utf-8")):
-            registry.add(official)
     return registry
 
 
