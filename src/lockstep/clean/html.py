@@ -1,10 +1,11 @@
-"""HTML pages into articles: main text and metadata with trafilatura.
+"""HTML pages into articles: main text and metadata.
 
-The page is parsed once. trafilatura finds the main text in its fast mode (no readability/jusText
-fallback), which on the Zyte article benchmark is both faster and slightly more accurate than its default;
-when the fast pass returns too little text, the full pass (with fallbacks) runs as a second chance. Metadata
-comes from :mod:`lockstep.clean.page_meta` on the same tree; the date gets its precision from the page's own
-published-time stamp when it has one on the same day.
+The page is parsed once. A clearly structured page (one <article> of plain paragraphs, see
+:mod:`lockstep.clean.article_body`) is read straight off the tree; every other page goes to trafilatura in
+its fast mode (no readability/jusText fallback), which on the Zyte article benchmark is both faster and
+slightly more accurate than its default; when the fast pass returns too little text, the full pass (with
+fallbacks) runs as a second chance. Metadata comes from :mod:`lockstep.clean.page_meta` on the same tree;
+the date gets its precision from the page's own published-time stamp when it has one on the same day.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lockstep.clean.article_body import article_body
 from lockstep.clean.dates import find_byline_date
 from lockstep.clean.page_meta import PageMeta, page_meta
 from lockstep.model import Document, Removed
 
 PUBLISHED_KEYS = (b"published_time", b"datepublished", b"pubdate", b"publishdate", b"date.issued", b"date.published")
 STAMP = re.compile(rb"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?", re.I)
+TITLE_SEPARATORS = ("|", "-", "–", "—", ":", "·", "•")
 MIN_WORDS = 5  # fewer words than this is page furniture, not an article
 
 
@@ -28,6 +31,7 @@ class HtmlOptions:
     min_text_chars: int = 250  # below this the fast pass is retried with trafilatura's fallbacks
     include_tables: bool = True
     include_comments: bool = False
+    structured_pages: bool = True  # read clearly structured pages straight off the tree (article_body.py)
 
 
 DEFAULT_OPTIONS = HtmlOptions()
@@ -38,6 +42,9 @@ def extract_html(data: bytes | str, *, url: str | None = None, options: HtmlOpti
     tree = _parse(data)
     if tree is None:
         return []
+    body = article_body(tree) if options.structured_pages else None
+    if body is not None:
+        return [_to_document("\n".join(body), page_meta(tree, url), data, url)]
     text = _main_text(tree, url, options, fast=True)
     if len(text) < options.min_text_chars:
         retry = _main_text(tree, url, options, fast=False)
@@ -78,7 +85,7 @@ def _main_text(tree, url: str | None, options: HtmlOptions, *, fast: bool) -> st
 def _to_document(text: str, meta: PageMeta, data: bytes | str, url: str | None) -> Document:
     paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
     removed = []
-    if paragraphs and meta.title and paragraphs[0] == meta.title:
+    if paragraphs and meta.title and _is_title(paragraphs[0], meta.title):
         removed.append(Removed(paragraphs.pop(0), "title repeated in the body"))
     published, precision = _published(meta.date, data)
     return Document(
@@ -92,6 +99,14 @@ def _to_document(text: str, meta: PageMeta, data: bytes | str, url: str | None) 
         url=meta.url or url or None,
         removed=removed,
     )
+
+
+def _is_title(line: str, title: str) -> bool:
+    """The page title, or the headline part of a "Headline – Site" title."""
+    line, title = " ".join(line.split()), " ".join(title.split())
+    if line == title:
+        return True
+    return title.startswith(line) and title[len(line):len(line) + 3].strip()[:1] in TITLE_SEPARATORS
 
 
 def _published(day: str | None, data: bytes | str) -> tuple[str | None, str]:
