@@ -77,3 +77,13 @@ def test_day_only_date_keeps_day_precision() -> None:
     )
     doc = extract_html(page)[0]
     assert (doc.published, doc.published_precision, doc.published_source) == ("2021-03-09", "day", "metadata")
+
+
+def test_chinese_article_of_few_paragraphs_is_kept() -> None:
+    """Chinese has no spaces between words: the minimum length counts Han characters, not blank-separated words."""
+    paragraphs = ["北京理工大学作为我们党创办的第一所理工科大学，在各个历史时期始终发扬红色传统，牢牢坚持党的领导，坚持办学正确政治方向。" * 2,
+                  "新时代加速推进双一流建设，为学校事业发展奠定坚实基础，就要以党的政治建设为统领，进一步创新纪检监察体制机制。" * 2]
+    page = ("<html><head><title>抓好高校党建工作</title></head><body><div class='content'>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div></body></html>")
+    docs = extract_html(page)
+    assert len(docs) == 1 and docs[0].text.startswith("北京理工大学")

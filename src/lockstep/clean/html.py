@@ -15,13 +15,14 @@ from dataclasses import dataclass
 
 from lockstep.clean.article_body import article_body
 from lockstep.clean.dates import find_byline_date
+from lockstep.clean.lines import word_count
 from lockstep.clean.page_meta import PageMeta, page_meta
 from lockstep.model import Document, Removed
 
 PUBLISHED_KEYS = (b"published_time", b"datepublished", b"pubdate", b"publishdate", b"date.issued", b"date.published")
 STAMP = re.compile(rb"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?", re.I)
 TITLE_SEPARATORS = ("|", "-", "–", "—", ":", "·", "•")
-MIN_WORDS = 5  # fewer words than this is page furniture, not an article
+MIN_WORDS = 5  # fewer words (two Han characters counting as one) is page furniture, not an article
 
 
 @dataclass(slots=True, kw_only=True, frozen=True)
@@ -49,7 +50,7 @@ def extract_html(data: bytes | str, *, url: str | None = None, options: HtmlOpti
     if len(text) < options.min_text_chars:
         retry = _main_text(tree, url, options, fast=False)
         text = retry if len(retry) > len(text) else text
-    if len(text.split()) < MIN_WORDS:
+    if len(text.split()) < MIN_WORDS and word_count(text) < MIN_WORDS:
         return []
     return [_to_document(text, page_meta(tree, url), data, url)]
 
