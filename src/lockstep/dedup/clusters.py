@@ -7,90 +7,179 @@ ingest, `point_to_earliest` makes every member's `duplicate_of` the cluster's ea
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 
-from lockstep.dedup.fingerprint import LONG, NUM_PERM, Signature, signature_from_bytes
+from lockstep.dedup.bands import band_keys, band_shape
+from lockstep.dedup.fingerprint import LONG, NUM_PERM, SHORT
+from lockstep.dedup.keyindex import KeyIndex, Rows, hex_key64, key64
 
 THRESHOLD = 0.5  # estimated Jaccard of shingle sets for texts of 15 words or more
 SHORT_THRESHOLD = 0.8  # headlines and other short texts: near-identical only
 LSH_MARGIN = 0.7
+SIGNATURE_BYTES = 9 + 4 * NUM_PERM  # length class, numbers key, uint32 MinHash values
+LOAD_CHUNK = 100_000
+LOAD_QUERY = """
+    WITH d AS (SELECT id, cluster_id, text_hash, row_number() OVER (ORDER BY rowid) - 1 AS row,
+                      row_number() OVER (PARTITION BY text_hash ORDER BY rowid) = 1 AS first_of_text
+               FROM documents)
+    SELECT d.id, d.text_hash, coalesce(c.row, d.row) AS cluster_row, d.first_of_text, f.minhash
+    FROM d LEFT JOIN d AS c ON c.id = d.cluster_id LEFT JOIN fingerprints f ON f.doc_id = d.id
+    ORDER BY d.row
+"""
+
+
+@dataclass(slots=True, frozen=True)
+class Probe:
+    """A new document's signature, unpacked from its fingerprint bytes."""
+
+    length: int  # LONG, SHORT or MEDIUM
+    numbers: int
+    values: np.ndarray  # NUM_PERM uint32
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "Probe":
+        return cls(data[0], int.from_bytes(data[1:9], "little"), np.frombuffer(data[9:], dtype=np.uint32))
+
+
+@dataclass(slots=True)
+class Lookup:
+    """A document's keys and the rows already found under them in the folded arrays."""
+
+    id_key: int
+    text_key: int
+    band_keys: list[int] = field(default_factory=list)
+    ids: set[int] = field(default_factory=set)
+    texts: set[int] = field(default_factory=set)
+    bands: set[int] = field(default_factory=set)
 
 
 @dataclass(slots=True)
 class DedupIndex:
+    """Every stored document as a row: its id, its cluster's row, its signature; exact matches by text hash,
+    near ones by LSH bands then the estimated Jaccard (see `best_match`)."""
+
     threshold: float = THRESHOLD
     short_threshold: float = SHORT_THRESHOLD
-    by_hash: dict[str, str] = field(default_factory=dict)  # text_hash -> cluster id
-    cluster_of: dict[str, str] = field(default_factory=dict)  # doc id -> cluster id
-    lsh: object = None
-    signatures: dict[str, object] = field(default_factory=dict)
-    short: set[str] = field(default_factory=set)
-    numbers: dict[str, bytes] = field(default_factory=dict)
-    long: set[str] = field(default_factory=set)
+    ids: list[str] = field(default_factory=list)  # row -> doc id
+    cluster: array = field(default_factory=lambda: array("q"))  # row -> row of the cluster's first document
+    length: array = field(default_factory=lambda: array("B"))
+    numbers: array = field(default_factory=lambda: array("Q"))
+    signatures: Rows = field(default_factory=lambda: Rows(NUM_PERM, np.uint32))
+    known: KeyIndex = field(default_factory=KeyIndex)  # doc id key -> row
+    by_text: KeyIndex = field(default_factory=KeyIndex)  # text hash key -> rows
+    bands: KeyIndex = field(default_factory=KeyIndex)  # band key -> rows
+    shape: tuple[int, int] = (0, 0)
 
     def __post_init__(self) -> None:
-        from datasketch import MinHashLSH
-
         # LSH finds candidates below the decision threshold, so pairs just above it are not lost to banding
-        self.lsh = MinHashLSH(threshold=self.threshold * LSH_MARGIN, num_perm=NUM_PERM)
+        self.shape = band_shape(self.threshold * LSH_MARGIN)
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, threshold: float = THRESHOLD) -> "DedupIndex":
         index = cls(threshold=threshold)
-        for doc_id, cluster, thash in con.execute("SELECT id, cluster_id, text_hash FROM documents").fetchall():
-            index.cluster_of[doc_id] = cluster or doc_id
-            index.by_hash.setdefault(thash, cluster or doc_id)
-        cur = con.execute("SELECT doc_id, minhash FROM fingerprints")
-        while rows := cur.fetchmany(10_000):
-            for doc_id, blob in rows:
-                index.add_signature(doc_id, signature_from_bytes(blob))
+        reader = con.sql(LOAD_QUERY).to_arrow_reader(LOAD_CHUNK)
+        for batch in reader:
+            index.load_batch(batch.to_pydict())
         return index
 
-    def add_signature(self, doc_id: str, signature: Signature) -> None:
-        if signature.short:
-            self.short.add(doc_id)
-        self.numbers[doc_id] = signature.numbers
-        if signature.length == LONG:
-            self.long.add(doc_id)
-        if doc_id not in self.signatures:
-            self.signatures[doc_id] = signature.minhash
-            self.lsh.insert(doc_id, signature.minhash)
+    def load_batch(self, columns: dict[str, list]) -> None:
+        start, ids = len(self.ids), columns["id"]
+        rows = np.arange(start, start + len(ids), dtype=np.int64)
+        blobs = [b if b is not None and len(b) == SIGNATURE_BYTES else None for b in columns["minhash"]]
+        packed = np.frombuffer(b"".join(b or bytes(SIGNATURE_BYTES) for b in blobs), dtype=np.uint8)
+        packed = packed.reshape(len(ids), SIGNATURE_BYTES)
+        values = np.ascontiguousarray(packed[:, 9:]).view(np.uint32)
+        self.ids.extend(ids)
+        self.cluster.extend(columns["cluster_row"])
+        self.length.extend(packed[:, 0].tolist())
+        self.numbers.extend(np.ascontiguousarray(packed[:, 1:9]).view("<u8").ravel().tolist())
+        self.signatures.extend(values)
+        self.known.add_many(np.array([key64(i) for i in ids], dtype=np.uint64), rows)
+        self.by_text.add_many(np.array([hex_key64(h) for h in columns["text_hash"]], dtype=np.uint64), rows)
+        banded = np.array([b is not None and first for b, first in zip(blobs, columns["first_of_text"])], dtype=bool)
+        if banded.any():
+            keys = band_keys(values[banded], *self.shape)
+            self.bands.add_many(keys.ravel(), np.repeat(rows[banded], keys.shape[1]))
+
+    def knows(self, doc_id: str) -> bool:
+        return self.row_of(doc_id) is not None
+
+    def row_of(self, doc_id: str) -> int | None:
+        for row in self.known.get(key64(doc_id)):
+            if self.ids[row] == doc_id:
+                return row
+        return None
 
     def assign(self, doc_id: str, thash: str, signature_bytes: bytes | None) -> tuple[str, str]:
-        """Cluster id for a new document and how it matched: 'new', 'exact' or 'near'."""
-        if doc_id in self.cluster_of:
-            return self.cluster_of[doc_id], "known"
-        if thash in self.by_hash:
-            cluster = self.by_hash[thash]
-            self.cluster_of[doc_id] = cluster
-            return cluster, "exact"
-        self.by_hash[thash] = doc_id
-        cluster, how = doc_id, "new"
-        if signature_bytes:
-            signature = signature_from_bytes(signature_bytes)
-            match = self.best_match(signature)
-            if match:
-                cluster, how = self.cluster_of[match], "near"
-                self.by_hash[thash] = cluster
-            self.add_signature(doc_id, signature)
-        self.cluster_of[doc_id] = cluster
-        return cluster, how
+        """Cluster id for a new document and how it matched: 'new', 'exact', 'near' or 'known'."""
+        return self.assign_batch([doc_id], [thash], [signature_bytes])[0]
 
-    def best_match(self, signature: Signature) -> str | None:
-        """The most similar stored document above the threshold (the strict one if either text is short); unless
-        both are long articles, it must also carry the same numbers."""
-        best, best_score = None, 0.0
-        for candidate in self.lsh.query(signature.minhash):
-            both_long = signature.length == LONG and candidate in self.long
-            if not both_long and self.numbers[candidate] != signature.numbers:
-                continue  # templated short stories differ in their numbers; reprints keep them
-            score = signature.minhash.jaccard(self.signatures[candidate])
-            needed = self.short_threshold if signature.short or candidate in self.short else self.threshold
-            if score >= needed and score > best_score:
-                best, best_score = candidate, score
-        return best
+    def assign_batch(self, ids: list[str], hashes: list[str], signatures: list[bytes | None]) -> list[tuple[str, str]]:
+        """`assign` for a batch in order (a document may match one earlier in the same batch); keys and the
+        lookups in the folded arrays are computed for the whole batch at once."""
+        probes = [Probe.from_bytes(b) if b else None for b in signatures]
+        lookups = [Lookup(key64(doc_id), hex_key64(thash)) for doc_id, thash in zip(ids, hashes)]
+        known = self.known.stored_rows(np.array([[x.id_key] for x in lookups], dtype=np.uint64))
+        texts = self.by_text.stored_rows(np.array([[x.text_key] for x in lookups], dtype=np.uint64))
+        signed = [i for i, probe in enumerate(probes) if probe]
+        if signed:
+            keys = band_keys(np.stack([probes[i].values for i in signed]), *self.shape)
+            stored = self.bands.stored_rows(keys)
+            for j, i in enumerate(signed):
+                lookups[i].band_keys, lookups[i].bands = keys[j].tolist(), stored.get(j, set())
+        for i, lookup in enumerate(lookups):
+            lookup.ids, lookup.texts = known.get(i, set()), texts.get(i, set())
+        results = [self.assign_one(doc_id, probe, lookup) for doc_id, probe, lookup in zip(ids, probes, lookups)]
+        for index in (self.bands, self.known, self.by_text):
+            index.fold_if_full()
+        return results
+
+    def assign_one(self, doc_id: str, probe: Probe | None, lookup: "Lookup") -> tuple[str, str]:
+        row = next((r for r in lookup.ids | self.known.recent_rows([lookup.id_key]) if self.ids[r] == doc_id), None)
+        if row is not None:
+            return self.ids[self.cluster[row]], "known"
+        same_text = lookup.texts | self.by_text.recent_rows([lookup.text_key])
+        if same_text:
+            cluster = self.cluster[min(same_text)]
+            self.add_row(doc_id, cluster, None)
+            return self.ids[cluster], "exact"
+        match = self.best_match(probe, lookup.bands | self.bands.recent_rows(lookup.band_keys)) if probe else None
+        row = self.add_row(doc_id, self.cluster[match] if match is not None else len(self.ids), probe)
+        self.by_text.add(lookup.text_key, row)
+        self.bands.add_keys(lookup.band_keys, row)
+        return self.ids[self.cluster[row]], "new" if match is None else "near"
+
+    def add_row(self, doc_id: str, cluster_row: int, probe: Probe | None) -> int:
+        row = len(self.ids)
+        self.ids.append(doc_id)
+        self.cluster.append(cluster_row)
+        self.length.append(probe.length if probe else 0)
+        self.numbers.append(probe.numbers if probe else 0)
+        self.signatures.append(probe.values if probe else 0)
+        self.known.add(key64(doc_id), row)
+        return row
+
+    def best_match(self, probe: Probe, found: set[int]) -> int | None:
+        """Of the candidate rows (sharing a band), the most similar above the threshold (the strict one if
+        either text is short; ties go to the earliest stored); unless both are long articles, it must also
+        carry the same numbers."""
+        if not found:
+            return None
+        rows = np.array(sorted(found), dtype=np.int64)
+        lengths = np.array([self.length[r] for r in rows.tolist()])
+        same_numbers = np.array([self.numbers[r] == probe.numbers for r in rows.tolist()])
+        both_long = (lengths == LONG) & (probe.length == LONG)
+        scores = (self.signatures.take(rows) == probe.values).mean(axis=1)
+        strict = (lengths == SHORT) | (probe.length == SHORT)
+        needed = np.where(strict, self.short_threshold, self.threshold)
+        good = (both_long | same_numbers) & (scores >= needed)
+        if not good.any():
+            return None
+        return int(rows[np.argmax(np.where(good, scores, -1.0))])
 
 
 def point_to_earliest(con: duckdb.DuckDBPyConnection) -> None:

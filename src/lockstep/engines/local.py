@@ -19,7 +19,7 @@ from lockstep.engines.stages import StageOptions, process_raw
 from lockstep.errors import SkipInput
 from lockstep.model import RawRecord, raw_to_batch
 from lockstep.sources.files import InputFile, ReadOptions, file_sha, iter_inputs, read_input
-from lockstep.store.writer import BatchResult, input_done, record_inputs, write_batch
+from lockstep.store.writer import BatchResult, record_inputs, stored_inputs, write_batch
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -96,7 +96,7 @@ def run_ingest(corpus: "Corpus", paths: list[str], options: IngestOptions) -> In
     stage_options = StageOptions(actors_file=options.actors_file, detect_language=options.detect_language)
     read_options = ReadOptions(column_map=options.column_map, max_bytes=options.max_bytes)
     with executor(options.workers) as pool:
-        pipeline = Pipeline(corpus, index, pool, stage_options, options, report)
+        pipeline = Pipeline(corpus, index, pool, stage_options, options, report, seen=stored_inputs(corpus.con))
         for item in iter_inputs(paths):
             pipeline.feed_file(item, read_options)
         pipeline.finish()
@@ -144,6 +144,7 @@ class Pipeline:
     buffer: list = field(default_factory=list)  # records waiting for a full batch
     buffer_files: dict = field(default_factory=dict)  # raw_sha -> FileState of the records in the buffer
     finished: list = field(default_factory=list)  # input rows to record with the next write
+    seen: set = field(default_factory=set)  # raw_sha of inputs stored by earlier runs or opened in this one
 
     def feed_file(self, item: InputFile, read_options: ReadOptions) -> None:
         if item.missing_reason:
@@ -185,9 +186,10 @@ class Pipeline:
             self.report.skipped.append((str(item.path), f"{item.path}: cannot read ({exc.strerror or exc})"))
             return None
         self.report.files_read += 1
-        if input_done(self.corpus.con, raw_sha) or any(raw_sha == f.raw_sha for f in self.buffer_files.values()):
+        if raw_sha in self.seen:
             self.report.files_already_ingested += 1
             return None
+        self.seen.add(raw_sha)
         return FileState(item, raw_sha, data=data if self.options.keep_raw else None)
 
     def submit_buffer(self) -> None:

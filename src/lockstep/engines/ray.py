@@ -385,7 +385,7 @@ class Importer:
         """Ids this chunk will store (not yet known to the index), with their tick; first occurrence wins."""
         fresh: dict[str, int] = {}
         for doc_id, tick in zip(rows.column("id").to_pylist(), rows.column("tick").to_pylist()):
-            if doc_id and doc_id not in self.index.cluster_of and doc_id not in fresh:
+            if doc_id and not self.index.knows(doc_id) and doc_id not in fresh:
                 fresh[doc_id] = tick
         for file_idx, doc_id in zip(rows.column("file_idx").to_pylist(), rows.column("id").to_pylist()):
             if doc_id:

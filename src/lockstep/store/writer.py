@@ -30,11 +30,11 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch, index: De
     result = BatchResult()
     rows = batch.to_pylist()
     docs = []
-    for row in rows:
-        if not row["id"]:
-            result.skipped.append((row["source"], row["skip_reason"]))
-            continue
-        cluster, how = index.assign(row["id"], row["text_hash"], row["minhash"])
+    result.skipped = [(row["source"], row["skip_reason"]) for row in rows if not row["id"]]
+    articles = [row for row in rows if row["id"]]
+    assigned = index.assign_batch([r["id"] for r in articles], [r["text_hash"] for r in articles],
+                                  [r["minhash"] for r in articles])
+    for row, (cluster, how) in zip(articles, assigned):
         if how == "known":
             result.already_stored += 1
             continue
@@ -119,6 +119,6 @@ def record_inputs(con: duckdb.DuckDBPyConnection, records: list[dict]) -> None:
         con.unregister("incoming_inputs")
 
 
-def input_done(con: duckdb.DuckDBPyConnection, raw_sha: str) -> bool:
-    row = con.execute("SELECT status FROM inputs WHERE raw_sha = ?", [raw_sha]).fetchone()
-    return bool(row and row[0] == "stored")
+def stored_inputs(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """raw_sha of every input file a run has finished storing (a later run skips them)."""
+    return {sha for (sha,) in con.execute("SELECT raw_sha FROM inputs WHERE status = 'stored'").fetchall()}
