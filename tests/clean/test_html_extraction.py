@@ -87,3 +87,26 @@ def test_chinese_article_of_few_paragraphs_is_kept() -> None:
             + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div></body></html>")
     docs = extract_html(page)
     assert len(docs) == 1 and docs[0].text.startswith("北京理工大学")
+
+
+@pytest.mark.parametrize("key", PAGES)
+def test_plain_pages_parse_to_trafilaturas_tree(key: str) -> None:
+    from lxml import etree
+    from trafilatura.utils import load_html
+
+    from lockstep.clean.html import _parse, _plain_utf8_page
+
+    html = gzip.decompress((BENCHMARK / "html" / f"{key}.html.gz").read_bytes())
+    assert _plain_utf8_page(html)
+    assert etree.tostring(_parse(html)) == etree.tostring(load_html(html))
+
+
+def test_pages_needing_repair_or_decoding_go_through_trafilaturas_loader() -> None:
+    from lockstep.clean.html import _plain_utf8_page
+
+    body = "<p>Министр иностранных дел заявил, что переговоры продолжатся на следующей неделе в столице.</p>" * 3
+    page = f"<html><head><meta charset='windows-1251'><title>Переговоры</title></head><body><article>{body}</article></body></html>"
+    assert not _plain_utf8_page(page.encode("cp1251"))
+    assert not _plain_utf8_page(page.replace("<p>", "<p>\x01").encode())
+    assert not _plain_utf8_page(b'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "http://www.w3.org/TR/x.dtd">\n' + page.encode())
+    assert extract_html(page.encode("cp1251"))[0].text.startswith("Министр иностранных дел")

@@ -21,6 +21,8 @@ from lockstep.model import Document, Removed
 
 PUBLISHED_KEYS = (b"published_time", b"datepublished", b"pubdate", b"publishdate", b"date.issued", b"date.published")
 STAMP = re.compile(rb"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?", re.I)
+DOCTYPE_WITH_SLASH = re.compile(rb"^< ?! ?doctype[^>]*/[^<>]*>")
+CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 TITLE_SEPARATORS = ("|", "-", "–", "—", ":", "·", "•")
 MIN_WORDS = 5  # fewer words (two Han characters counting as one) is page furniture, not an article
 
@@ -56,14 +58,50 @@ def extract_html(data: bytes | str, *, url: str | None = None, options: HtmlOpti
 
 
 def _parse(data: bytes | str):  # type: ignore[no-untyped-def]
+    """The page's lxml tree, as trafilatura's loader builds it; plain UTF-8 pages skip its repairs."""
     if not data or not data.strip():
         return None
+    if isinstance(data, bytes) and _plain_utf8_page(data):
+        from lxml.etree import LxmlError
+        from lxml.html import fromstring
+        from trafilatura.utils import HTML_PARSER
+
+        try:
+            tree = fromstring(data, parser=HTML_PARSER)
+        except (LxmlError, ValueError, TypeError, LookupError, RecursionError, SyntaxError):
+            tree = None
+        if tree is not None and len(tree) >= 1:
+            return tree
     from trafilatura.utils import load_html
 
     try:
         return load_html(data)
     except (ValueError, TypeError, LookupError, RecursionError):
         return None
+
+
+def _plain_utf8_page(data: bytes) -> bool:
+    """Valid UTF-8 HTML with nothing trafilatura's loader would repair: no control characters, no
+    compression, no doctype with a slash (the libxml2 quirk), no self-closing <html/>. (The loader also
+    drops the non-characters U+FFFE and U+FFFF, which lxml keeps; looking for them would cost more than a
+    stray one in the text.)"""
+    head = data[:4096].lower()
+    if b"html" not in head[:50] or head.startswith((b"\x1f\x8b", b"\x28\xb5\x2f\xfd")):
+        return False
+    first_line = head.split(b"\n", 1)[0]
+    if b"doctype" in first_line and DOCTYPE_WITH_SLASH.match(first_line):
+        return False
+    if any(b"<html" in line and line.rstrip().endswith(b"/>") for line in head.splitlines()[:4]):
+        return False
+    if len(data.translate(None, CONTROL_BYTES)) != len(data):
+        return False
+    if data.isascii():
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _main_text(tree, url: str | None, options: HtmlOptions, *, fast: bool) -> str:  # type: ignore[no-untyped-def]
