@@ -27,6 +27,7 @@ import glob
 import hashlib
 import os
 import re
+import resource
 import statistics
 import sys
 import time
@@ -119,11 +120,13 @@ def bulk_insert(path: Path, docs: pd.DataFrame) -> None:
             UPDATE documents d SET duplicate_of = CASE WHEN f.head = d.id THEN NULL ELSE f.head END,
                                    cluster_id = f.head
             FROM firsts f WHERE f.id = d.id""")
-        paragraphs = pd.DataFrame([p for i, t in zip(docs.id, docs.text) for p in paragraph_rows(i, t)])
-        con.register("bench_paragraphs", paragraphs)
-        con.execute("INSERT INTO paragraphs SELECT doc_id, idx, start_char, end_char, text FROM bench_paragraphs")
         con.unregister("bench_docs")
-        con.unregister("bench_paragraphs")
+        for low in range(0, len(docs), 100_000):  # in slices: a million documents' paragraphs as dicts is GBs
+            part = docs.iloc[low:low + 100_000]
+            paragraphs = pd.DataFrame([p for i, t in zip(part.id, part.text) for p in paragraph_rows(i, t)])
+            con.register("bench_paragraphs", paragraphs)
+            con.execute("INSERT INTO paragraphs SELECT doc_id, idx, start_char, end_char, text FROM bench_paragraphs")
+            con.unregister("bench_paragraphs")
 
 
 # ---- timing ------------------------------------------------------------------------------------------------------
@@ -273,6 +276,7 @@ def main() -> None:
     parser.add_argument("--db", default="/tmp/lockstep-terms-bench.duckdb")
     parser.add_argument("--keep", action="store_true", help="Keep the store, and reuse it when it exists.")
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1), help="Tokenising processes.")
+    parser.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit for the run (it spills beyond).")
     args = parser.parse_args()
     path = Path(args.db)
     print(f"lockstep.terms benchmark: {args.docs:,} documents, store {path}, {os.cpu_count()} CPUs")
@@ -288,10 +292,13 @@ def main() -> None:
               f"bulk-inserted in {t_insert:.1f} s")
         del docs
     corpus = lockstep.open(path)
+    corpus.con.execute(f"SET memory_limit = '{args.memory_limit}'")
+    cpu_before = sum(os.times()[:4])
     t_index, report = timed_once(lambda: terms.update_index(corpus, terms.IndexOptions(workers=args.workers)))
+    cpu_index = sum(os.times()[:4]) - cpu_before  # this process and its (finished) tokenising workers
     n_tokens = corpus.count("term_tokens")
     n_docs = corpus.count("term_docs")
-    print(f"index: {n_docs:,} documents, {n_tokens:,} tokens, {report.documents_indexed:,} tokenised in {t_index:.1f} s "
+    print(f"index: {n_docs:,} documents, {n_tokens:,} tokens, {report.documents_indexed:,} tokenised in {t_index:.1f} s wall, {cpu_index:.1f} s CPU "
           f"({report.documents_indexed / max(t_index, 1e-9):,.0f} docs/s, {report.tokens_added / max(t_index, 1e-9):,.0f} "
           f"tokens/s, {args.workers} worker processes); aggregate rows: {corpus.count('term_counts'):,}; store {path.stat().st_size / 2**20:.0f} MiB")
 
@@ -353,7 +360,9 @@ def main() -> None:
           f"speedup vs naive pandas: min {frame.x_naive.min():.1f}x wall, {frame.x_naive_cpu.min():.1f}x CPU "
           f"(target >= 10x); vs pandas on the stored tokens: min {frame.x_tokens.min():.1f}x wall, "
           f"{frame.x_tokens_cpu.min():.1f}x CPU")
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs while measuring")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs while measuring; peak RSS of this "
+          f"process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GiB, of the tokenising workers "
+          f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20:.2f} GiB")
     corpus.close()
     if not args.keep:
         for p in (path, Path(str(path) + ".wal")):

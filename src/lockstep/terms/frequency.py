@@ -73,7 +73,7 @@ def top(corpus: "Corpus", options: TopOptions | None = None) -> pd.DataFrame:
                    r.freq * 10000.0 / tot.tokens AS per_10k, r.docs, r.docs / tot.docs AS doc_share,
                    tot.tokens AS group_tokens, tot.docs AS group_docs, r.example
             FROM ranked r JOIN term_lemmas l ON l.lemma_id = r.lemma_id JOIN tot ON {join_on(names, 'r', 'tot')})
-        SELECT * FROM ({examples_sql("result", offsets_source(scan=not scope.aggregates_ok()))})
+        SELECT * FROM ({examples_sql("result", offsets_source(table=scope.counts_table()))})
         ORDER BY {', '.join(names + ['rank'])}"""
     frame = corpus.con.execute(sql, params + [options.limit, options.min_freq] + total_params).df()
     return attach_examples(corpus, frame)
@@ -87,12 +87,19 @@ def lemma_counts_sql(scope: Scope, include_stopwords: bool, lemmas_from: str | N
     stop = "" if include_stopwords else "AND NOT l.stop"
     if lemmas_from:
         stop += f" AND l.lemma_id IN ({lemmas_from})"
-    if scope.aggregates_ok():
+    table = scope.counts_table()
+    if table == "term_lemma_totals":  # it carries the stop-word flag: no join
+        where, params = scope.counts_where("l")
+        columns = scope.group_columns("l", aggregated=True)
+        select = "".join(f", {expr} AS {name}" for expr, name in columns)
+        return (f"SELECT l.lemma_id{select}, CAST(sum(l.tf) AS BIGINT) AS freq, CAST(sum(l.df) AS BIGINT) AS docs, "
+                f"min(l.example) AS example FROM term_lemma_totals l WHERE {where} {stop} GROUP BY ALL"), params
+    if table:
         where, params = scope.counts_where("c")
         columns = scope.group_columns("c", aggregated=True)
         select = "".join(f", {expr} AS {name}" for expr, name in columns)
         return (f"SELECT c.lemma_id{select}, CAST(sum(c.tf) AS BIGINT) AS freq, CAST(sum(c.df) AS BIGINT) AS docs, min(c.example) AS example "
-                f"FROM term_counts c JOIN term_lemmas l ON l.lemma_id = c.lemma_id WHERE {where} {stop} "
+                f"FROM {table} c JOIN term_lemmas l ON l.lemma_id = c.lemma_id WHERE {where} {stop} "
                 "GROUP BY ALL"), params
     where, params = scope.doc_where("d")
     columns = scope.group_columns("d", aggregated=False)
@@ -119,15 +126,19 @@ def trend(corpus: "Corpus", options: TrendOptions) -> pd.DataFrame:
 
 
 def term_trend(corpus: "Corpus", term: Term, scope: Scope, members: bool) -> pd.DataFrame:
-    """One statement: hits grouped per group (and per member) with GROUPING SETS, joined to every group's totals
-    so that groups without the term show zero, and the members' counts as 'lang member=n; ...'."""
+    """One statement: the hits grouped per group and document, then per group (the term) and per group and member,
+    joined to every group's totals so that groups without the term show zero, and the members' counts as
+    'lang member=n; ...'. Member rows carry documents and examples only when they are shown."""
     names = scope.group_names()
     columns = scope.group_columns("h", aggregated=False)
     select = "".join(f"{expr} AS {name}, " for expr, name in columns)
-    keys = ", ".join(expr for expr, _ in columns)
-    sets = f"(({keys}, member), ({keys}))" if names else "((member), ())"
+    plain = "".join(f"{name}, " for name in names)
+    group_all = "GROUP BY ALL" if names else ""
     example = (f"min({PACKED}) AS example, arg_min(para, {PACKED}) AS ex_para, "
                f"arg_min(start_char, {PACKED}) AS ex_start, arg_min(end_char, {PACKED}) AS ex_end")
+    member_detail = (f"count(DISTINCT doc_key) AS docs, {example}" if members else
+                     "CAST(NULL AS BIGINT) AS docs, CAST(NULL AS BIGINT) AS example, CAST(NULL AS INTEGER) AS ex_para, "
+                     "CAST(NULL AS INTEGER) AS ex_start, CAST(NULL AS INTEGER) AS ex_end")
     hits, hit_params = hits_sql(term, scope)
     totals, total_params = totals_sql(scope)
     labels = [(-1, "", "", "")] + [(i, m.label, m.lang or "", f"{m.lang or ''} {m.label}".strip())
@@ -137,9 +148,14 @@ def term_trend(corpus: "Corpus", term: Term, scope: Scope, members: bool) -> pd.
     t_names = "".join(f"tot.{n}, " for n in names)
     g_names = ", ".join(names)
     sql = f"""
-        WITH g AS (SELECT {select}CASE WHEN grouping(member) = 1 THEN -1 ELSE member END AS member,
-                          count(*) AS freq, count(DISTINCT doc_key) AS docs, {example}
-                   FROM ({hits}) h GROUP BY GROUPING SETS {sets}),
+        WITH h AS MATERIALIZED ({hits}),
+             per_doc AS (SELECT {select}doc_key, count(*) AS n, {example} FROM h GROUP BY ALL),
+             g AS (SELECT {plain}-1 AS member, CAST(sum(n) AS BIGINT) AS freq, count(*) AS docs,
+                          min(example) AS example, arg_min(ex_para, example) AS ex_para,
+                          arg_min(ex_start, example) AS ex_start, arg_min(ex_end, example) AS ex_end
+                   FROM per_doc {group_all}
+                   UNION ALL
+                   SELECT {select}member, count(*) AS freq, {member_detail} FROM h GROUP BY ALL),
              labels AS (SELECT * FROM (VALUES {label_rows}) v(member, member_label, member_lang, summary_label)),
              summary AS (SELECT {g_names + ',' if names else ''}
                                 string_agg(l.summary_label || '=' || g.freq, '; ' ORDER BY g.freq DESC, g.member)

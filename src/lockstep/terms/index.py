@@ -12,6 +12,10 @@ Tables (created here, next to the code that fills them):
 * ``term_counts``  lemma x actor x outlet x language x month x level: token frequency, document frequency and
                    one example occurrence (packed doc_key << 32 | position, with its paragraph and character
                    offsets). Rows may repeat a key (incremental appends); readers always SUM.
+* ``term_lemma_totals`` the aggregate rolled up to lemma x actor x level (all months, outlets and languages):
+                   keyness between actors and top terms per actor read a few rows per lemma from it.
+* ``term_group_totals`` tokens and documents per actor x outlet x language x month x level: the sizes every
+                   measure divides by, without a pass over term_docs.
 * ``term_postings`` the tokens again, sorted by lemma (an inverted index: a term's occurrences sit in a few row
                    groups that DuckDB's zone maps find without scanning the rest).
 * ``term_meta``    tokenizer settings and the signature of the documents the index was built from.
@@ -57,8 +61,15 @@ TABLES = [
     """CREATE TABLE IF NOT EXISTS term_postings (
         lemma_id INTEGER, doc_key INTEGER, pos INTEGER, para INTEGER, sent INTEGER, start_char INTEGER,
         end_char INTEGER, form_id INTEGER)""",
+    """CREATE TABLE IF NOT EXISTS term_lemma_totals (
+        lemma_id INTEGER, lemma VARCHAR, lang VARCHAR, stop BOOLEAN, actor VARCHAR, level TINYINT, tf BIGINT,
+        df BIGINT, example BIGINT, ex_para INTEGER, ex_start INTEGER, ex_end INTEGER)""",
+    """CREATE TABLE IF NOT EXISTS term_group_totals (
+        actor VARCHAR, outlet VARCHAR, language VARCHAR, period DATE, level TINYINT, tokens BIGINT, docs BIGINT)""",
 ]
-TERM_TABLES = ("term_meta", "term_docs", "term_tokens", "term_forms", "term_lemmas", "term_counts", "term_postings")
+TERM_TABLES = ("term_meta", "term_docs", "term_tokens", "term_forms", "term_lemmas", "term_counts", "term_postings",
+               "term_lemma_totals", "term_group_totals")
+ROLLUPS_VERSION = "2"  # term_meta 'rollups': an index built before the roll-ups gets them on its next update
 TOKENS_VIEW = """CREATE OR REPLACE VIEW term_tokens_v AS
     SELECT d.id AS doc_id, t.para AS paragraph, t.sent AS sentence, t.pos AS position, t.start_char,
            t.end_char, f.form AS surface, l.lemma, f.lang
@@ -105,13 +116,14 @@ class IndexReport:
 def ensure_index(corpus: "Corpus") -> None:
     """Bring the index up to date before a query (cheap when nothing changed)."""
     if corpus.read_only:
-        if not has_index(corpus):
-            raise StoreError(f"{corpus.path}: no term index; run `lockstep terms index --db {corpus.path}`")
+        if not has_index(corpus) or stored_meta(corpus).get("rollups") != ROLLUPS_VERSION:
+            raise StoreError(f"{corpus.path}: no term index or an outdated one; run `lockstep terms index --db {corpus.path}`")
         return
     current = doc_signature(corpus)
     if getattr(corpus, "_term_index_signature", None) == current:
         return  # this connection saw the index up to date for exactly these documents
-    if not (has_index(corpus) and stored_meta(corpus).get("doc_signature") == current):
+    meta = stored_meta(corpus) if has_index(corpus) else {}
+    if meta.get("doc_signature") != current or meta.get("rollups") != ROLLUPS_VERSION:
         update_index(corpus, IndexOptions())
     corpus._term_index_signature = current  # type: ignore[attr-defined]
 
@@ -146,6 +158,9 @@ def update_index(corpus: "Corpus", options: IndexOptions | None = None) -> Index
     elif report.documents_indexed:
         append_counts(corpus, old_max)
         report.aggregates = "appended"
+    if changed or report.documents_removed or report.documents_indexed \
+            or stored_meta(corpus).get("rollups") != ROLLUPS_VERSION:
+        rebuild_rollups(corpus)
     set_meta(corpus, "doc_signature", doc_signature(corpus))
     report.seconds = time.perf_counter() - started
     return report
@@ -439,6 +454,24 @@ def append_counts(corpus: "Corpus", old_max: int) -> None:
     corpus.con.execute(f"INSERT INTO term_counts SELECT * FROM ({COUNTS_SELECT}) ORDER BY actor, period, lemma_id",
                        [old_max])
     corpus.con.execute(f"INSERT INTO term_postings {POSTINGS_SELECT}", [old_max])
+
+
+def rebuild_rollups(corpus: "Corpus") -> None:
+    """The small tables rolled up from the aggregate and term_docs, rebuilt whole (one GROUP BY each; replaced, so
+    that a newer layout of them needs no migration). The lemma roll-up carries the lemma's text, language and
+    stop-word flag, so keyness groups it without a join."""
+    con = corpus.con
+    con.execute("""CREATE OR REPLACE TABLE term_lemma_totals AS
+        SELECT c.lemma_id, l.lemma, l.lang, l.stop, c.actor, c.level, CAST(sum(c.tf) AS BIGINT) AS tf,
+               CAST(sum(c.df) AS BIGINT) AS df, min(c.example) AS example, arg_min(c.ex_para, c.example) AS ex_para,
+               arg_min(c.ex_start, c.example) AS ex_start, arg_min(c.ex_end, c.example) AS ex_end
+        FROM term_counts c JOIN term_lemmas l ON l.lemma_id = c.lemma_id
+        GROUP BY c.lemma_id, l.lemma, l.lang, l.stop, c.actor, c.level ORDER BY c.actor, c.lemma_id""")
+    con.execute("""CREATE OR REPLACE TABLE term_group_totals AS
+        SELECT actor, outlet, language, period, level, CAST(sum(n_tokens) AS BIGINT) AS tokens,
+               count(*) AS docs
+        FROM term_docs GROUP BY ALL ORDER BY actor, period""")
+    set_meta(corpus, "rollups", ROLLUPS_VERSION)
 
 
 def remove_missing(corpus: "Corpus") -> int:

@@ -80,13 +80,21 @@ def keyness(corpus: "Corpus", options: KeynessOptions) -> pd.DataFrame:
             raise InputError(f"no tokens for reference {options.reference!r} in this selection")
         table = side_counts(corpus, scope, options, options.reference)
     frame = score(table, target_size, reference_size, options)
-    return attach_examples(corpus, frame, offsets_source(scan=not scope.aggregates_ok()))
+    return attach_examples(corpus, frame, offsets_source(table=scope.counts_table()))
 
 
 def side_counts(corpus: "Corpus", scope: Scope, options: KeynessOptions, reference: str | None) -> pd.DataFrame:
     """Per lemma (text, all languages merged): a = target frequency, b = reference frequency, their examples."""
-    counts, params = lemma_counts_sql(scope, options.include_stopwords)
     column = options.by
+    if scope.counts_table() == "term_lemma_totals":  # lemma text on the roll-up's rows: no join, no second pass
+        where, params = scope.counts_where("c")
+        stop = "" if options.include_stopwords else "AND NOT c.stop"
+        rows = (f"SELECT c.lemma, c.lang, c.{column}, c.tf AS freq, c.example FROM term_lemma_totals c "
+                f"WHERE {where} {stop}")
+    else:
+        counts, params = lemma_counts_sql(scope, options.include_stopwords)
+        rows = (f"SELECT l.lemma, l.lang, c.{column}, c.freq, c.example "
+                f"FROM ({counts}) c JOIN term_lemmas l ON l.lemma_id = c.lemma_id")
     if reference is None:
         ref_condition, ref_params = "FALSE", []
     elif reference == "rest":
@@ -94,14 +102,15 @@ def side_counts(corpus: "Corpus", scope: Scope, options: KeynessOptions, referen
     else:
         ref_condition, ref_params = f"c.{column} = ?", [reference]
     sql = f"""
-        SELECT l.lemma AS term, min(l.lang) AS lang,
+        SELECT c.lemma AS term, min(c.lang) AS lang,
                CAST(coalesce(sum(c.freq) FILTER (WHERE c.{column} = ?), 0) AS BIGINT) AS a,
                CAST(coalesce(sum(c.freq) FILTER (WHERE {ref_condition}), 0) AS BIGINT) AS b,
                min(c.example) FILTER (WHERE c.{column} = ?) AS example_a,
                min(c.example) FILTER (WHERE {ref_condition}) AS example_b
-        FROM ({counts}) c JOIN term_lemmas l ON l.lemma_id = c.lemma_id
-        GROUP BY l.lemma
-        HAVING a + b >= ? AND (a > 0 OR ?)"""
+        FROM ({rows}) c
+        GROUP BY c.lemma
+        HAVING a + b >= ? AND (a > 0 OR ?)
+        ORDER BY term"""  # ties in the ranking then fall in term order, not in the hash table's
     # placeholders in text order: the select list (target, reference, twice), then the counts subquery
     select_params = [options.target] + ref_params + [options.target] + ref_params
     return corpus.con.execute(sql, select_params + params

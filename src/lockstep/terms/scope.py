@@ -53,8 +53,22 @@ class Scope:
         return (self.period in AGGREGATE_PERIODS and not f.ids
                 and all(month_start(v) for v in (f.since, f.until) if v))
 
+    def lemma_totals_ok(self) -> bool:
+        """True when the lemma x actor roll-up answers exactly (no period, grouped by actor at most, no filter
+        but actors and duplicates)."""
+        f = self.filters
+        return (self.period == "none" and set(self.by) <= {"actor"}
+                and not (f.outlet or f.language or f.since or f.until or f.ids))
+
+    def counts_table(self) -> str | None:
+        """The aggregate that answers lemma counts for this scope exactly; None when only a token scan does."""
+        if self.lemma_totals_ok():
+            return "term_lemma_totals"
+        return "term_counts" if self.aggregates_ok() else None
+
     def counts_where(self, alias: str = "c") -> tuple[str, list[Any]]:
-        """WHERE clause over term_counts (only valid when `aggregates_ok`)."""
+        """WHERE clause over term_counts, term_lemma_totals or term_group_totals (valid when `aggregates_ok`; it
+        names only the columns of the filters in use)."""
         f = self.filters
         clauses, params = [f"{alias}.level >= {int(self.level)}"], []
         actors = [f.actor] if isinstance(f.actor, str) else f.actor
@@ -133,7 +147,16 @@ def join_on(names: Sequence[str], left: str, right: str) -> str:
 
 
 def totals_sql(scope: Scope) -> tuple[str, list[Any]]:
-    """Tokens and documents per group, from term_docs (exact for every filter and period)."""
+    """Tokens and documents per group: from the small term_group_totals when it answers exactly (month-based
+    periods and month-aligned dates), else from term_docs (exact for every filter and period)."""
+    if scope.aggregates_ok():
+        where, params = scope.counts_where("d")
+        columns = scope.group_columns("d", aggregated=True)
+        select = "".join(f"{expr} AS {name}, " for expr, name in columns)
+        group = "GROUP BY ALL" if columns else ""
+        return (f"SELECT {select}CAST(coalesce(sum(d.tokens), 0) AS BIGINT) AS tokens, "
+                f"CAST(coalesce(sum(d.docs), 0) AS BIGINT) AS docs FROM term_group_totals d WHERE {where} {group}",
+                params)
     where, params = scope.doc_where("d")
     columns = scope.group_columns("d", aggregated=False)
     select = ", ".join(f"{expr} AS {name}" for expr, name in columns)

@@ -99,8 +99,9 @@ class LemmaLookup:
         wanted = sorted(set(lemmas) - set(self.known))
         if not wanted:
             return
+        marks = ", ".join("?" * len(wanted))  # a list of values the scan filters on, not a join
         rows = self.corpus.con.execute("SELECT lemma, list(lemma_id ORDER BY lemma_id) FROM term_lemmas "
-                                       "WHERE lemma IN (SELECT unnest(?::VARCHAR[])) GROUP BY lemma", [wanted]).fetchall()
+                                       f"WHERE lemma IN ({marks}) GROUP BY lemma", wanted).fetchall()
         self.known.update({lemma: tuple(ids) for lemma, ids in rows})
         self.known.update({lemma: () for lemma in wanted if lemma not in self.known})
 
@@ -181,6 +182,16 @@ def base_condition(term: Term) -> str:
     return " OR ".join(parts) or "FALSE"
 
 
+def cannot_overlap(term: Term) -> bool:
+    """True when no token can match two members (one token per member, one kind of id, disjoint id sets), so that
+    the overlap rule has nothing to remove (a family of single words, e.g. @cooperation)."""
+    steps = [m.steps for m in term.members]
+    if any(len(s) != 1 for s in steps) or len({s[0][0] for s in steps}) > 1:
+        return False
+    ids = [i for s in steps for i in set(s[0][1])]
+    return len(ids) == len(set(ids))
+
+
 def hits_sql(term: Term, scope: "Scope") -> tuple[str, list[Any]]:
     """SQL for the occurrences of a term in the scope's documents, one row per counted occurrence.
 
@@ -193,7 +204,7 @@ def hits_sql(term: Term, scope: "Scope") -> tuple[str, list[Any]]:
             f"WHERE {base_condition(term)}")
     where, params = scope.doc_where("d")
     doc_columns = "d.id AS doc_id, d.actor, d.outlet, d.language, d.published_at, d.period, d.level"
-    if len(term.members) == 1 and len(term.members[0].steps) == 1:   # nothing can overlap
+    if cannot_overlap(term):
         return (f"WITH base AS ({base}) SELECT h.*, {doc_columns} "
                 f"FROM ({union}) h JOIN term_docs d ON d.doc_key = h.doc_key WHERE {where}"), params
     sql = f"""

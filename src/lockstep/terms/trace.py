@@ -42,15 +42,16 @@ def attach_examples(corpus: "Corpus", frame: pd.DataFrame, source: str = "term_c
     return out.drop(columns=["_row"])
 
 
-def offsets_source(hits: str | None = None, scan: bool = False) -> str:
-    """Where examples' paragraph and offsets are: a hit table, the tokens (scans), or the aggregate."""
+def offsets_source(hits: str | None = None, table: str | None = "term_counts") -> str:
+    """Where examples' paragraph and offsets are: a hit table, the aggregate the counts came from (`table`), or
+    the tokens (`table` None: the counts came from a scan)."""
     if hits:
         return (f"(SELECT {PACKED} AS example, para AS ex_para, start_char AS ex_start, end_char AS ex_end "
                 f"FROM {hits})")
-    if scan:
-        return (f"(SELECT {PACKED} AS example, para AS ex_para, start_char AS ex_start, end_char AS ex_end "
-                "FROM term_tokens)")
-    return "term_counts"
+    if table:
+        return table
+    return (f"(SELECT {PACKED} AS example, para AS ex_para, start_char AS ex_start, end_char AS ex_end "
+            "FROM term_tokens)")
 
 
 def examples_sql(rows: str, source: str = "term_counts") -> str:
