@@ -89,12 +89,14 @@ def article_body(tree: Any, checks: BodyChecks = DEFAULT_CHECKS) -> list[str] | 
 
 
 def _single_container(tree: Any) -> Any | None:
-    found = tree.xpath("//*[@itemprop='articleBody']")
-    if not found:
-        found = tree.xpath("//article")
-    if len(found) != 1:
-        return None
-    return found[0]
+    """The one element marked as the article body (itemprop), else the one <article>. Where the page has a
+    single <article>, the marked body is looked for inside it only (a walk of the whole tree costs more)."""
+    articles = list(tree.iter("article"))
+    if len(articles) == 1:
+        found = articles[0].xpath(".//*[@itemprop='articleBody']") or articles
+    else:
+        found = tree.xpath("//*[@itemprop='articleBody']")
+    return found[0] if len(found) == 1 else None
 
 
 def _is_furniture(element: Any) -> bool:
