@@ -47,14 +47,14 @@ def extract_html(data: bytes | str, *, url: str | None = None, options: HtmlOpti
         return []
     body = article_body(tree) if options.structured_pages else None
     if body is not None:
-        return [_to_document("\n".join(body), page_meta(tree, url), data, url)]
+        return [_to_document("\n".join(body), _page_meta(tree, url, data), data, url)]
     text = _main_text(tree, url, options, fast=True)
     if len(text) < options.min_text_chars:
         retry = _main_text(tree, url, options, fast=False)
         text = retry if len(retry) > len(text) else text
     if len(text.split()) < MIN_WORDS and word_count(text) < MIN_WORDS:
         return []
-    return [_to_document(text, page_meta(tree, url), data, url)]
+    return [_to_document(text, _page_meta(tree, url, data), data, url)]
 
 
 def _parse(data: bytes | str):  # type: ignore[no-untyped-def]
@@ -102,6 +102,15 @@ def _plain_utf8_page(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _page_meta(tree, url: str | None, data: bytes | str) -> PageMeta:  # type: ignore[no-untyped-def]
+    """Metadata; the JSON-LD reader is spared a walk of the tree when the page's bytes hold no JSON-LD."""
+    if isinstance(data, bytes):
+        json_ld = b"application/ld+json" in data or b"application/settings+json" in data
+    else:
+        json_ld = "application/ld+json" in data or "application/settings+json" in data
+    return page_meta(tree, url, json_ld=json_ld)
 
 
 def _main_text(tree, url: str | None, options: HtmlOptions, *, fast: bool) -> str:  # type: ignore[no-untyped-def]
