@@ -110,3 +110,17 @@ def test_pages_needing_repair_or_decoding_go_through_trafilaturas_loader() -> No
     assert not _plain_utf8_page(page.replace("<p>", "<p>\x01").encode())
     assert not _plain_utf8_page(b'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "http://www.w3.org/TR/x.dtd">\n' + page.encode())
     assert extract_html(page.encode("cp1251"))[0].text.startswith("Министр иностранных дел")
+
+
+@pytest.mark.parametrize(("head", "expected"), [
+    ("<meta property='article:published_time' content='2021-03-09T11:05:00+03:00'>", ("2021-03-09T11:05:00+03:00", "second")),
+    ("<meta name='pubdate' content='2021-03-09'>", ("2021-03-09T08:30:00+00:00", "second")),  # the time comes from JSON-LD
+    ("", ("2021-03-09T08:30:00+00:00", "second")),
+])
+def test_published_time_from_head_meta_or_json_ld(head: str, expected: tuple[str, str]) -> None:
+    body = "".join(f"<p>{'This is a sentence of the story that goes on for a while. ' * 4}</p>" for _ in range(5))
+    ld = '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", ' \
+         '"datePublished": "2021-03-09T08:30:00Z"}</script>'
+    page = f"<html><head><title>A story</title>{head}</head><body><article><h1>A story</h1>{body}</article>{ld}</body></html>"
+    doc = extract_html(page)[0]
+    assert (doc.published, doc.published_precision) == expected

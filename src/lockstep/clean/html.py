@@ -21,6 +21,8 @@ from lockstep.model import Document, Removed
 
 PUBLISHED_KEYS = (b"published_time", b"datepublished", b"pubdate", b"publishdate", b"date.issued", b"date.published")
 STAMP = re.compile(rb"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?", re.I)
+STAMP_TEXT = re.compile(STAMP.pattern.decode(), re.I)
+PUBLISHED_KEY_NAMES = tuple(k.decode() for k in PUBLISHED_KEYS)
 DOCTYPE_WITH_SLASH = re.compile(rb"^< ?! ?doctype[^>]*/[^<>]*>")
 CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 TITLE_SEPARATORS = ("|", "-", "–", "—", ":", "·", "•")
@@ -47,14 +49,14 @@ def extract_html(data: bytes | str, *, url: str | None = None, options: HtmlOpti
         return []
     body = article_body(tree) if options.structured_pages else None
     if body is not None:
-        return [_to_document("\n".join(body), _page_meta(tree, url, data), data, url)]
+        return [_to_document("\n".join(body), _page_meta(tree, url, data), data, url, tree)]
     text = _main_text(tree, url, options, fast=True)
     if len(text) < options.min_text_chars:
         retry = _main_text(tree, url, options, fast=False)
         text = retry if len(retry) > len(text) else text
     if len(text.split()) < MIN_WORDS and word_count(text) < MIN_WORDS:
         return []
-    return [_to_document(text, _page_meta(tree, url, data), data, url)]
+    return [_to_document(text, _page_meta(tree, url, data), data, url, tree)]
 
 
 def _parse(data: bytes | str):  # type: ignore[no-untyped-def]
@@ -130,12 +132,12 @@ def _main_text(tree, url: str | None, options: HtmlOptions, *, fast: bool) -> st
     return (result.text or "") if result is not None else ""
 
 
-def _to_document(text: str, meta: PageMeta, data: bytes | str, url: str | None) -> Document:
+def _to_document(text: str, meta: PageMeta, data: bytes | str, url: str | None, tree=None) -> Document:  # type: ignore[no-untyped-def]
     paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
     removed = []
     if paragraphs and meta.title and _is_title(paragraphs[0], meta.title):
         removed.append(Removed(paragraphs.pop(0), "title repeated in the body"))
-    published, precision = _published(meta.date, data)
+    published, precision = _published(meta.date, data, tree)
     return Document(
         title=meta.title,
         text="\n\n".join(paragraphs),
@@ -157,10 +159,15 @@ def _is_title(line: str, title: str) -> bool:
     return title.startswith(line) and title[len(line):len(line) + 3].strip()[:1] in TITLE_SEPARATORS
 
 
-def _published(day: str | None, data: bytes | str) -> tuple[str | None, str]:
-    """The page's date, with its time when a published-time tag on the same day carries one."""
+def _published(day: str | None, data: bytes | str, tree=None) -> tuple[str | None, str]:  # type: ignore[no-untyped-def]
+    """The page's date, with its time when a published-time tag on the same day carries one: a <meta> tag
+    of the head first (cheap to read), else a stamp found next to a published-time key anywhere in the page."""
     if not day:
         return None, "unknown"
+    for stamp in _head_stamps(tree):
+        found = find_byline_date(stamp)
+        if found is not None and found.iso.startswith(day) and found.precision != "day":
+            return found.iso, found.precision
     for stamp in _published_stamps(data):
         found = find_byline_date(stamp)
         if found is not None and found.iso.startswith(day):
@@ -169,6 +176,19 @@ def _published(day: str | None, data: bytes | str) -> tuple[str | None, str]:
     if found is None:
         return None, "unknown"
     return found.iso, found.precision
+
+
+def _head_stamps(tree) -> list[str]:  # type: ignore[no-untyped-def]
+    """Time stamps in the head's published-time <meta> tags."""
+    head = tree.find("head") if tree is not None else None
+    if head is None:
+        return []
+    stamps = []
+    for meta in head.iterchildren("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if any(k in key for k in PUBLISHED_KEY_NAMES) and (m := STAMP_TEXT.search(meta.get("content") or "")):
+            stamps.append(m.group(0).upper())
+    return stamps
 
 
 def _published_stamps(data: bytes | str) -> list[str]:
