@@ -121,3 +121,30 @@ def test_an_earlier_copy_rebuilds_the_counts(store_path, tmp_path):
         by_actor = top(corpus, TopOptions(by=("actor",), limit=200, filters=window))
         hegemony = by_actor[by_actor.term == "hegemony"].set_index("actor")["freq"].to_dict()
         assert hegemony == {"RT": 1, "Sputnik": 1, "TASS": 1}
+
+
+def test_aggregates_answer_like_the_tokens(corpus, monkeypatch):
+    """The roll-ups (lemma x actor totals, group sizes, the families' own counts) give the figures a pass over the
+    tokens gives: keyness and top per actor, and family trends with members, filters and reprint rules."""
+    from lockstep.terms import KeynessOptions, familycounts, keyness, scope
+
+    queries = [
+        lambda: trend(corpus, TrendOptions(terms=("@colour-revolution", "@sovereignty"), by=("actor",),
+                                           period="month", members=True)),
+        lambda: trend(corpus, TrendOptions(terms=("@strategic-partnership",), by=("outlet",), period="year",
+                                           count_reprints=True, filters=DocumentFilter(since="2022-01-01"))),
+        lambda: trend(corpus, TrendOptions(terms=("@sovereignty",), by=(), period="none",
+                                           filters=DocumentFilter(language="ru", include_duplicates=False))),
+        lambda: top(corpus, TopOptions(by=("actor",), limit=5)),
+        lambda: keyness(corpus, KeynessOptions(target="Kremlin", reference="Global Times", min_freq=1, limit=None)),
+    ]
+    assert familycounts.counted(corpus, lockstep.terms.spec.resolve(corpus, "@sovereignty"),
+                                scope.Scope(filters=DocumentFilter(), by=("actor",), period="month"))
+    fast = [q() for q in queries]
+    monkeypatch.setattr(familycounts, "counted", lambda *a: False)
+    monkeypatch.setattr(scope.Scope, "lemma_totals_ok", lambda self: False)
+    monkeypatch.setattr(scope.Scope, "aggregates_ok", lambda self: False)
+    slow = [q() for q in queries]
+    for a, b in zip(fast, slow):
+        assert not a.empty
+        assert a.reset_index(drop=True).equals(b.reset_index(drop=True)), (a, b)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from lockstep.errors import InputError
 from lockstep.store.corpus import DocumentFilter
+from lockstep.terms import familycounts
 from lockstep.terms.index import ensure_index
 from lockstep.terms.scope import Scope, join_on, totals_sql
 from lockstep.terms.spec import Term, hits_sql, resolve
@@ -126,8 +127,8 @@ def trend(corpus: "Corpus", options: TrendOptions) -> pd.DataFrame:
 
 
 def term_trend(corpus: "Corpus", term: Term, scope: Scope, members: bool) -> pd.DataFrame:
-    """One statement: the hits grouped per group and document, then per group (the term) and per group and member,
-    joined to every group's totals so that groups without the term show zero, and the members' counts as
+    """One statement: the hits grouped per group and document, then per group (the term) and per group and member
+    (or, for a shipped family, the same from its aggregate), joined to every group's totals so that groups without the term show zero, and the members' counts as
     'lang member=n; ...'. Member rows carry documents and examples only when they are shown."""
     names = scope.group_names()
     columns = scope.group_columns("h", aggregated=False)
@@ -139,7 +140,18 @@ def term_trend(corpus: "Corpus", term: Term, scope: Scope, members: bool) -> pd.
     member_detail = (f"count(DISTINCT doc_key) AS docs, {example}" if members else
                      "CAST(NULL AS BIGINT) AS docs, CAST(NULL AS BIGINT) AS example, CAST(NULL AS INTEGER) AS ex_para, "
                      "CAST(NULL AS INTEGER) AS ex_start, CAST(NULL AS INTEGER) AS ex_end")
-    hits, hit_params = hits_sql(term, scope)
+    if familycounts.counted(corpus, term, scope):  # a shipped family: its own aggregate answers
+        groups, group_params = familycounts.family_groups_sql(term, scope)
+        hits_cte = ""
+    else:
+        hits, group_params = hits_sql(term, scope)
+        hits_cte = f"h AS MATERIALIZED ({hits}),"
+        groups = f"""SELECT {plain}-1 AS member, CAST(sum(n) AS BIGINT) AS freq, count(*) AS docs,
+                          min(example) AS example, arg_min(ex_para, example) AS ex_para,
+                          arg_min(ex_start, example) AS ex_start, arg_min(ex_end, example) AS ex_end
+                   FROM (SELECT {select}doc_key, count(*) AS n, {example} FROM h GROUP BY ALL) per_doc {group_all}
+                   UNION ALL
+                   SELECT {select}member, count(*) AS freq, {member_detail} FROM h GROUP BY ALL"""
     totals, total_params = totals_sql(scope)
     labels = [(-1, "", "", "")] + [(i, m.label, m.lang or "", f"{m.lang or ''} {m.label}".strip())
                                    for i, m in enumerate(term.members)]
@@ -148,14 +160,8 @@ def term_trend(corpus: "Corpus", term: Term, scope: Scope, members: bool) -> pd.
     t_names = "".join(f"tot.{n}, " for n in names)
     g_names = ", ".join(names)
     sql = f"""
-        WITH h AS MATERIALIZED ({hits}),
-             per_doc AS (SELECT {select}doc_key, count(*) AS n, {example} FROM h GROUP BY ALL),
-             g AS (SELECT {plain}-1 AS member, CAST(sum(n) AS BIGINT) AS freq, count(*) AS docs,
-                          min(example) AS example, arg_min(ex_para, example) AS ex_para,
-                          arg_min(ex_start, example) AS ex_start, arg_min(ex_end, example) AS ex_end
-                   FROM per_doc {group_all}
-                   UNION ALL
-                   SELECT {select}member, count(*) AS freq, {member_detail} FROM h GROUP BY ALL),
+        WITH {hits_cte}
+             g AS ({groups}),
              labels AS (SELECT * FROM (VALUES {label_rows}) v(member, member_label, member_lang, summary_label)),
              summary AS (SELECT {g_names + ',' if names else ''}
                                 string_agg(l.summary_label || '=' || g.freq, '; ' ORDER BY g.freq DESC, g.member)
@@ -175,7 +181,7 @@ def term_trend(corpus: "Corpus", term: Term, scope: Scope, members: bool) -> pd.
         LEFT JOIN summary s ON {join_on(names, 's', 'tot')}
         LEFT JOIN term_docs ed ON ed.doc_key = CAST(g.example >> 32 AS INTEGER)
         ORDER BY l.member, {t_names}freq"""
-    params = hit_params + [v for row in labels for v in row] + total_params + [len(shown) - 1]
+    params = group_params + [v for row in labels for v in row] + total_params + [len(shown) - 1]
     frame = corpus.con.execute(sql, params).df()
     if term.kind != "family":
         frame["members"] = ""

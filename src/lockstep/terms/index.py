@@ -16,6 +16,7 @@ Tables (created here, next to the code that fills them):
                    keyness between actors and top terms per actor read a few rows per lemma from it.
 * ``term_group_totals`` tokens and documents per actor x outlet x language x month x level: the sizes every
                    measure divides by, without a pass over term_docs.
+* ``term_family_counts`` the shipped term families counted like lemmas (see ``familycounts``).
 * ``term_postings`` the tokens again, sorted by lemma (an inverted index: a term's occurrences sit in a few row
                    groups that DuckDB's zone maps find without scanning the rest).
 * ``term_meta``    tokenizer settings and the signature of the documents the index was built from.
@@ -61,6 +62,9 @@ TABLES = [
     """CREATE TABLE IF NOT EXISTS term_postings (
         lemma_id INTEGER, doc_key INTEGER, pos INTEGER, para INTEGER, sent INTEGER, start_char INTEGER,
         end_char INTEGER, form_id INTEGER)""",
+    # point lookups of typed terms (a family resolves dozens of lemmas) without a scan of the vocabulary
+    """CREATE INDEX IF NOT EXISTS term_lemmas_lemma ON term_lemmas (lemma)""",
+    """CREATE INDEX IF NOT EXISTS term_forms_form ON term_forms (form)""",
     """CREATE TABLE IF NOT EXISTS term_lemma_totals (
         lemma_id INTEGER, lemma VARCHAR, lang VARCHAR, stop BOOLEAN, actor VARCHAR, level TINYINT, tf BIGINT,
         df BIGINT, example BIGINT, ex_para INTEGER, ex_start INTEGER, ex_end INTEGER)""",
@@ -68,8 +72,8 @@ TABLES = [
         actor VARCHAR, outlet VARCHAR, language VARCHAR, period DATE, level TINYINT, tokens BIGINT, docs BIGINT)""",
 ]
 TERM_TABLES = ("term_meta", "term_docs", "term_tokens", "term_forms", "term_lemmas", "term_counts", "term_postings",
-               "term_lemma_totals", "term_group_totals")
-ROLLUPS_VERSION = "2"  # term_meta 'rollups': an index built before the roll-ups gets them on its next update
+               "term_lemma_totals", "term_group_totals", "term_family_counts")
+ROLLUPS_VERSION = "4"  # term_meta 'rollups': an index built before the roll-ups gets them on its next update
 TOKENS_VIEW = """CREATE OR REPLACE VIEW term_tokens_v AS
     SELECT d.id AS doc_id, t.para AS paragraph, t.sent AS sentence, t.pos AS position, t.start_char,
            t.end_char, f.form AS surface, l.lemma, f.lang
@@ -471,6 +475,9 @@ def rebuild_rollups(corpus: "Corpus") -> None:
         SELECT actor, outlet, language, period, level, CAST(sum(n_tokens) AS BIGINT) AS tokens,
                count(*) AS docs
         FROM term_docs GROUP BY ALL ORDER BY actor, period""")
+    from lockstep.terms.familycounts import rebuild_family_counts  # it resolves families through spec
+
+    rebuild_family_counts(corpus)
     set_meta(corpus, "rollups", ROLLUPS_VERSION)
 
 
