@@ -144,7 +144,7 @@ def _read(element: Any, walk: _Walk) -> None:
 
 def _read_block(element: Any, walk: _Walk) -> None:
     """One paragraph (or several, where <br> splits it or blocks nest in it)."""
-    if any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in element.iterdescendants()):
+    if next(element.iterdescendants(*BLOCK_TAGS), None) is not None:
         _read(element, walk)  # a blockquote or list item holding paragraphs
         return
     parts: list[str] = []
