@@ -47,7 +47,7 @@ def extract_html(data: bytes | str, *, url: str | None = None, options: HtmlOpti
     tree = _parse(data)
     if tree is None:
         return []
-    body = article_body(tree) if options.structured_pages else None
+    body = _structured_body(tree) if options.structured_pages else None
     if body is not None:
         return [_to_document("\n".join(body), _page_meta(tree, url, data), data, url, tree)]
     text = _main_text(tree, url, options, fast=True)
@@ -57,6 +57,13 @@ def extract_html(data: bytes | str, *, url: str | None = None, options: HtmlOpti
     if len(text.split()) < MIN_WORDS and word_count(text) < MIN_WORDS:
         return []
     return [_to_document(text, _page_meta(tree, url, data), data, url, tree)]
+
+
+def _structured_body(tree) -> list[str] | None:  # type: ignore[no-untyped-def]
+    try:
+        return article_body(tree)
+    except RecursionError:  # lxml caps nesting well below Python's limit; this is only a guard
+        return None
 
 
 def _parse(data: bytes | str):  # type: ignore[no-untyped-def]
