@@ -127,31 +127,10 @@ def trend(corpus: "Corpus", options: TrendOptions) -> pd.DataFrame:
 
 
 def term_trend(corpus: "Corpus", term: Term, scope: Scope, members: bool) -> pd.DataFrame:
-    """One statement: the hits grouped per group and document, then per group (the term) and per group and member
-    (or, for a shipped family, the same from its aggregate), joined to every group's totals so that groups without the term show zero, and the members' counts as
-    'lang member=n; ...'. Member rows carry documents and examples only when they are shown."""
+    """One statement: the term's counts per group and per group and member (`groups_sql`), joined to every group's
+    totals so that groups without the term show zero, and the members' counts as 'lang member=n; ...'."""
     names = scope.group_names()
-    columns = scope.group_columns("h", aggregated=False)
-    select = "".join(f"{expr} AS {name}, " for expr, name in columns)
-    plain = "".join(f"{name}, " for name in names)
-    group_all = "GROUP BY ALL" if names else ""
-    example = (f"min({PACKED}) AS example, arg_min(para, {PACKED}) AS ex_para, "
-               f"arg_min(start_char, {PACKED}) AS ex_start, arg_min(end_char, {PACKED}) AS ex_end")
-    member_detail = (f"count(DISTINCT doc_key) AS docs, {example}" if members else
-                     "CAST(NULL AS BIGINT) AS docs, CAST(NULL AS BIGINT) AS example, CAST(NULL AS INTEGER) AS ex_para, "
-                     "CAST(NULL AS INTEGER) AS ex_start, CAST(NULL AS INTEGER) AS ex_end")
-    if familycounts.counted(corpus, term, scope):  # a shipped family: its own aggregate answers
-        groups, group_params = familycounts.family_groups_sql(term, scope)
-        hits_cte = ""
-    else:
-        hits, group_params = hits_sql(term, scope)
-        hits_cte = f"h AS MATERIALIZED ({hits}),"
-        groups = f"""SELECT {plain}-1 AS member, CAST(sum(n) AS BIGINT) AS freq, count(*) AS docs,
-                          min(example) AS example, arg_min(ex_para, example) AS ex_para,
-                          arg_min(ex_start, example) AS ex_start, arg_min(ex_end, example) AS ex_end
-                   FROM (SELECT {select}doc_key, count(*) AS n, {example} FROM h GROUP BY ALL) per_doc {group_all}
-                   UNION ALL
-                   SELECT {select}member, count(*) AS freq, {member_detail} FROM h GROUP BY ALL"""
+    hits_cte, groups, group_params = groups_sql(corpus, term, scope, members)
     totals, total_params = totals_sql(scope)
     labels = [(-1, "", "", "")] + [(i, m.label, m.lang or "", f"{m.lang or ''} {m.label}".strip())
                                    for i, m in enumerate(term.members)]
@@ -187,3 +166,31 @@ def term_trend(corpus: "Corpus", term: Term, scope: Scope, members: bool) -> pd.
         frame["members"] = ""
     frame.insert(0, "term", term.label)
     return frame.drop(columns=["member_no"])
+
+
+def groups_sql(corpus: "Corpus", term: Term, scope: Scope, members: bool) -> tuple[str, str, list]:
+    """(a CTE of hits or "", the grouping SELECT, its parameters): per group, member -1 (the term) and each member
+    with freq, docs and the first occurrence. A shipped family reads its own aggregate; any other term groups its
+    hits per document first (documents counted once without DISTINCT); member rows carry documents and examples
+    only when they are shown."""
+    if familycounts.counted(corpus, term, scope):
+        groups, params = familycounts.family_groups_sql(term, scope)
+        return "", groups, params
+    names = scope.group_names()
+    columns = scope.group_columns("h", aggregated=False)
+    select = "".join(f"{expr} AS {name}, " for expr, name in columns)
+    plain = "".join(f"{name}, " for name in names)
+    example = (f"min({PACKED}) AS example, arg_min(para, {PACKED}) AS ex_para, "
+               f"arg_min(start_char, {PACKED}) AS ex_start, arg_min(end_char, {PACKED}) AS ex_end")
+    member_detail = (f"count(DISTINCT doc_key) AS docs, {example}" if members else
+                     "CAST(NULL AS BIGINT) AS docs, CAST(NULL AS BIGINT) AS example, CAST(NULL AS INTEGER) AS ex_para, "
+                     "CAST(NULL AS INTEGER) AS ex_start, CAST(NULL AS INTEGER) AS ex_end")
+    hits, params = hits_sql(term, scope)
+    groups = f"""SELECT {plain}-1 AS member, CAST(sum(n) AS BIGINT) AS freq, count(*) AS docs,
+                        min(example) AS example, arg_min(ex_para, example) AS ex_para,
+                        arg_min(ex_start, example) AS ex_start, arg_min(ex_end, example) AS ex_end
+                 FROM (SELECT {select}doc_key, count(*) AS n, {example} FROM h GROUP BY ALL) per_doc
+                 {"GROUP BY ALL" if names else ""}
+                 UNION ALL
+                 SELECT {select}member, count(*) AS freq, {member_detail} FROM h GROUP BY ALL"""
+    return f"h AS MATERIALIZED ({hits}),", groups, params
