@@ -159,7 +159,7 @@ def test_interrupted_ingest_is_completed_by_the_next_run(tmp_path):
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        ingest(db, [path], batch_size=50, progress=die_after_first_batch)
+        ingest(db, [path], batch_size=50, write_rows=50, progress=die_after_first_batch)
     with lockstep.open(db, read_only=True) as corpus:
         partial = corpus.count()
     assert 0 < partial < 300

@@ -12,6 +12,7 @@ import re
 import unicodedata
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -29,17 +30,41 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def normalise_text(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower().replace("ё", "е")
-    return NON_WORD.sub(" ", text).strip()
+    return normalised_from_nfkc(unicodedata.normalize("NFKC", text))
+
+
+def normalised_from_nfkc(nfkc: str) -> str:
+    return NON_WORD.sub(" ", nfkc.lower().replace("ё", "е")).strip()
 
 
 def text_hash(text: str) -> str:
-    return hashlib.sha1(normalise_text(text).encode()).hexdigest()
+    return hash_normalised(normalise_text(text))
+
+
+def hash_normalised(normalised: str) -> str:
+    return hashlib.sha1(normalised.encode()).hexdigest()
+
+
+def fingerprint(text: str) -> tuple[str, bytes]:
+    """(text hash, signature bytes) with the text normalised once: the stage's whole work per document."""
+    nfkc = unicodedata.normalize("NFKC", text)
+    normalised = normalised_from_nfkc(nfkc)
+    words = normalised.split()
+    signature = bytes([length_class_of(normalised, words)]) + numbers_key_of(nfkc)
+    return hash_normalised(normalised), signature + minhash_values(shingles_of(normalised, words)).tobytes()
+
+
+def minhash_bytes(text: str) -> bytes:
+    """Signature bytes: the length class, the numbers key (8 bytes), then the uint32 MinHash values."""
+    return fingerprint(text)[1]
 
 
 def shingles(normalised: str) -> list[bytes]:
     """Word 5-grams for long texts, word 3-grams for medium ones, character 4-grams for short ones."""
-    words = normalised.split()
+    return shingles_of(normalised, normalised.split())
+
+
+def shingles_of(normalised: str, words: list[str]) -> list[bytes]:
     size = shingle_size(len(words))
     if size:
         grams = (" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
@@ -60,41 +85,66 @@ def crc_hash(data: bytes) -> int:
     return zlib.crc32(data)
 
 
+@lru_cache(maxsize=1)
+def permutations() -> np.ndarray:
+    """datasketch's permutations for (NUM_PERM, SEED, SCHEME), drawn once instead of per MinHash."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=crc_hash, scheme=SCHEME).permutations
+
+
 def minhash(text: str):
     """A datasketch MinHash of the text (empty text gives an empty MinHash)."""
     from datasketch import MinHash
 
-    mh = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=crc_hash, scheme=SCHEME)
+    mh = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=crc_hash, scheme=SCHEME, permutations=permutations())
     grams = shingles(normalise_text(text))
     if grams:
         mh.update_batch(grams)
     return mh
 
 
+def minhash_values(grams: list[bytes]) -> np.ndarray:
+    """The uint32 MinHash values of the shingles, computed by datasketch with the cached permutations."""
+    from datasketch import MinHash
+
+    mh = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=crc_hash, scheme=SCHEME, permutations=permutations())
+    if grams:
+        mh.update_batch(grams)
+    return mh.hashvalues.astype(np.uint32)
+
+
 def is_short(text: str) -> bool:
     """Headline-length texts (few words and few characters) are matched with the strict threshold."""
     normalised = normalise_text(text)
-    words = normalised.split()
+    return is_short_of(normalised, normalised.split())
+
+
+def is_short_of(normalised: str, words: list[str]) -> bool:
     return shingle_size(len(words)) == 0 and len(normalised) - len(words) + 1 < SHORT_TEXT_CHARS
 
 
 def numbers_key(text: str) -> bytes:
     """8 bytes naming the multiset of numbers in the text: templated stories ("64 new cases", "276 new
     cases") share almost every shingle but not their numbers, and a reprint keeps its numbers."""
-    numbers = sorted(NUMBER.findall(unicodedata.normalize("NFKC", text)))
+    return numbers_key_of(unicodedata.normalize("NFKC", text))
+
+
+def numbers_key_of(nfkc: str) -> bytes:
+    numbers = sorted(NUMBER.findall(nfkc))
     return hashlib.blake2b(" ".join(numbers).encode(), digest_size=8).digest()
-
-
-def minhash_bytes(text: str) -> bytes:
-    """Signature bytes: the length class, the numbers key (8 bytes), then the uint32 MinHash values."""
-    return bytes([length_class(text)]) + numbers_key(text) + minhash(text).hashvalues.astype(np.uint32).tobytes()
 
 
 def length_class(text: str) -> int:
     """0 = long (word 5-grams), 1 = short (headline: strict threshold), 2 = medium."""
-    if is_short(text):
+    normalised = normalise_text(text)
+    return length_class_of(normalised, normalised.split())
+
+
+def length_class_of(normalised: str, words: list[str]) -> int:
+    if is_short_of(normalised, words):
         return SHORT
-    return LONG if shingle_size(len(normalise_text(text).split())) == WORD_SHINGLE else MEDIUM
+    return LONG if shingle_size(len(words)) == WORD_SHINGLE else MEDIUM
 
 
 @dataclass(slots=True, frozen=True)

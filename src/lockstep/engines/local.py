@@ -1,7 +1,8 @@
 """The local engine: stream inputs through the stages with a process pool and write them to the store.
 
 Memory stays bounded: files are read lazily, records go to workers in batches, at most `2 x workers`
-batches are in flight, and the single writer (this process) stores each batch as it comes back, in order.
+batches are in flight, and the single writer (this process) stores the batches in order as they come back,
+about `write_rows` rows per transaction.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator
+
+import pyarrow as pa
 
 from lockstep.dedup.clusters import DedupIndex, point_to_earliest
 from lockstep.engines.stages import StageOptions, process_raw
@@ -31,7 +34,8 @@ RAW_KEEP_MAX = 100 * 1024 * 1024  # raw bytes of inputs up to this size are kept
 @dataclass(slots=True, kw_only=True)
 class IngestOptions:
     workers: int = 1
-    batch_size: int = 64
+    batch_size: int = 64  # records a worker processes at once
+    write_rows: int = 1024  # processed rows the store writes in one transaction (amortises DuckDB's per-call cost)
     actors_file: str | None = None
     column_map: dict[str, str] = field(default_factory=dict)
     max_bytes: int = 100 * 1024 * 1024
@@ -145,6 +149,12 @@ class Pipeline:
     buffer_files: dict = field(default_factory=dict)  # raw_sha -> FileState of the records in the buffer
     finished: list = field(default_factory=list)  # input rows to record with the next write
     seen: set = field(default_factory=set)  # raw_sha of inputs stored by earlier runs or opened in this one
+    processed: list = field(default_factory=list)  # (batch, file states) processed, waiting to be written
+    submitted: int = 0  # input batches sent to the stages: each batch's number is its documents' tick
+    base: object = None  # ingested_at of this run's first batch; batch n is stamped base + n microseconds
+
+    def __post_init__(self) -> None:
+        self.base = self.corpus.con.execute("SELECT CAST(current_timestamp AS TIMESTAMP)").fetchall()[0][0]
 
     def feed_file(self, item: InputFile, read_options: ReadOptions) -> None:
         if item.missing_reason:
@@ -200,26 +210,42 @@ class Pipeline:
         future = self.pool.submit(process_raw, raw_to_batch(self.buffer), self.stage_options)
         for state in states:
             state.pending += 1
-        self.in_flight.append((future, states))
+        self.in_flight.append((future, states, self.submitted))
+        self.submitted += 1
         self.buffer, self.buffer_files = [], {}
 
     def drain(self, keep: int) -> None:
+        """Collect processed batches until at most `keep` are in flight; write once enough rows wait (and
+        always when draining to 0)."""
         while len(self.in_flight) > keep:
-            future, states = self.in_flight.popleft()
+            future, states, tick = self.in_flight.popleft()
             batch = future.result()
-            result = write_batch(self.corpus.con, batch, self.index)
-            self.report.add(result)
-            self.report.pages_split += count_split_pages(batch)
-            produced = Counter(sha for doc_id, sha in zip(batch.column("id").to_pylist(),
-                                                          batch.column("raw_sha").to_pylist()) if doc_id)
-            for state in states:
-                state.documents += produced.get(state.raw_sha, 0)
-                state.pending -= 1
-                if state.closed and state.pending == 0:
-                    self.finish_file(state)
-            self.record_finished()
-            if self.options.progress:
-                self.options.progress("documents", result.stored)
+            self.processed.append((batch.append_column("tick", pa.array([tick] * batch.num_rows, pa.int64())), states))
+            if sum(batch.num_rows for batch, _ in self.processed) >= self.options.write_rows:
+                self.write_processed()
+        if keep == 0:
+            self.write_processed()
+
+    def write_processed(self) -> None:
+        if not self.processed:
+            return
+        batch = pa.concat_batches([b for b, _ in self.processed])
+        states = [state for _, group in self.processed for state in group]
+        self.processed = []
+        result = write_batch(self.corpus.con, batch, self.index, base=self.base)
+        self.report.add(result)
+        self.report.pages_split += count_split_pages(batch)
+        produced = Counter(sha for doc_id, sha in zip(batch.column("id").to_pylist(),
+                                                      batch.column("raw_sha").to_pylist()) if doc_id)
+        for state in states:
+            state.documents += produced.get(state.raw_sha, 0)
+            produced[state.raw_sha] = 0  # a file in several batches: its documents counted once
+            state.pending -= 1
+            if state.closed and state.pending == 0:
+                self.finish_file(state)
+        self.record_finished()
+        if self.options.progress:
+            self.options.progress("documents", result.stored)
 
     def finish_file(self, state: FileState) -> None:
         if state.fault:

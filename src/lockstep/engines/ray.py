@@ -318,9 +318,8 @@ class Importer:
     """Feeds the sorted Parquet corpus to `write_batch` in input order, many local-engine batches per transaction.
 
     Each local-engine batch (`batch_size` consecutive input records, across files) gets its own `ingested_at`
-    tick, as its own
-    transaction gives it in the local engine, so `point_to_earliest` breaks ties between equal publication
-    dates exactly as after a local ingest, without paying one transaction per small file."""
+    tick (run start + batch number microseconds), as the local engine stamps it, so `point_to_earliest` breaks
+    ties between equal publication dates exactly as after a local ingest."""
 
     corpus: "Corpus"
     options: IngestOptions
@@ -367,42 +366,24 @@ class Importer:
             self.pending_rows += rows.num_rows
 
     def write(self) -> None:
-        """Store the pending documents (one transaction), stamp their ticks, then record finished inputs."""
+        """Store the pending documents (one transaction, stamped with their ticks), then record finished inputs."""
         if self.pending:
             rows = pa.concat_tables(self.pending)
             self.pending, self.pending_rows = [], 0
-            batch = rows.select(STAGE_SCHEMA.names).cast(STAGE_SCHEMA).combine_chunks().to_batches()[0]
-            fresh = self.new_documents(rows)
-            result = write_batch(self.corpus.con, batch, self.index)
+            schema = STAGE_SCHEMA.append(pa.field("tick", pa.int64()))
+            batch = rows.select(schema.names).cast(schema).combine_chunks().to_batches()[0]
+            self.count_documents(rows)
+            result = write_batch(self.corpus.con, batch, self.index, base=self.base)
             self.report.add(result)
             self.report.pages_split += count_split_pages(batch)
-            self.stamp(fresh)
             if self.options.progress:
                 self.options.progress("documents", result.stored)
         self.finish_inputs()
 
-    def new_documents(self, rows: pa.Table) -> dict[str, int]:
-        """Ids this chunk will store (not yet known to the index), with their tick; first occurrence wins."""
-        fresh: dict[str, int] = {}
-        for doc_id, tick in zip(rows.column("id").to_pylist(), rows.column("tick").to_pylist()):
-            if doc_id and not self.index.knows(doc_id) and doc_id not in fresh:
-                fresh[doc_id] = tick
+    def count_documents(self, rows: pa.Table) -> None:
         for file_idx, doc_id in zip(rows.column("file_idx").to_pylist(), rows.column("id").to_pylist()):
             if doc_id:
                 self.tally[file_idx] = self.tally.get(file_idx, 0) + 1
-        return fresh
-
-    def stamp(self, fresh: dict[str, int]) -> None:
-        if not fresh:
-            return
-        con = self.corpus.con
-        ticks = pa.table({"id": pa.array(list(fresh), pa.string()), "tick": pa.array(list(fresh.values()), pa.int64())})
-        con.register("ray_ticks", ticks)
-        try:
-            con.execute("UPDATE documents SET ingested_at = CAST(? AS TIMESTAMP) + to_microseconds(ray_ticks.tick) "
-                        "FROM ray_ticks WHERE documents.id = ray_ticks.id", [self.base])
-        finally:
-            con.unregister("ray_ticks")
 
     def finish_inputs(self) -> None:
         """The `inputs` and `raw` rows of the files whose documents are now stored, in one transaction."""

@@ -91,12 +91,12 @@ def enrich_stage(batch: pa.RecordBatch, options: StageOptions = StageOptions()) 
 
 def fingerprint_stage(batch: pa.RecordBatch, options: StageOptions = StageOptions()) -> pa.RecordBatch:
     """Normalised-text hash and MinHash signature for deduplication."""
-    from lockstep.dedup.fingerprint import minhash_bytes, text_hash
+    from lockstep.dedup.fingerprint import fingerprint
 
     texts = batch.column("text").to_pylist()
     ids = batch.column("id").to_pylist()
-    hashes = [text_hash(t) if i else None for i, t in zip(ids, texts)]
-    signatures = [minhash_bytes(t) if i else None for i, t in zip(ids, texts)]
+    prints = [fingerprint(t) if i else (None, None) for i, t in zip(ids, texts)]
+    hashes, signatures = [h for h, _ in prints], [b for _, b in prints]
     batch = set_column(batch, "text_hash", pa.array(hashes, pa.string()))
     return set_column(batch, "minhash", pa.array(signatures, pa.binary()))
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from lockstep.dedup.clusters import DedupIndex
 
@@ -26,58 +27,69 @@ class BatchResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
 
 
-def write_batch(con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch, index: DedupIndex) -> BatchResult:
+def write_batch(con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch, index: DedupIndex,
+                base: object = None) -> BatchResult:
+    """Cluster and store one batch in one transaction. With `base` (a timestamp) and a `tick` column (the
+    engine's input batch number), `ingested_at` is base + tick microseconds, so ties between equal publication
+    dates break by input order whatever the transactions were (both engines give the same store)."""
     result = BatchResult()
-    rows = batch.to_pylist()
-    docs = []
-    result.skipped = [(row["source"], row["skip_reason"]) for row in rows if not row["id"]]
-    articles = [row for row in rows if row["id"]]
-    assigned = index.assign_batch([r["id"] for r in articles], [r["text_hash"] for r in articles],
-                                  [r["minhash"] for r in articles])
-    for row, (cluster, how) in zip(articles, assigned):
-        if how == "known":
-            result.already_stored += 1
-            continue
-        row["cluster_id"] = cluster
-        row["duplicate_of"] = None if cluster == row["id"] else cluster
-        result.exact_duplicates += how == "exact"
-        result.near_duplicates += how == "near"
-        docs.append(row)
+    is_doc = pc.fill_null(pc.not_equal(batch.column("id"), ""), False)
+    skips, docs = batch.filter(pc.invert(is_doc)), batch.filter(is_doc)
+    result.skipped = list(zip(skips.column("source").to_pylist(), skips.column("skip_reason").to_pylist()))
+    assigned = index.assign_batch(docs.column("id").to_pylist(), docs.column("text_hash").to_pylist(),
+                                  docs.column("minhash").to_pylist())
+    hows = [how for _, how in assigned]
+    result.already_stored = hows.count("known")
+    result.exact_duplicates, result.near_duplicates = hows.count("exact"), hows.count("near")
+    new = pa.Table.from_batches([docs.filter(pa.array([how != "known" for how in hows], pa.bool_()))])
+    new = new.append_column("cluster_id", pa.array([c for c, how in assigned if how != "known"], pa.string()))
     con.execute("BEGIN TRANSACTION")
     try:
-        insert_documents(con, docs)
-        insert_skips(con, [r for r in rows if not r["id"]])
+        insert_documents(con, new, base)
+        insert_skips(con, skips)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    result.stored = len(docs)
+    result.stored = new.num_rows
     return result
 
 
-def insert_documents(con: duckdb.DuckDBPyConnection, docs: list[dict]) -> None:
-    if not docs:
+def insert_documents(con: duckdb.DuckDBPyConnection, docs: pa.Table | list[dict], base: object = None) -> None:
+    """Documents (duplicate_of = the cluster's first document, or null for it), their paragraphs and
+    fingerprints, from a table with the stage columns plus cluster_id (or from such rows as dicts)."""
+    if isinstance(docs, list):
+        names = [c.strip() for c in DOC_COLUMNS.split(",")] + ["minhash"]
+        docs = pa.Table.from_pylist([{c: d.get(c) for c in names} for d in docs])
+    if not docs.num_rows:
         return
-    columns = [c.strip() for c in DOC_COLUMNS.split(",")]
-    table = pa.Table.from_pylist([{c: d.get(c) for c in columns} for d in docs])
-    con.register("incoming_docs", table)
+    con.register("incoming_docs", docs)
+    columns = DOC_COLUMNS.replace("duplicate_of", "CASE WHEN cluster_id = id THEN NULL ELSE cluster_id END")
+    ticked = base is not None and "tick" in docs.column_names
     con.execute(
-        f"INSERT INTO documents ({DOC_COLUMNS}, published_at, n_chars) "
-        f"SELECT {DOC_COLUMNS}, try_cast(published AS TIMESTAMP), length(text) FROM incoming_docs "
-        "ON CONFLICT DO NOTHING"
+        f"INSERT INTO documents ({DOC_COLUMNS}, published_at, n_chars, ingested_at) "
+        f"SELECT {columns}, try_cast(published AS TIMESTAMP), length(text), "
+        f"{'CAST($base AS TIMESTAMP) + to_microseconds(tick)' if ticked else 'current_timestamp'} FROM incoming_docs "
+        "ON CONFLICT DO NOTHING", {"base": base} if ticked else None
     )
+    con.execute("INSERT INTO fingerprints SELECT id, minhash FROM incoming_docs WHERE minhash IS NOT NULL "
+                "ON CONFLICT DO NOTHING")
     con.unregister("incoming_docs")
-    paragraphs = [p for d in docs for p in paragraph_rows(d["id"], d["text"])]
-    if paragraphs:
-        con.register("incoming_paragraphs", pa.Table.from_pylist(paragraphs))
+    paragraphs = paragraph_table(docs.column("id").to_pylist(), docs.column("text").to_pylist())
+    if paragraphs.num_rows:
+        con.register("incoming_paragraphs", paragraphs)
         con.execute("INSERT INTO paragraphs SELECT doc_id, idx, start_char, end_char, text "
                     "FROM incoming_paragraphs ON CONFLICT DO NOTHING")
         con.unregister("incoming_paragraphs")
-    prints = [{"doc_id": d["id"], "minhash": d["minhash"]} for d in docs if d.get("minhash")]
-    if prints:
-        con.register("incoming_prints", pa.Table.from_pylist(prints))
-        con.execute("INSERT INTO fingerprints SELECT doc_id, minhash FROM incoming_prints ON CONFLICT DO NOTHING")
-        con.unregister("incoming_prints")
+
+
+def paragraph_table(ids: list[str], texts: list[str]) -> pa.Table:
+    columns: dict[str, list] = {"doc_id": [], "idx": [], "start_char": [], "end_char": [], "text": []}
+    for doc_id, text in zip(ids, texts):
+        for row in paragraph_rows(doc_id, text or ""):
+            for name, value in row.items():
+                columns[name].append(value)
+    return pa.table(columns)
 
 
 def paragraph_rows(doc_id: str, text: str) -> list[dict]:
@@ -91,10 +103,12 @@ def paragraph_rows(doc_id: str, text: str) -> list[dict]:
     return rows
 
 
-def insert_skips(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
-    for row in rows:
-        con.execute("INSERT INTO skipped (source, position, reason) VALUES (?, ?, ?)",
-                    [row["source"], row["source_position"], row["skip_reason"]])
+def insert_skips(con: duckdb.DuckDBPyConnection, skips: pa.RecordBatch) -> None:
+    if skips.num_rows:
+        con.register("incoming_skips", pa.Table.from_batches([skips]))
+        con.execute("INSERT INTO skipped (source, position, reason) "
+                    "SELECT source, source_position, skip_reason FROM incoming_skips")
+        con.unregister("incoming_skips")
 
 
 INPUT_ROWS = pa.schema([("raw_sha", pa.string()), ("source", pa.string()), ("size", pa.int64()), ("kind", pa.string()),
