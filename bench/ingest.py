@@ -46,10 +46,12 @@ def child_trafilatura(folder: Path) -> dict:
 
 def child_stages(folder: Path, db: Path) -> dict:
     """The local engine's work, stage by stage in one process, each stage timed on its own. Records are batched
-    64 at a time across files (the stages' own cost, without per-file transactions)."""
+    across files as the engine does (`batch_size` records a batch, ~`write_rows` rows a store transaction)."""
+    import pyarrow as pa
+
     import lockstep
     from lockstep.dedup.clusters import DedupIndex, point_to_earliest
-    from lockstep.engines.local import batched
+    from lockstep.engines.local import IngestOptions, batched
     from lockstep.engines.stages import StageOptions, clean_stage, enrich_stage, fingerprint_stage
     from lockstep.model import raw_to_batch
     from lockstep.sources.files import ReadOptions, file_sha, iter_inputs, read_input
@@ -69,16 +71,22 @@ def child_stages(folder: Path, db: Path) -> dict:
         for item in iter_inputs([str(folder)]):
             yield from read_input(item.path, file_sha(item.path), read_options)
 
-    stream = batched(records(), 64)
+    engine = IngestOptions()
+    stream = batched(records(), engine.batch_size)
     with lockstep.open(db) as corpus:
         index = DedupIndex.load(corpus.con)
+        waiting: list = []
         while (chunk := timed("read", next, stream, None)) is not None:
             counts["records"] += len(chunk)
             batch = timed("read", raw_to_batch, chunk)
             batch = timed("clean", clean_stage, batch, options)
             batch = timed("enrich", enrich_stage, batch, options)
-            batch = timed("fingerprint", fingerprint_stage, batch, options)
-            counts["docs"] += timed("store", write_batch, corpus.con, batch, index).stored
+            waiting.append(timed("fingerprint", fingerprint_stage, batch, options))
+            if sum(b.num_rows for b in waiting) >= engine.write_rows:  # as the engine: ~write_rows a transaction
+                counts["docs"] += timed("store", write_batch, corpus.con, pa.concat_batches(waiting), index).stored
+                waiting = []
+        if waiting:
+            counts["docs"] += timed("store", write_batch, corpus.con, pa.concat_batches(waiting), index).stored
         timed("store", point_to_earliest, corpus.con)
     return {"stages": seconds, "docs": counts["docs"], "pages": counts["records"]}
 
