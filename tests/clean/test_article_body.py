@@ -31,7 +31,8 @@ def _article(*blocks: str) -> str:
 
 
 def _paragraphs(html: str) -> list[str] | None:
-    return article_body(load_html(html))
+    body = article_body(load_html(html))
+    return body.paragraphs if body is not None else None
 
 
 def _f1(gold: str, predicted: str) -> float:
@@ -66,9 +67,24 @@ def test_furniture_inside_the_article_is_left_out() -> None:
         "<figure><img src='x.jpg'><figcaption>Photo: agency</figcaption></figure>",
         "<div class='tags'>Tags: <a href='/t/1'>Diplomacy</a></div>",
     ))
-    paragraphs = _paragraphs(html)
-    assert paragraphs == ["Talks go on", STORY[0].strip(), STORY[1].strip(), STORY[2].strip(),
-                          "- first point of the plan", "- second point"]
+    body = article_body(load_html(html))
+    assert body is not None
+    assert body.paragraphs == ["Talks go on", STORY[0].strip(), STORY[1].strip(), STORY[2].strip(),
+                               "- first point of the plan", "- second point"]
+    assert [(r.reason, r.text) for r in body.removed] == [
+        ("byline", "By Anna Petrova · 9 March 2021"),
+        ("share/subscribe prompt", "Facebook Telegram"),
+        ("cross-link", "Read also: Another story entirely"),
+        ("cross-link", "A cross-link standing alone as a paragraph"),
+        ("tags", "Tags: Diplomacy"),
+    ]
+
+
+def test_removed_furniture_is_kept_with_the_document() -> None:
+    html = _page(_article("<div class='share'><a href='/tg'>Telegram</a></div>", *(f"<p>{s}</p>" for s in STORY)))
+    doc = extract_html(html)[0]
+    assert [(r.reason, r.text) for r in doc.removed] == [("title repeated in the body", "Talks go on"),
+                                                         ("share/subscribe prompt", "Telegram")]
 
 
 @pytest.mark.parametrize("html", [

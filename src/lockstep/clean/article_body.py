@@ -19,8 +19,10 @@ related, tags, byline, comments, newsletter, ads...), plus the tags it always dr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from lockstep.model import Removed
 
 BLOCK_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt"})
 CONTAINER_TAGS = frozenset({"div", "section", "article", "main", "ul", "ol", "dl", "center", "span", "header",
@@ -44,6 +46,17 @@ FURNITURE = re.compile(
     re.I,
 )
 
+DEBRIS = (  # the kind of debris a furniture element is, in the words of the plain-text cleaner (cues.py)
+    ("byline", re.compile(r"author|byline|dateline|date|published|timestamp|meta", re.I)),
+    ("share/subscribe prompt", re.compile(r"shar|social|newsletter|subscribe|signup|sociable", re.I)),
+    ("cross-link", re.compile(r"related|elated|read-?also|read-?more|see-?also|also-?read|more-on|stories|recommend|teaser|next", re.I)),
+    ("tags", re.compile(r"tag", re.I)),
+    ("comment prompt", re.compile(r"comment|reply", re.I)),
+    ("image credit", re.compile(r"caption|credit|gallery|slide", re.I)),
+    ("advertisement", re.compile(r"(?:^|[ _-])ads?(?:$|[ _-])|dfp|outbrain|taboola|criteo|promo|sponsor|paid", re.I)),
+    ("disclaimer", re.compile(r"copyright", re.I)),
+)
+
 
 @dataclass(slots=True, kw_only=True, frozen=True)
 class BodyChecks:
@@ -61,8 +74,15 @@ DEFAULT_CHECKS = BodyChecks()
 
 
 @dataclass(slots=True)
+class ArticleBody:
+    paragraphs: list[str]
+    removed: list[Removed]  # furniture taken out of the container, with the kind of debris it is
+
+
+@dataclass(slots=True)
 class _Walk:
     paragraphs: list[str]
+    removed: list[Removed] = field(default_factory=list)
     chars: int = 0
     link_chars: int = 0
     loose_chars: int = 0
@@ -70,8 +90,9 @@ class _Walk:
     unsure: bool = False
 
 
-def article_body(tree: Any, checks: BodyChecks = DEFAULT_CHECKS) -> list[str] | None:
-    """The article's paragraphs when the page is clearly structured (see the module doc), else None."""
+def article_body(tree: Any, checks: BodyChecks = DEFAULT_CHECKS) -> ArticleBody | None:
+    """The article's paragraphs (and the furniture removed around them) when the page is clearly structured
+    (see the module doc), else None."""
     container = _single_container(tree)
     if container is None:
         return None
@@ -85,7 +106,7 @@ def article_body(tree: Any, checks: BodyChecks = DEFAULT_CHECKS) -> list[str] | 
         return None
     if _paragraph_chars_outside(tree, container) > checks.max_outside_share * walk.chars:
         return None
-    return walk.paragraphs
+    return ArticleBody(walk.paragraphs, walk.removed)
 
 
 def _single_container(tree: Any) -> Any | None:
@@ -131,7 +152,7 @@ def _read(element: Any, walk: _Walk) -> None:
             if tag in DROPPED_TAGS:
                 pass
             elif _is_furniture(child):
-                walk.dropped_chars += len(child.text_content().strip())
+                _drop(child, walk)
             elif tag in BLOCK_TAGS:
                 _read_block(child, walk)
             elif tag in CONTAINER_TAGS or tag == "br" or tag == "hr":
@@ -142,6 +163,14 @@ def _read(element: Any, walk: _Walk) -> None:
             walk.loose_chars += len(child.tail.strip())
 
 
+def _drop(element: Any, walk: _Walk) -> None:
+    text = " ".join(" ".join(element.itertext()).split())
+    if text:
+        walk.dropped_chars += len(text)
+        marks = f"{element.get('class', '')} {element.get('id', '')}"
+        walk.removed.append(Removed(text, next((r for r, p in DEBRIS if p.search(marks)), "page furniture")))
+
+
 def _read_block(element: Any, walk: _Walk) -> None:
     """One paragraph (or several, where <br> splits it or blocks nest in it)."""
     if next(element.iterdescendants(*BLOCK_TAGS), None) is not None:
@@ -150,8 +179,9 @@ def _read_block(element: Any, walk: _Walk) -> None:
     parts: list[str] = []
     links = _inline_text(element, parts)
     text = "".join(parts)
-    if links and links >= LINK_ONLY * len(text.strip()):
-        return  # a link standing alone: a cross-link to another story, as trafilatura drops them
+    if links and links >= LINK_ONLY * len(text.strip()):  # a link standing alone, as trafilatura drops them
+        walk.removed.append(Removed(" ".join(text.split()), "cross-link"))
+        return
     prefix = "- " if element.tag == "li" else ""
     for line in text.split("\n"):
         line = " ".join(line.split())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lockstep.clean.article_body import article_body
+from lockstep.clean.article_body import ArticleBody, article_body
 from lockstep.clean.dates import find_byline_date
 from lockstep.clean.lines import word_count
 from lockstep.clean.page_meta import PageMeta, page_meta
@@ -49,7 +49,9 @@ def extract_html(data: bytes | str, *, url: str | None = None, options: HtmlOpti
         return []
     body = _structured_body(tree) if options.structured_pages else None
     if body is not None:
-        return [_to_document("\n".join(body), _page_meta(tree, url, data), data, url, tree)]
+        doc = _to_document("\n".join(body.paragraphs), _page_meta(tree, url, data), data, url, tree)
+        doc.removed.extend(body.removed)
+        return [doc]
     text = _main_text(tree, url, options, fast=True)
     if len(text) < options.min_text_chars:
         retry = _main_text(tree, url, options, fast=False)
@@ -59,7 +61,7 @@ def extract_html(data: bytes | str, *, url: str | None = None, options: HtmlOpti
     return [_to_document(text, _page_meta(tree, url, data), data, url, tree)]
 
 
-def _structured_body(tree) -> list[str] | None:  # type: ignore[no-untyped-def]
+def _structured_body(tree) -> ArticleBody | None:  # type: ignore[no-untyped-def]
     try:
         return article_body(tree)
     except RecursionError:  # lxml caps nesting well below Python's limit; this is only a guard
