@@ -2,8 +2,8 @@
 the family as a whole, by actor x outlet x language x month x reprint level, so that the trend of a family is a
 lookup like the frequency of a lemma.
 
-``term_family_counts`` holds tf, df and the first occurrence (packed doc_key << 32 | position, with its paragraph
-and offsets) per cell; member -1 is the family (documents counted once even when they use several members).
+``term_family_counts`` holds tf, df and the first occurrence (packed doc_key << 32 | position, with its document id,
+paragraph and offsets) per cell; member -1 is the family (documents counted once even when they use several members).
 A family's rows answer a query only while its resolved members (lemma and form ids, after the overlap rule) are
 the ones it was counted with: ``term_meta`` keeps a signature per family, and a family redefined in a user's file,
 or any other term, is counted from the postings as before.
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 TABLE = """CREATE OR REPLACE TABLE term_family_counts (
     family VARCHAR, member INTEGER, actor VARCHAR, outlet VARCHAR, language VARCHAR, period DATE, level TINYINT,
-    tf BIGINT, df BIGINT, example BIGINT, ex_para INTEGER, ex_start INTEGER, ex_end INTEGER)"""
+    tf BIGINT, df BIGINT, example BIGINT, ex_doc VARCHAR, ex_para INTEGER, ex_start INTEGER, ex_end INTEGER)"""
 CELL = "actor, outlet, language, period, level"
 
 
@@ -53,7 +53,7 @@ def rebuild_family_counts(corpus: "Corpus") -> None:
             WITH h AS MATERIALIZED ({hits})
             SELECT ? AS family, CASE WHEN grouping(member) = 1 THEN -1 ELSE member END AS member, {CELL},
                    count(*) AS tf, count(DISTINCT doc_key) AS df, min({PACKED}) AS example,
-                   arg_min(para, {PACKED}) AS ex_para, arg_min(start_char, {PACKED}) AS ex_start,
+                   arg_min(doc_id, {PACKED}) AS ex_doc, arg_min(para, {PACKED}) AS ex_para, arg_min(start_char, {PACKED}) AS ex_start,
                    arg_min(end_char, {PACKED}) AS ex_end
             FROM h GROUP BY GROUPING SETS (({CELL}, member), ({CELL}))""", params + [family_id])
         con.execute("INSERT INTO term_meta VALUES (?, ?)", [meta_key(term), signature(term)])
@@ -74,7 +74,7 @@ def family_groups_sql(term: Term, scope: Scope) -> tuple[str, list]:
     columns = scope.group_columns("c", aggregated=True)
     select = "".join(f"{expr} AS {name}, " for expr, name in columns)
     sql = (f"SELECT {select}c.member, CAST(sum(c.tf) AS BIGINT) AS freq, CAST(sum(c.df) AS BIGINT) AS docs, "
-           "min(c.example) AS example, arg_min(c.ex_para, c.example) AS ex_para, "
+           "min(c.example) AS example, arg_min(c.ex_doc, c.example) AS ex_doc, arg_min(c.ex_para, c.example) AS ex_para, "
            "arg_min(c.ex_start, c.example) AS ex_start, arg_min(c.ex_end, c.example) AS ex_end "
            f"FROM term_family_counts c WHERE c.family = ? AND {where} GROUP BY ALL")
     return sql, [term.query.strip()[1:]] + params

@@ -153,12 +153,11 @@ def term_trend(corpus: "Corpus", term: Term, scope: Scope, members: bool) -> pd.
                coalesce(g.docs, 0) AS docs, coalesce(g.docs, 0) / nullif(tot.docs, 0) AS doc_share,
                tot.tokens AS group_tokens, tot.docs AS group_docs,
                CASE WHEN l.member = -1 THEN coalesce(s.members, '') ELSE '' END AS members,
-               ed.id AS example_doc, g.ex_para AS example_paragraph, g.ex_start AS example_start,
+               g.ex_doc AS example_doc, g.ex_para AS example_paragraph, g.ex_start AS example_start,
                g.ex_end AS example_end
         FROM tot CROSS JOIN (SELECT * FROM labels WHERE member < ?) l
         LEFT JOIN g ON g.member = l.member AND {join_on(names, 'g', 'tot')}
         LEFT JOIN summary s ON {join_on(names, 's', 'tot')}
-        LEFT JOIN term_docs ed ON ed.doc_key = CAST(g.example >> 32 AS INTEGER)
         ORDER BY l.member, {t_names}freq"""
     params = group_params + [v for row in labels for v in row] + total_params + [len(shown) - 1]
     frame = corpus.con.execute(sql, params).df()
@@ -170,7 +169,7 @@ def term_trend(corpus: "Corpus", term: Term, scope: Scope, members: bool) -> pd.
 
 def groups_sql(corpus: "Corpus", term: Term, scope: Scope, members: bool) -> tuple[str, str, list]:
     """(a CTE of hits or "", the grouping SELECT, its parameters): per group, member -1 (the term) and each member
-    with freq, docs and the first occurrence. A shipped family reads its own aggregate; any other term groups its
+    with freq, docs and the first occurrence (with its document id). A shipped family reads its own aggregate; any other term groups its
     hits per document first (documents counted once without DISTINCT); member rows carry documents and examples
     only when they are shown."""
     if familycounts.counted(corpus, term, scope):
@@ -180,14 +179,16 @@ def groups_sql(corpus: "Corpus", term: Term, scope: Scope, members: bool) -> tup
     columns = scope.group_columns("h", aggregated=False)
     select = "".join(f"{expr} AS {name}, " for expr, name in columns)
     plain = "".join(f"{name}, " for name in names)
-    example = (f"min({PACKED}) AS example, arg_min(para, {PACKED}) AS ex_para, "
+    example = (f"min({PACKED}) AS example, arg_min(doc_id, {PACKED}) AS ex_doc, arg_min(para, {PACKED}) AS ex_para, "
                f"arg_min(start_char, {PACKED}) AS ex_start, arg_min(end_char, {PACKED}) AS ex_end")
     member_detail = (f"count(DISTINCT doc_key) AS docs, {example}" if members else
-                     "CAST(NULL AS BIGINT) AS docs, CAST(NULL AS BIGINT) AS example, CAST(NULL AS INTEGER) AS ex_para, "
-                     "CAST(NULL AS INTEGER) AS ex_start, CAST(NULL AS INTEGER) AS ex_end")
+                     "CAST(NULL AS BIGINT) AS docs, CAST(NULL AS BIGINT) AS example, CAST(NULL AS VARCHAR) AS ex_doc, "
+                     "CAST(NULL AS INTEGER) AS ex_para, CAST(NULL AS INTEGER) AS ex_start, "
+                     "CAST(NULL AS INTEGER) AS ex_end")
     hits, params = hits_sql(term, scope)
     groups = f"""SELECT {plain}-1 AS member, CAST(sum(n) AS BIGINT) AS freq, count(*) AS docs,
-                        min(example) AS example, arg_min(ex_para, example) AS ex_para,
+                        min(example) AS example, arg_min(ex_doc, example) AS ex_doc,
+                        arg_min(ex_para, example) AS ex_para,
                         arg_min(ex_start, example) AS ex_start, arg_min(ex_end, example) AS ex_end
                  FROM (SELECT {select}doc_key, count(*) AS n, {example} FROM h GROUP BY ALL) per_doc
                  {"GROUP BY ALL" if names else ""}

@@ -73,7 +73,7 @@ TABLES = [
 ]
 TERM_TABLES = ("term_meta", "term_docs", "term_tokens", "term_forms", "term_lemmas", "term_counts", "term_postings",
                "term_lemma_totals", "term_group_totals", "term_family_counts")
-ROLLUPS_VERSION = "4"  # term_meta 'rollups': an index built before the roll-ups gets them on its next update
+ROLLUPS_VERSION = "5"  # term_meta 'rollups': an index built before the roll-ups gets them on its next update
 TOKENS_VIEW = """CREATE OR REPLACE VIEW term_tokens_v AS
     SELECT d.id AS doc_id, t.para AS paragraph, t.sent AS sentence, t.pos AS position, t.start_char,
            t.end_char, f.form AS surface, l.lemma, f.lang
