@@ -87,6 +87,13 @@ def test_removed_furniture_is_kept_with_the_document() -> None:
                                                          ("share/subscribe prompt", "Telegram")]
 
 
+def test_container_named_by_its_class_on_a_page_without_article_element() -> None:
+    html = _page(f"<div class='article-body'>{''.join(f'<p>{s}</p>' for s in STORY)}</div>")
+    assert _paragraphs(html) == [s.strip() for s in STORY]
+    two = _page("".join(f"<div class='article-body'><p>{s}</p><p>{s}</p></div>" for s in STORY))
+    assert _paragraphs(two) is None
+
+
 @pytest.mark.parametrize("html", [
     _page(_article(f"<p>{STORY[0]}</p>") + _article(f"<p>{STORY[1]}</p>")),  # a listing of several stories
     _page(_article("<p>Too short to be sure.</p>", "<p>Really.</p>")),

@@ -6,8 +6,11 @@ in elements whose class names say so. On such a page the paragraphs *are* the ar
 a tree walk, far cheaper than trafilatura's cascade. Every page is checked first; the body is returned only
 when all of these hold, otherwise None and the caller runs trafilatura:
 
-* exactly one container (no listing of several articles, no nested ones);
-* nothing in it that needs trafilatura's judgement: tables, text loose outside paragraphs;
+* exactly one container: the element marked ``itemprop="articleBody"``, else the ``<article>``, else (on
+  pages without either) the element whose class or id names it the article body (no listing of several
+  articles, no nested ones);
+* nothing in it that needs trafilatura's judgement: tables, text loose outside paragraphs, furniture
+  making up much of it;
 * enough text (``min_chars``), carried by a few paragraphs rather than one blob;
 * few links in the kept text, and little paragraph text elsewhere on the page (the container is the story,
   not a teaser next to it).
@@ -117,7 +120,20 @@ def _single_container(tree: Any) -> Any | None:
         found = articles[0].xpath(".//*[@itemprop='articleBody']") or articles
     else:
         found = tree.xpath("//*[@itemprop='articleBody']")
+        if not found and not articles:
+            found = _marked_bodies(tree)
     return found[0] if len(found) == 1 else None
+
+
+def _marked_bodies(tree: Any) -> list[Any]:
+    """Elements whose class or id marks them as the article body, outermost only (trafilatura's first
+    content selector, e.g. "article-body", "post-content", "entry-content")."""
+    try:
+        from trafilatura.xpaths import BODY_XPATH
+    except ImportError:  # trafilatura moved it: such pages simply go to trafilatura
+        return []
+    found = BODY_XPATH[0](tree)
+    return [e for e in found if not any(a in found for a in e.iterancestors())]
 
 
 def _is_furniture(element: Any) -> bool:
