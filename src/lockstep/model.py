@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import pyarrow as pa
@@ -69,8 +69,8 @@ class Document:
         return [p for p in self.text.split("\n\n") if p.strip()]
 
     def to_row(self) -> dict[str, Any]:
-        row = asdict(self)
-        row["removed"] = json.dumps([asdict(r) for r in self.removed], ensure_ascii=False)
+        row = {f.name: getattr(self, f.name) for f in fields(self)}  # all scalars but `removed` (asdict deep-copies)
+        row["removed"] = json.dumps([{"text": r.text, "reason": r.reason} for r in self.removed], ensure_ascii=False)
         return row
 
     @classmethod
