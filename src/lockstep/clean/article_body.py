@@ -180,11 +180,24 @@ def _read(element: Any, walk: _Walk) -> None:
 
 
 def _drop(element: Any, walk: _Walk) -> None:
-    text = " ".join(" ".join(element.itertext()).split())
+    parts: list[str] = []
+    _visible_text(element, parts)
+    text = " ".join(" ".join(parts).split())
     if text:
         walk.dropped_chars += len(text)
         marks = f"{element.get('class', '')} {element.get('id', '')}"
         walk.removed.append(Removed(text, next((r for r, p in DEBRIS if p.search(marks)), "page furniture")))
+
+
+def _visible_text(element: Any, parts: list[str]) -> None:
+    """Text of an element and its children, scripts and styles left out."""
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in INLINE_DROPPED:
+            _visible_text(child, parts)
+        if child.tail:
+            parts.append(child.tail)
 
 
 def _read_block(element: Any, walk: _Walk) -> None:
