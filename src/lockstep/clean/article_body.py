@@ -37,6 +37,7 @@ DROPPED_TAGS = frozenset({
 })
 INLINE_DROPPED = frozenset({"script", "style", "noscript", "template", "button", "svg", "img", "iframe", "input",
                             "select", "textarea", "object", "embed", "video", "audio", "canvas", "picture"})
+INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
 LINK_ONLY = 0.9  # a block whose text is this much link text is a cross-link
 UNSURE_TAGS = frozenset({"table", "frameset", "frame"})  # trafilatura renders these its own way
 FURNITURE = re.compile(
@@ -194,7 +195,7 @@ def _visible_text(element: Any, parts: list[str]) -> None:
     if element.text:
         parts.append(element.text)
     for child in element:
-        if isinstance(child.tag, str) and child.tag not in INLINE_DROPPED:
+        if isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS:
             _visible_text(child, parts)
         if child.tail:
             parts.append(child.tail)
