@@ -67,13 +67,13 @@ TABLES = [
     """CREATE INDEX IF NOT EXISTS term_forms_form ON term_forms (form)""",
     """CREATE TABLE IF NOT EXISTS term_lemma_totals (
         lemma_id INTEGER, lemma VARCHAR, lang VARCHAR, stop BOOLEAN, actor VARCHAR, level TINYINT, tf BIGINT,
-        df BIGINT, example BIGINT, ex_para INTEGER, ex_start INTEGER, ex_end INTEGER)""",
+        df BIGINT, example BIGINT, ex_para INTEGER, ex_start INTEGER, ex_end INTEGER, ex_doc VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS term_group_totals (
         actor VARCHAR, outlet VARCHAR, language VARCHAR, period DATE, level TINYINT, tokens BIGINT, docs BIGINT)""",
 ]
 TERM_TABLES = ("term_meta", "term_docs", "term_tokens", "term_forms", "term_lemmas", "term_counts", "term_postings",
                "term_lemma_totals", "term_group_totals", "term_family_counts")
-ROLLUPS_VERSION = "5"  # term_meta 'rollups': an index built before the roll-ups gets them on its next update
+ROLLUPS_VERSION = "6"  # term_meta 'rollups': an index built before the roll-ups gets them on its next update
 TOKENS_VIEW = """CREATE OR REPLACE VIEW term_tokens_v AS
     SELECT d.id AS doc_id, t.para AS paragraph, t.sent AS sentence, t.pos AS position, t.start_char,
            t.end_char, f.form AS surface, l.lemma, f.lang
@@ -466,11 +466,15 @@ def rebuild_rollups(corpus: "Corpus") -> None:
     stop-word flag, so keyness groups it without a join."""
     con = corpus.con
     con.execute("""CREATE OR REPLACE TABLE term_lemma_totals AS
-        SELECT c.lemma_id, l.lemma, l.lang, l.stop, c.actor, c.level, CAST(sum(c.tf) AS BIGINT) AS tf,
-               CAST(sum(c.df) AS BIGINT) AS df, min(c.example) AS example, arg_min(c.ex_para, c.example) AS ex_para,
-               arg_min(c.ex_start, c.example) AS ex_start, arg_min(c.ex_end, c.example) AS ex_end
-        FROM term_counts c JOIN term_lemmas l ON l.lemma_id = c.lemma_id
-        GROUP BY c.lemma_id, l.lemma, l.lang, l.stop, c.actor, c.level ORDER BY c.actor, c.lemma_id""")
+        SELECT r.*, d.id AS ex_doc
+        FROM (SELECT c.lemma_id, l.lemma, l.lang, l.stop, c.actor, c.level, CAST(sum(c.tf) AS BIGINT) AS tf,
+                     CAST(sum(c.df) AS BIGINT) AS df, min(c.example) AS example,
+                     arg_min(c.ex_para, c.example) AS ex_para, arg_min(c.ex_start, c.example) AS ex_start,
+                     arg_min(c.ex_end, c.example) AS ex_end
+              FROM term_counts c JOIN term_lemmas l ON l.lemma_id = c.lemma_id
+              GROUP BY c.lemma_id, l.lemma, l.lang, l.stop, c.actor, c.level) r
+        LEFT JOIN term_docs d ON d.doc_key = CAST(r.example >> 32 AS INTEGER)
+        ORDER BY r.actor, r.level DESC, r.lemma_id""")  # by level within an actor: zone maps skip the reprints
     con.execute("""CREATE OR REPLACE TABLE term_group_totals AS
         SELECT actor, outlet, language, period, level, CAST(sum(n_tokens) AS BIGINT) AS tokens,
                count(*) AS docs

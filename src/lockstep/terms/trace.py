@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 PACKED = "(CAST(doc_key AS BIGINT) << 32) + pos"   # an occurrence as one sortable BIGINT
 EXAMPLE_COLUMNS = ["example_doc", "example_paragraph", "example_start", "example_end"]
+SOURCES_WITH_IDS = {"term_lemma_totals"}  # aggregates that store their example's document id (ex_doc)
 _counter = itertools.count()
 
 
@@ -56,15 +57,21 @@ def offsets_source(hits: str | None = None, table: str | None = "term_counts") -
 
 def examples_sql(rows: str, source: str = "term_counts") -> str:
     """SELECT over `rows` (which has a packed `example`) adding example_doc/_paragraph/_start/_end in SQL: offsets
-    from `source`, the document id from term_docs. For small result sets."""
+    from `source`, the document id from it too when it carries one (``SOURCES_WITH_IDS``), else from term_docs.
+    For small result sets."""
+    if source in SOURCES_WITH_IDS:
+        doc, doc_value, join = "eo.ex_doc", ", any_value(ex_doc) AS ex_doc", ""
+    else:
+        doc, doc_value = "ed.id", ""
+        join = "LEFT JOIN term_docs ed ON ed.doc_key = CAST(r.example >> 32 AS INTEGER)"
     return f"""
-        SELECT r.* EXCLUDE (example), ed.id AS example_doc, CAST(eo.ex_para AS INTEGER) AS example_paragraph,
+        SELECT r.* EXCLUDE (example), {doc} AS example_doc, CAST(eo.ex_para AS INTEGER) AS example_paragraph,
                CAST(eo.ex_start AS INTEGER) AS example_start, CAST(eo.ex_end AS INTEGER) AS example_end
         FROM {rows} r
         LEFT JOIN (SELECT example, any_value(ex_para) AS ex_para, any_value(ex_start) AS ex_start,
-                          any_value(ex_end) AS ex_end FROM {source}
+                          any_value(ex_end) AS ex_end{doc_value} FROM {source}
                    WHERE example IN (SELECT example FROM {rows}) GROUP BY example) eo ON eo.example = r.example
-        LEFT JOIN term_docs ed ON ed.doc_key = CAST(r.example >> 32 AS INTEGER)"""
+        {join}"""
 
 
 def example_label(row: pd.Series) -> str:
