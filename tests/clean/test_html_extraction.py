@@ -124,3 +124,21 @@ def test_published_time_from_head_meta_or_json_ld(head: str, expected: tuple[str
     page = f"<html><head><title>A story</title>{head}</head><body><article><h1>A story</h1>{body}</article>{ld}</body></html>"
     doc = extract_html(page)[0]
     assert (doc.published, doc.published_precision) == expected
+
+
+def test_meta_tag_reader_agrees_with_trafilaturas() -> None:
+    """page_meta reads the head's <meta> tags with trafilatura's rules, in one pass; same fields as its reader."""
+    from trafilatura.metadata import examine_meta
+
+    from lockstep.clean.html import _parse
+    from lockstep.clean.page_meta import _meta_tags
+
+    built = ("<html><head><meta name='twitter:site' content='@newsdesk'><meta itemprop='headline' content='Talks'>"
+             "<meta property='article:author' content='Anna Petrova'><meta name='author' content='By <b>Li Wei</b>'>"
+             "<meta name='twitter:url' content='https://example.org/a'><meta property='og:site_name' content=' '>"
+             "</head><body><p>x</p></body></html>")
+    pages = [gzip.decompress((BENCHMARK / "html" / f"{key}.html.gz").read_bytes()) for key in PAGES] + [built.encode()]
+    for html in pages:
+        ours, theirs = _meta_tags(_parse(html)), examine_meta(_parse(html))
+        assert (ours.title, ours.author, ours.url, ours.sitename) == (theirs.title, theirs.author, theirs.url, theirs.sitename)
+    assert _meta_tags(_parse(built.encode())).author == "Anna Petrova; Li Wei"

@@ -2,7 +2,8 @@
 
 ``trafilatura.extract_metadata`` also collects categories, tags and licence, which lockstep never uses and
 which cost about a fifth of an extraction; this runs the same stages without them, on a tree the caller
-already parsed, and spares them work: the JSON-LD reader runs only where the page has JSON-LD and parses it
+already parsed, and spares them work: the meta-tag rules run over the head's own <meta> tags, read once; the
+JSON-LD reader runs only where the page has JSON-LD and parses it
 without trafilatura's regex minifying pass when it is valid JSON (the minifier only removes whitespace that
 the parser skips anyway), and the host name is worked out only when the site name is missing. The fields
 come out as trafilatura's stages give them. When trafilatura's internals move, it falls back to the public
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
 
@@ -42,16 +45,9 @@ def page_meta(tree: Any, url: str | None, *, json_ld: bool = True) -> PageMeta:
 
 
 def _from_stages(tree: Any, url: str | None, json_ld: bool = True) -> PageMeta:
-    from trafilatura.metadata import (
-        examine_meta,
-        extract_domain,
-        extract_sitename,
-        extract_title,
-        extract_url,
-        find_date,
-    )
+    from trafilatura.metadata import extract_domain, extract_sitename, extract_title, extract_url, find_date
 
-    found = examine_meta(tree)
+    found = _meta_tags(tree)
     if found.author and " " not in found.author:
         found.author = None
     if json_ld:
@@ -72,6 +68,91 @@ def _from_stages(tree: Any, url: str | None, json_ld: bool = True) -> PageMeta:
         hostname=extract_domain(found.url, fast=True) if found.url and not sitename else None,
         date=date or None,
     )
+
+
+def _meta_tags(tree: Any) -> Any:
+    """trafilatura's ``examine_meta`` for the fields used here (title, author, URL, site name): the same rules
+    over the head's own <meta> children, read once (it walks the whole page for them, twice, and also collects
+    tags, description and image)."""
+    from trafilatura.metadata import examine_meta
+    from trafilatura.settings import Document
+    from trafilatura.utils import HTML_STRIP_TAGS
+
+    head = tree.find("head")
+    if head is None:
+        return examine_meta(tree)
+    rules = _meta_rules()
+    metas = list(head.iterchildren("meta"))
+    found = Document()
+    found.title, found.author, found.url, found.sitename = _opengraph(metas, rules)
+    backup_sitename = None
+    for elem in metas:
+        content = elem.get("content")
+        content = (HTML_STRIP_TAGS.sub("", content) if "<" in content else content).strip() if content else ""
+        if content:
+            backup_sitename = _read_meta_tag(elem.attrib, content, found, rules) or backup_sitename
+    found.sitename = found.sitename or backup_sitename
+    return found
+
+
+@lru_cache(maxsize=1)
+def _meta_rules() -> SimpleNamespace:
+    """trafilatura's meta-tag vocabulary and helpers, looked up once."""
+    from courlan import is_valid_url
+    from trafilatura import metadata as m
+    from trafilatura.json_metadata import normalize_authors
+
+    return SimpleNamespace(
+        is_valid_url=is_valid_url, normalize_authors=normalize_authors, og_properties=m.OG_PROPERTIES,
+        og_author=m.OG_AUTHOR, property_author=m.PROPERTY_AUTHOR, author=m.METANAME_AUTHOR, title=m.METANAME_TITLE,
+        unused=m.METANAME_DESCRIPTION | m.METANAME_IMAGE, publisher=m.METANAME_PUBLISHER, twitter=m.TWITTER_ATTRS,
+    )
+
+
+def _opengraph(metas: list[Any], rules: SimpleNamespace) -> tuple[str | None, ...]:
+    """Title, author, URL and site name from og: tags (trafilatura's ``extract_opengraph``: the last one wins)."""
+    og: dict[str, str | None] = {}
+    for elem in metas:
+        name, content = elem.get("property"), elem.get("content")
+        if name and name.startswith("og:") and content and not content.isspace():
+            if name in rules.og_properties:
+                og[rules.og_properties[name]] = content
+            elif name == "og:url" and rules.is_valid_url(content):
+                og["url"] = content
+            elif name in rules.og_author:
+                og["author"] = rules.normalize_authors(None, content)
+    return og.get("title"), og.get("author"), og.get("url"), og.get("sitename")
+
+
+def _read_meta_tag(attrib: Any, content: str, found: Any, rules: SimpleNamespace) -> str | None:
+    """One <meta> tag into ``found``, as examine_meta reads it; returns a backup site name (twitter:site...)."""
+    if "property" in attrib:
+        name = attrib["property"].lower()
+        if name in rules.property_author:
+            found.author = rules.normalize_authors(found.author, content)
+        elif name == "article:publisher":
+            found.sitename = found.sitename or content
+    elif "name" in attrib:
+        name = attrib["name"].lower()
+        if name in rules.author:
+            found.author = rules.normalize_authors(found.author, content)
+        elif name in rules.title:
+            found.title = found.title or content
+        elif name in rules.unused:
+            return None
+        elif name in rules.publisher:
+            found.sitename = found.sitename or content
+        elif name in rules.twitter or "twitter:app:name" in name:
+            return content
+        elif name == "twitter:url" and not found.url and rules.is_valid_url(content):
+            found.url = content
+    elif "itemprop" in attrib:
+        name = attrib["itemprop"].lower()
+        if name == "author":
+            found.author = rules.normalize_authors(found.author, content)
+        elif name == "headline":
+            found.title = found.title or content
+    return None
 
 
 def _json_ld(tree: Any, found: Any) -> Any:
