@@ -142,3 +142,19 @@ def test_meta_tag_reader_agrees_with_trafilaturas() -> None:
         ours, theirs = _meta_tags(_parse(html)), examine_meta(_parse(html))
         assert (ours.title, ours.author, ours.url, ours.sitename) == (theirs.title, theirs.author, theirs.url, theirs.sitename)
     assert _meta_tags(_parse(built.encode())).author == "Anna Petrova; Li Wei"
+
+
+@pytest.mark.parametrize(("extra", "tail", "paywalled"), [
+    ('<script type="application/ld+json">{"@type": "NewsArticle", "isAccessibleForFree": false}</script>', "", True),
+    ('<meta itemprop="isAccessibleForFree" content="False">', "", True),
+    ('<script type="application/ld+json">{"@type": "NewsArticle", "isAccessibleForFree": true}</script>', "", False),
+    ("", "<p>Subscribe to continue reading.</p>", True),
+    ("", "", False),
+])
+def test_paywalled_pages_are_flagged(extra: str, tail: str, paywalled: bool) -> None:
+    body = "".join(f"<p>{'This is a sentence of the story that goes on for a while. ' * 4}</p>" for _ in range(5))
+    page = f"<html><head><title>A story</title></head><body><article><h1>A story</h1>{body}{tail}</article>{extra}</body></html>"
+    doc = extract_html(page)[0]
+    assert doc.paywalled is paywalled
+    assert "Subscribe" not in doc.text
+    assert [r.reason for r in doc.removed if r.reason == "paywall notice"] == (["paywall notice"] if tail else [])

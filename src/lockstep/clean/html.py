@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from lockstep.clean.article_body import ArticleBody, article_body
+from lockstep.clean.cues import CUES, SHORT_LINE
 from lockstep.clean.dates import find_byline_date
 from lockstep.clean.lines import word_count
 from lockstep.clean.page_meta import PageMeta, page_meta
@@ -26,6 +27,8 @@ PUBLISHED_KEY_NAMES = tuple(k.decode() for k in PUBLISHED_KEYS)
 DOCTYPE_WITH_SLASH = re.compile(rb"^< ?! ?doctype[^>]*/[^<>]*>")
 CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 TITLE_SEPARATORS = ("|", "-", "–", "—", ":", "·", "•")
+PAYWALL_TAIL = 2  # closing paragraphs looked at for a paywall notice
+PAYWALL_NOTICE = next(cue for cue in CUES if cue.reason == "paywall notice")
 MIN_WORDS = 5  # fewer words (two Han characters counting as one) is page furniture, not an article
 
 
@@ -146,6 +149,8 @@ def _to_document(text: str, meta: PageMeta, data: bytes | str, url: str | None, 
     removed = []
     if paragraphs and meta.title and _is_title(paragraphs[0], meta.title):
         removed.append(Removed(paragraphs.pop(0), "title repeated in the body"))
+    notices = _paywall_notices(paragraphs)
+    removed.extend(notices)
     published, precision = _published(meta.date, data, tree)
     return Document(
         title=meta.title,
@@ -156,8 +161,31 @@ def _to_document(text: str, meta: PageMeta, data: bytes | str, url: str | None, 
         published_source="metadata" if published else "none",
         outlet=meta.sitename or meta.hostname,
         url=meta.url or url or None,
+        paywalled=bool(notices) or _marked_paywalled(data),
         removed=removed,
     )
+
+
+def _paywall_notices(paragraphs: list[str]) -> list[Removed]:
+    """A paywall notice closing the text ("Subscribe to continue reading") leaves it, as removed debris."""
+    notices: list[Removed] = []
+    while len(paragraphs) > 1 and len(notices) < PAYWALL_TAIL:
+        if len(paragraphs[-1]) >= SHORT_LINE or not PAYWALL_NOTICE.pattern.search(paragraphs[-1]):
+            break
+        notices.insert(0, Removed(paragraphs.pop(), "paywall notice"))
+    return notices
+
+
+def _marked_paywalled(data: bytes | str) -> bool:
+    """The page declares itself paywalled with schema.org's ``isAccessibleForFree: false`` (JSON-LD or an
+    itemprop), as paywalled news sites do for search engines."""
+    key, false = (b"isAccessibleForFree", b"false") if isinstance(data, bytes) else ("isAccessibleForFree", "false")
+    at = data.find(key)  # type: ignore[arg-type]
+    while at >= 0:
+        if false in data[at + len(key):at + len(key) + 40].lower():  # type: ignore[operator]
+            return True
+        at = data.find(key, at + len(key))  # type: ignore[arg-type]
+    return False
 
 
 def _is_title(line: str, title: str) -> bool:
