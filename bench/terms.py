@@ -1,6 +1,7 @@
 """Benchmark of lockstep.terms on a corpus of >= 100,000 real documents built from ../shared/corpus.
 
-    python bench/terms.py [--docs 100000] [--db /tmp/terms-bench.duckdb] [--keep]
+    python bench/terms.py [--docs 100000] [--db /tmp/terms-bench.duckdb] [--keep] [--memory-limit 3GB]
+    python bench/terms.py --docs 1000000     # ~11 minutes of indexing on 2 shared cores, peak RSS ~3 GB
 
 Corpus: People's Daily articles (zh), Chinese state-media English headlines (CGTN, Global Times, Xinhua, China
 Daily, BBC), Russian state-media English headlines + snippets (RT, TASS, Kremlin, MFA, Sputnik, MoD) and Channel One

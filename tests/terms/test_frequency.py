@@ -148,3 +148,20 @@ def test_aggregates_answer_like_the_tokens(corpus, monkeypatch):
     for a, b in zip(fast, slow):
         assert not a.empty
         assert a.reset_index(drop=True).equals(b.reset_index(drop=True)), (a, b)
+
+
+def test_queries_see_documents_changed_in_place(store_path, tmp_path):
+    """A document re-attributed by plain SQL on the same connection (no new document) is seen by the next query:
+    the index check is skipped only while nothing at all was written to the store."""
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(store_path.read_bytes())
+    with lockstep.open(copy) as corpus:
+        def sovereignty(actor):
+            rows = trend(corpus, TrendOptions(terms=("суверенитет",), by=("actor",), period="none",
+                                              filters=DocumentFilter(actor=actor)))
+            return int(rows.freq.sum())
+
+        assert sovereignty("TASS") == 3 and sovereignty("TASS") == 3   # the second answer skips the check
+        corpus.con.execute("UPDATE documents SET actor = 'Izvestia' WHERE actor = 'TASS' AND text LIKE '%суверенитетом%'")
+        assert sovereignty("TASS") == 2
+        assert sovereignty("Izvestia") == 1

@@ -35,6 +35,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 import pyarrow as pa
@@ -123,13 +124,32 @@ def ensure_index(corpus: "Corpus") -> None:
         if not has_index(corpus) or stored_meta(corpus).get("rollups") != ROLLUPS_VERSION:
             raise StoreError(f"{corpus.path}: no term index or an outdated one; run `lockstep terms index --db {corpus.path}`")
         return
+    written = store_fingerprint(corpus)  # taken first: a write after it shows at the next query
+    if written is not None and getattr(corpus, "_term_store_fingerprint", None) == written:
+        return  # nothing was written to the store since this connection found the index up to date
     current = doc_signature(corpus)
-    if getattr(corpus, "_term_index_signature", None) == current:
-        return  # this connection saw the index up to date for exactly these documents
-    meta = stored_meta(corpus) if has_index(corpus) else {}
-    if meta.get("doc_signature") != current or meta.get("rollups") != ROLLUPS_VERSION:
-        update_index(corpus, IndexOptions())
-    corpus._term_index_signature = current  # type: ignore[attr-defined]
+    if getattr(corpus, "_term_index_signature", None) != current:
+        meta = stored_meta(corpus) if has_index(corpus) else {}
+        if meta.get("doc_signature") != current or meta.get("rollups") != ROLLUPS_VERSION:
+            update_index(corpus, IndexOptions())
+        corpus._term_index_signature = current  # type: ignore[attr-defined]
+    corpus._term_store_fingerprint = written  # type: ignore[attr-defined]
+
+
+def store_fingerprint(corpus: "Corpus") -> tuple | None:
+    """Size and modification time of the store file and its write-ahead log. DuckDB appends every committed write
+    to the log (or checkpoints it into the file), and no other process can write while this one holds the store,
+    so an unchanged fingerprint means unchanged documents: the signature's pass over every document (~25 ms at a
+    million) is skipped. None for a store without a file (in memory): always check."""
+    try:
+        files = [corpus.path.stat()]
+    except (OSError, ValueError):
+        return None
+    try:
+        files.append(Path(f"{corpus.path}.wal").stat())
+    except OSError:
+        files.append(None)
+    return tuple((f.st_size, f.st_mtime_ns) if f else None for f in files)
 
 
 def update_index(corpus: "Corpus", options: IndexOptions | None = None) -> IndexReport:
@@ -139,6 +159,7 @@ def update_index(corpus: "Corpus", options: IndexOptions | None = None) -> Index
     con = corpus.con
     corpus._term_token_options = None  # type: ignore[attr-defined]
     corpus._term_index_signature = None  # type: ignore[attr-defined]
+    corpus._term_store_fingerprint = None  # type: ignore[attr-defined]
     if options.rebuild:
         drop_index(corpus)
     for ddl in TABLES:
