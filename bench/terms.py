@@ -357,7 +357,8 @@ def main() -> None:
     frame = pd.DataFrame(results)
     with pd.option_context("display.width", 250, "display.max_columns", 20, "display.max_colwidth", 50):
         print(frame.to_string(index=False))
-    print(f"slowest query {frame.wall_s.max():.3f} s wall, {frame.cpu_s.max():.3f} s CPU (target < 1 s); "
+    target = 1 if args.docs <= 100_000 else 10  # the issue: under 1 s at 100,000 documents, 10 s at 1,000,000
+    print(f"slowest query {frame.wall_s.max():.3f} s wall, {frame.cpu_s.max():.3f} s CPU (target < {target} s); "
           f"speedup vs naive pandas: min {frame.x_naive.min():.1f}x wall, {frame.x_naive_cpu.min():.1f}x CPU "
           f"(target >= 10x); vs pandas on the stored tokens: min {frame.x_tokens.min():.1f}x wall, "
           f"{frame.x_tokens_cpu.min():.1f}x CPU")
