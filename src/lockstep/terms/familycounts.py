@@ -63,8 +63,8 @@ def counted(corpus: "Corpus", term: Term, scope: Scope) -> bool:
     """True when term_family_counts answers this term in this scope exactly."""
     if term.kind != "family" or not scope.aggregates_ok():
         return False
-    row = corpus.con.execute("SELECT value FROM term_meta WHERE key = ?", [meta_key(term)]).fetchone()
-    return row is not None and row[0] == signature(term)
+    rows = corpus.con.execute("SELECT value FROM term_meta WHERE key = ?", [meta_key(term)]).fetchall()
+    return bool(rows) and rows[0][0] == signature(term)  # fetchall: no unfinished result left on the connection
 
 
 def family_groups_sql(term: Term, scope: Scope) -> tuple[str, list]:
