@@ -89,6 +89,7 @@ def test_reloaded_index_knows_the_store(tmp_path, leads):
                                           ensure_ascii=False) for i, t in enumerate(leads[:100])), encoding="utf-8")
     with lockstep.open(db) as corpus:
         corpus.ingest([table])
+        corpus.con.execute("SELECT id FROM documents")  # a result left open on the connection
         index = DedupIndex.load(corpus.con)
         stored = corpus.con.execute("SELECT id, text FROM documents ORDER BY rowid").fetchall()
     assert len(index.ids) == len(stored) == 100

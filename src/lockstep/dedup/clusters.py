@@ -81,9 +81,12 @@ class DedupIndex:
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, threshold: float = THRESHOLD) -> "DedupIndex":
         index = cls(threshold=threshold)
-        reader = con.sql(LOAD_QUERY).to_arrow_reader(LOAD_CHUNK)
-        for batch in reader:
-            index.load_batch(batch.to_pydict())
+        cursor = con.cursor()  # its own result stream: a query left open on `con` must not block the load
+        try:
+            for batch in cursor.sql(LOAD_QUERY).to_arrow_reader(LOAD_CHUNK):
+                index.load_batch(batch.to_pydict())
+        finally:
+            cursor.close()
         return index
 
     def load_batch(self, columns: dict[str, list]) -> None:
