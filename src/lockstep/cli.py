@@ -42,12 +42,15 @@ def ingest(
     max_mb: int = typer.Option(100, "--max-mb", min=1, help="Refuse single pages/text files larger than this."),
     engine: str = typer.Option("local", "--engine", help="local (process pool) or ray (needs lockstep\\[ray])."),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (with --engine ray)."),
+    store_memory: str = typer.Option("1GB", "--store-memory",
+                                     help="DuckDB's memory while ingesting (e.g. 512MB, 4GB; none = DuckDB's "
+                                          "default, 80% of RAM, which caches the growing store)."),
 ) -> None:
     """Read inputs, clean them into articles, deduplicate and store them. Re-running adds nothing new."""
     from lockstep import pipeline_cli
 
     pipeline_cli.ingest(paths, db=db, actors=actors, workers=workers, column_map=column_map, max_mb=max_mb,
-                        engine=engine, address=address)
+                        engine=engine, address=address, store_memory=store_memory)
 
 
 @app.command()

@@ -30,13 +30,14 @@ EXPORT_COLUMNS = (
 
 
 def ingest(paths: list[Path], *, db: Path, actors: Path | None, workers: int, column_map: str | None,
-           max_mb: int, engine: str, address: str | None) -> IngestReport:
+           max_mb: int, engine: str, address: str | None, store_memory: str = "1GB") -> IngestReport:
     if actors:
         from lockstep.actors import load_registry
 
         load_registry(str(actors))  # validate before any work: errors name file and line
     options = IngestOptions(workers=workers, actors_file=str(actors) if actors else None,
-                            column_map=parse_column_map(column_map), max_bytes=max_mb * 1024 * 1024)
+                            column_map=parse_column_map(column_map), max_bytes=max_mb * 1024 * 1024,
+                            store_memory=parse_memory(store_memory))
     if engine == "ray":
         from lockstep.engines.ray import run_ray_ingest
 
@@ -47,6 +48,17 @@ def ingest(paths: list[Path], *, db: Path, actors: Path | None, workers: int, co
         raise InputError(f"--engine: unknown engine {engine!r}; use local or ray")
     print_report(report)
     return report
+
+
+def parse_memory(value: str) -> str | None:
+    """'1GB' / '512MB' as given; 'none' leaves DuckDB its default (80 % of RAM)."""
+    from lockstep.store.writer import MEMORY_SIZE
+
+    if value.strip().lower() == "none":
+        return None
+    if not MEMORY_SIZE.match(value.strip()):
+        raise InputError(f"--store-memory: {value!r} is not a size; use e.g. 512MB, 2GB or none")
+    return value.strip()
 
 
 def ingest_with_progress(paths: list[Path], db: Path, options: IngestOptions) -> IngestReport:

@@ -98,3 +98,16 @@ def test_reloaded_index_knows_the_store(tmp_path, leads):
     assert index.assign("f" * 16, text_hash(stored[5][1]), None) == (stored[5][0], "exact")
     cluster, how = index.assign("e" * 16, text_hash(reprint(stored[7][1])), minhash_bytes(reprint(stored[7][1])))
     assert (cluster, how) == (stored[7][0], "near")
+
+
+def test_ingest_caps_the_store_memory_then_restores_it(tmp_path):
+    from lockstep.store.writer import capped_memory
+
+    with lockstep.open(tmp_path / "m.duckdb") as corpus:
+        before = corpus.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        with capped_memory(corpus.con, "256MB"):
+            assert corpus.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "244.1 MiB"
+        assert corpus.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == before
+        with pytest.raises(ValueError, match="give a size"):
+            with capped_memory(corpus.con, "1GB'; DROP TABLE documents; --"):
+                pass

@@ -249,6 +249,9 @@ def test_cli_errors_are_one_line(tmp_path):
     assert "actors.yaml" in result.stderr and "Traceback" not in result.stderr
     result = run_cli("docs", "--db", "nothing.duckdb", cwd=tmp_path)
     assert result.returncode == 2 and "no such store" in result.stderr
+    result = run_cli("ingest", str(SEEDS), "--db", "c.duckdb", "--store-memory", "lots", cwd=tmp_path)
+    assert result.returncode == 2 and "--store-memory: 'lots' is not a size" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_truncated_archive_keeps_the_records_before_the_fault(tmp_path):

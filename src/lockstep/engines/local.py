@@ -22,7 +22,7 @@ from lockstep.engines.stages import StageOptions, process_raw
 from lockstep.errors import SkipInput
 from lockstep.model import RawRecord, raw_to_batch
 from lockstep.sources.files import InputFile, ReadOptions, file_sha, iter_inputs, read_input
-from lockstep.store.writer import BatchResult, record_inputs, stored_inputs, write_batch
+from lockstep.store.writer import BatchResult, capped_memory, record_inputs, stored_inputs, write_batch
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -36,6 +36,7 @@ class IngestOptions:
     workers: int = 1
     batch_size: int = 64  # records a worker processes at once
     write_rows: int = 1024  # processed rows the store writes in one transaction (amortises DuckDB's per-call cost)
+    store_memory: str | None = "1GB"  # DuckDB's buffer pool while ingesting (None: DuckDB's default, 80 % of RAM)
     actors_file: str | None = None
     column_map: dict[str, str] = field(default_factory=dict)
     max_bytes: int = 100 * 1024 * 1024
@@ -99,7 +100,7 @@ def run_ingest(corpus: "Corpus", paths: list[str], options: IngestOptions) -> In
     index = DedupIndex.load(corpus.con)
     stage_options = StageOptions(actors_file=options.actors_file, detect_language=options.detect_language)
     read_options = ReadOptions(column_map=options.column_map, max_bytes=options.max_bytes)
-    with executor(options.workers) as pool:
+    with capped_memory(corpus.con, options.store_memory), executor(options.workers) as pool:
         pipeline = Pipeline(corpus, index, pool, stage_options, options, report, seen=stored_inputs(corpus.con))
         for item in iter_inputs(paths):
             pipeline.feed_file(item, read_options)

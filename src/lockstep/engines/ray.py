@@ -37,7 +37,7 @@ from lockstep.engines.stages import STAGE_SCHEMA, StageOptions, clean_stage, enr
 from lockstep.errors import InputError, MissingExtraError, SkipInput
 from lockstep.model import RAW_SCHEMA, raw_to_batch
 from lockstep.sources.files import HIDDEN_PREFIXES, ReadOptions, file_sha, iter_inputs, read_input
-from lockstep.store.writer import record_inputs, write_batch
+from lockstep.store.writer import capped_memory, record_inputs, write_batch
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.enrich.embeddings import EmbeddingOptions
@@ -420,9 +420,10 @@ def import_corpus(corpus: "Corpus", parquet_dir: str, options: IngestOptions, re
                   read_rows: int = 4096, chunk_rows: int = CHUNK_ROWS) -> None:
     """Read the Parquet corpus back in input order and store it through the local engine's writer."""
     importer = Importer(corpus, options, report, DedupIndex.load(corpus.con), chunk_rows=chunk_rows)
-    for batch in read_in_order(parquet_dir, read_rows):
-        importer.feed(pa.Table.from_batches([batch]))
-    importer.write()
+    with capped_memory(corpus.con, options.store_memory):
+        for batch in read_in_order(parquet_dir, read_rows):
+            importer.feed(pa.Table.from_batches([batch]))
+        importer.write()
 
 
 def read_in_order(parquet_dir: str, read_rows: int) -> Iterator[pa.RecordBatch]:

@@ -3,13 +3,18 @@ per batch, so an ingest killed halfway leaves a consistent store that the next r
 
 from __future__ import annotations
 
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Iterator
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from lockstep.dedup.clusters import DedupIndex
+
+MEMORY_SIZE = re.compile(r"^\d+(?:\.\d+)?\s*(?:[KMGT]i?B)$", re.IGNORECASE)
 
 DOC_COLUMNS = (
     "id, title, text, outlet, actor, actor_country, actor_type, author, published, published_precision, "
@@ -136,3 +141,19 @@ def record_inputs(con: duckdb.DuckDBPyConnection, records: list[dict]) -> None:
 def stored_inputs(con: duckdb.DuckDBPyConnection) -> set[str]:
     """raw_sha of every input file a run has finished storing (a later run skips them)."""
     return {sha for (sha,) in con.execute("SELECT raw_sha FROM inputs WHERE status = 'stored'").fetchall()}
+
+
+@contextmanager
+def capped_memory(con: duckdb.DuckDBPyConnection, limit: str | None) -> Iterator[None]:
+    """Cap DuckDB's buffer pool (e.g. "1GB") while ingesting, then go back to DuckDB's default. Without a cap
+    DuckDB keeps what it writes cached up to 80 % of RAM, so an ingest's memory grows with the store."""
+    if not limit:
+        yield
+        return
+    if not MEMORY_SIZE.match(limit):
+        raise ValueError(f"store memory {limit!r}: give a size such as 512MB or 2GB")
+    con.execute(f"SET memory_limit = '{limit}'")  # checked against MEMORY_SIZE above
+    try:
+        yield
+    finally:
+        con.execute("RESET memory_limit")  # lockstep sets it nowhere else on a store's connection
