@@ -11,7 +11,6 @@ import hashlib
 import re
 import unicodedata
 import zlib
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -46,25 +45,21 @@ def hash_normalised(normalised: str) -> str:
 
 
 def fingerprint(text: str) -> tuple[str, bytes]:
-    """(text hash, signature bytes) with the text normalised once: the stage's whole work per document."""
+    """(text hash, signature bytes) with the text normalised once. The signature is the length class, the
+    numbers key (8 bytes), then the uint32 MinHash values."""
     nfkc = unicodedata.normalize("NFKC", text)
     normalised = normalised_from_nfkc(nfkc)
     words = normalised.split()
-    signature = bytes([length_class_of(normalised, words)]) + numbers_key_of(nfkc)
-    return hash_normalised(normalised), signature + minhash_values(shingles_of(normalised, words)).tobytes()
+    signature = bytes([length_class(normalised, words)]) + numbers_key(nfkc)
+    return hash_normalised(normalised), signature + minhash_values(shingles(normalised, words)).tobytes()
 
 
 def minhash_bytes(text: str) -> bytes:
-    """Signature bytes: the length class, the numbers key (8 bytes), then the uint32 MinHash values."""
     return fingerprint(text)[1]
 
 
-def shingles(normalised: str) -> list[bytes]:
+def shingles(normalised: str, words: list[str]) -> list[bytes]:
     """Word 5-grams for long texts, word 3-grams for medium ones, character 4-grams for short ones."""
-    return shingles_of(normalised, normalised.split())
-
-
-def shingles_of(normalised: str, words: list[str]) -> list[bytes]:
     size = shingle_size(len(words))
     if size:
         grams = (" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
@@ -93,19 +88,8 @@ def permutations() -> np.ndarray:
     return MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=crc_hash, scheme=SCHEME).permutations
 
 
-def minhash(text: str):
-    """A datasketch MinHash of the text (empty text gives an empty MinHash)."""
-    from datasketch import MinHash
-
-    mh = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=crc_hash, scheme=SCHEME, permutations=permutations())
-    grams = shingles(normalise_text(text))
-    if grams:
-        mh.update_batch(grams)
-    return mh
-
-
 def minhash_values(grams: list[bytes]) -> np.ndarray:
-    """The uint32 MinHash values of the shingles, computed by datasketch with the cached permutations."""
+    """The uint32 MinHash values of the shingles (an empty list gives datasketch's empty MinHash)."""
     from datasketch import MinHash
 
     mh = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=crc_hash, scheme=SCHEME, permutations=permutations())
@@ -114,53 +98,20 @@ def minhash_values(grams: list[bytes]) -> np.ndarray:
     return mh.hashvalues.astype(np.uint32)
 
 
-def is_short(text: str) -> bool:
+def is_short(normalised: str, words: list[str]) -> bool:
     """Headline-length texts (few words and few characters) are matched with the strict threshold."""
-    normalised = normalise_text(text)
-    return is_short_of(normalised, normalised.split())
-
-
-def is_short_of(normalised: str, words: list[str]) -> bool:
     return shingle_size(len(words)) == 0 and len(normalised) - len(words) + 1 < SHORT_TEXT_CHARS
 
 
-def numbers_key(text: str) -> bytes:
+def numbers_key(nfkc: str) -> bytes:
     """8 bytes naming the multiset of numbers in the text: templated stories ("64 new cases", "276 new
     cases") share almost every shingle but not their numbers, and a reprint keeps its numbers."""
-    return numbers_key_of(unicodedata.normalize("NFKC", text))
-
-
-def numbers_key_of(nfkc: str) -> bytes:
     numbers = sorted(NUMBER.findall(nfkc))
     return hashlib.blake2b(" ".join(numbers).encode(), digest_size=8).digest()
 
 
-def length_class(text: str) -> int:
+def length_class(normalised: str, words: list[str]) -> int:
     """0 = long (word 5-grams), 1 = short (headline: strict threshold), 2 = medium."""
-    normalised = normalise_text(text)
-    return length_class_of(normalised, normalised.split())
-
-
-def length_class_of(normalised: str, words: list[str]) -> int:
-    if is_short_of(normalised, words):
+    if is_short(normalised, words):
         return SHORT
     return LONG if shingle_size(len(words)) == WORD_SHINGLE else MEDIUM
-
-
-@dataclass(slots=True, frozen=True)
-class Signature:
-    length: int  # LONG, SHORT or MEDIUM
-    numbers: bytes
-    minhash: object  # datasketch LeanMinHash
-
-    @property
-    def short(self) -> bool:
-        return self.length == SHORT
-
-
-def signature_from_bytes(data: bytes) -> Signature:
-    from datasketch import LeanMinHash, MinHash
-
-    values = np.frombuffer(data[9:], dtype=np.uint32)
-    lean = LeanMinHash(MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, scheme=SCHEME))
-    return Signature(length=data[0], numbers=data[1:9], minhash=lean)

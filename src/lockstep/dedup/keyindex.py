@@ -30,7 +30,7 @@ def hex_key64(hex_digest: str) -> int:
 
 
 class KeyIndex:
-    """uint64 key -> rows (several rows may share a key). Rows are returned in the order they were added."""
+    """uint64 key -> rows (several rows may share a key)."""
 
     def __init__(self, fold_every: int = FOLD_EVERY) -> None:
         self.keys = np.empty(0, dtype=np.uint64)
@@ -65,11 +65,10 @@ class KeyIndex:
         order = np.argsort(keys, kind="stable")
         self.merge(keys[order].astype(np.uint64), rows[order].astype(np.int32))
 
-    def get(self, key: int) -> list[int]:
+    def get(self, key: int) -> set[int]:
         lo, hi = np.searchsorted(self.keys, np.uint64(key), side="left"), np.searchsorted(
             self.keys, np.uint64(key), side="right")
-        found = self.rows[lo:hi].tolist()
-        return found + self.recent_list(key)
+        return set(self.rows[lo:hi].tolist()) | self.recent_rows([key])
 
     def first(self, key: int) -> int | None:
         found = self.get(key)
@@ -91,10 +90,6 @@ class KeyIndex:
             end = int(np.searchsorted(self.keys, key, side="right"))
             found.setdefault(int(order[at]) // keys.shape[1], set()).update(self.rows[start:end].tolist())
         return found
-
-    def recent_list(self, key: int) -> list[int]:
-        first = self.recent.get(key)
-        return [] if first is None else [first, *self.more.get(key, ())]
 
     def recent_rows(self, keys: list[int]) -> set[int]:
         found = {row for row in map(self.recent.get, keys) if row is not None}

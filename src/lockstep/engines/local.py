@@ -22,7 +22,8 @@ from lockstep.engines.stages import StageOptions, process_raw
 from lockstep.errors import SkipInput
 from lockstep.model import RawRecord, raw_to_batch
 from lockstep.sources.files import InputFile, ReadOptions, file_sha, iter_inputs, read_input
-from lockstep.store.writer import BatchResult, capped_memory, record_inputs, stored_inputs, write_batch
+from lockstep.store.writer import (BatchResult, capped_memory, record_inputs, stored_inputs, tick_base,
+                                   write_batch)
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -155,7 +156,7 @@ class Pipeline:
     base: object = None  # ingested_at of this run's first batch; batch n is stamped base + n microseconds
 
     def __post_init__(self) -> None:
-        self.base = self.corpus.con.execute("SELECT CAST(current_timestamp AS TIMESTAMP)").fetchall()[0][0]
+        self.base = tick_base(self.corpus.con)
 
     def feed_file(self, item: InputFile, read_options: ReadOptions) -> None:
         if item.missing_reason:

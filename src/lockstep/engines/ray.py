@@ -37,7 +37,7 @@ from lockstep.engines.stages import STAGE_SCHEMA, StageOptions, clean_stage, enr
 from lockstep.errors import InputError, MissingExtraError, SkipInput
 from lockstep.model import RAW_SCHEMA, raw_to_batch
 from lockstep.sources.files import HIDDEN_PREFIXES, ReadOptions, file_sha, iter_inputs, read_input
-from lockstep.store.writer import capped_memory, record_inputs, write_batch
+from lockstep.store.writer import capped_memory, record_inputs, tick_base, write_batch
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.enrich.embeddings import EmbeddingOptions
@@ -336,7 +336,7 @@ class Importer:
     base: object = None
 
     def __post_init__(self) -> None:
-        self.base = self.corpus.con.execute("SELECT CAST(current_timestamp AS TIMESTAMP)").fetchall()[0][0]
+        self.base = tick_base(self.corpus.con)
 
     def feed(self, table: pa.Table) -> None:
         ticks, keep = [], []

@@ -60,6 +60,11 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch, index: De
     return result
 
 
+def tick_base(con: duckdb.DuckDBPyConnection) -> object:
+    """The store's clock now: an engine stamps input batch n of this run base + n microseconds."""
+    return con.execute("SELECT CAST(current_timestamp AS TIMESTAMP)").fetchone()[0]
+
+
 def insert_documents(con: duckdb.DuckDBPyConnection, docs: pa.Table | list[dict], base: object = None) -> None:
     """Documents (duplicate_of = the cluster's first document, or null for it), their paragraphs and
     fingerprints, from a table with the stage columns plus cluster_id (or from such rows as dicts)."""
