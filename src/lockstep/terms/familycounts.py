@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from lockstep.store.corpus import DocumentFilter
 from lockstep.terms.families import load_families
 from lockstep.terms.scope import Scope
-from lockstep.terms.spec import Term, hits_sql, resolve_family
+from lockstep.terms.spec import Term, hits_sql, remembered, resolve_family
 from lockstep.terms.trace import PACKED
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,6 +63,11 @@ def counted(corpus: "Corpus", term: Term, scope: Scope) -> bool:
     """True when term_family_counts answers this term in this scope exactly."""
     if term.kind != "family" or not scope.aggregates_ok():
         return False
+    return remembered(corpus, ("family counts", term), lambda: counted_with(corpus, term))
+
+
+def counted_with(corpus: "Corpus", term: Term) -> bool:
+    """True when the family's stored counts were made with exactly these resolved members."""
     rows = corpus.con.execute("SELECT value FROM term_meta WHERE key = ?", [meta_key(term)]).fetchall()
     return bool(rows) and rows[0][0] == signature(term)  # fetchall: no unfinished result left on the connection
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from lockstep.errors import InputError
@@ -17,7 +18,7 @@ from lockstep.terms import familycounts
 from lockstep.terms.index import ensure_index
 from lockstep.terms.scope import Scope, join_on, totals_sql
 from lockstep.terms.spec import Term, hits_sql, resolve
-from lockstep.terms.trace import PACKED, attach_examples, examples_sql, offsets_source
+from lockstep.terms.trace import PACKED, attach_examples, examples_sql, offsets_source, typed_examples
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -126,45 +127,62 @@ def trend(corpus: "Corpus", options: TrendOptions) -> pd.DataFrame:
     return attach_examples(corpus, frame)
 
 
+TREND_COLUMNS = ["freq", "per_10k", "docs", "doc_share", "group_tokens", "group_docs", "members", "example_doc",
+                 "example_paragraph", "example_start", "example_end"]
+
+
 def term_trend(corpus: "Corpus", term: Term, scope: Scope, members: bool) -> pd.DataFrame:
-    """One statement: the term's counts per group and per group and member (`groups_sql`), joined to every group's
-    totals so that groups without the term show zero, and the members' counts as 'lang member=n; ...'."""
+    """The term's counts per group and member (`groups_sql`) and every group's totals: two plain statements, joined
+    here (a few hundred rows; one statement joining them costs more to plan than both to run). Groups without the
+    term show zero; the family row lists its members' counts as 'lang member=n; ...'."""
     names = scope.group_names()
     hits_cte, groups, group_params = groups_sql(corpus, term, scope, members)
-    totals, total_params = totals_sql(scope)
-    labels = [(-1, "", "", "")] + [(i, m.label, m.lang or "", f"{m.lang or ''} {m.label}".strip())
-                                   for i, m in enumerate(term.members)]
-    shown = labels if members else labels[:1]
-    label_rows = ", ".join("(?, ?, ?, ?)" for _ in labels)
-    t_names = "".join(f"tot.{n}, " for n in names)
-    g_names = ", ".join(names)
-    sql = f"""
-        WITH {hits_cte}
-             g AS ({groups}),
-             labels AS (SELECT * FROM (VALUES {label_rows}) v(member, member_label, member_lang, summary_label)),
-             summary AS (SELECT {g_names + ',' if names else ''}
-                                string_agg(l.summary_label || '=' || g.freq, '; ' ORDER BY g.freq DESC, g.member)
-                                AS members
-                         FROM g JOIN labels l ON l.member = g.member WHERE g.member >= 0
-                         {'GROUP BY ' + g_names if names else ''}),
-             tot AS ({totals})
-        SELECT l.member AS member_no, l.member_label AS member, l.member_lang, {t_names}
-               coalesce(g.freq, 0) AS freq, coalesce(g.freq, 0) * 10000.0 / nullif(tot.tokens, 0) AS per_10k,
-               coalesce(g.docs, 0) AS docs, coalesce(g.docs, 0) / nullif(tot.docs, 0) AS doc_share,
-               tot.tokens AS group_tokens, tot.docs AS group_docs,
-               CASE WHEN l.member = -1 THEN coalesce(s.members, '') ELSE '' END AS members,
-               g.ex_doc AS example_doc, g.ex_para AS example_paragraph, g.ex_start AS example_start,
-               g.ex_end AS example_end
-        FROM tot CROSS JOIN (SELECT * FROM labels WHERE member < ?) l
-        LEFT JOIN g ON g.member = l.member AND {join_on(names, 'g', 'tot')}
-        LEFT JOIN summary s ON {join_on(names, 's', 'tot')}
-        ORDER BY l.member, {t_names}freq"""
-    params = group_params + [v for row in labels for v in row] + total_params + [len(shown) - 1]
-    frame = corpus.con.execute(sql, params).df()
-    if term.kind != "family":
-        frame["members"] = ""
-    frame.insert(0, "term", term.label)
-    return frame.drop(columns=["member_no"])
+    counted = corpus.con.execute(f"WITH {hits_cte} g AS ({groups}) SELECT {''.join(n + ', ' for n in names)}member, "
+                                 "freq, docs, ex_doc, ex_para, ex_start, ex_end FROM g", group_params).fetchall()
+    width = len(names)
+    counts = {(row[:width], row[width]): row[width + 1:] for row in counted}
+    summaries = member_summaries(term, counted, width) if term.kind == "family" else {}
+    totals_query, total_params = totals_sql(scope)
+    order = f" ORDER BY {', '.join(names)} NULLS LAST" if names else ""
+    totals = corpus.con.execute(f"SELECT * FROM ({totals_query}){order}", total_params).fetchall()
+    shown = [(-1, "", "")] + ([(i, m.label, m.lang or "") for i, m in enumerate(term.members)] if members else [])
+    rows = []
+    for number, label, lang in shown:
+        for *group, tokens, docs in totals:
+            group = tuple(group)
+            freq, docs_with, ex_doc, ex_para, ex_start, ex_end = counts.get((group, number), (0, 0) + (None,) * 4)
+            rows.append((label, lang, *group, freq, freq * 10000.0 / tokens if tokens else None, docs_with,
+                         docs_with / docs if docs else None, tokens, docs,
+                         summaries.get(group, "") if number == -1 else "", ex_doc, ex_para, ex_start, ex_end))
+    return trend_frame(term.label, ["member", "member_lang", *names, *TREND_COLUMNS], rows)
+
+
+def trend_frame(label: str, names: list[str], rows: list[tuple]) -> pd.DataFrame:
+    """The rows as a frame, column by column with the types the other queries give (dates, nullable offsets)."""
+    values = list(zip(*rows)) if rows else [()] * len(names)
+    columns: dict[str, object] = {"term": [label] * len(rows)}
+    for name, column in zip(names, values):
+        if name == "period":
+            column = pd.to_datetime(pd.Series(column, dtype=object)).astype("datetime64[us]")
+        elif name in ("example_paragraph", "example_start", "example_end"):
+            column = pd.array(column, dtype="Int32")
+        elif name in ("freq", "docs", "group_tokens", "group_docs"):
+            column = np.array(column, dtype=np.int64)
+        elif name in ("per_10k", "doc_share"):
+            column = np.array(column, dtype=float)  # None (a group without tokens) becomes NaN
+        columns[name] = column
+    return pd.DataFrame(columns)
+
+
+def member_summaries(term: Term, counted: list[tuple], width: int) -> dict[tuple, str]:
+    """Per group, the members' counts as 'lang member=n; ...', most frequent first."""
+    per_group: dict[tuple, list[tuple[int, int]]] = {}
+    for row in counted:
+        if row[width] >= 0:
+            per_group.setdefault(tuple(row[:width]), []).append((-row[width + 1], row[width]))
+    label = [f"{m.lang or ''} {m.label}".strip() for m in term.members]
+    return {group: "; ".join(f"{label[number]}={-negative}" for negative, number in sorted(pairs))
+            for group, pairs in per_group.items()}
 
 
 def groups_sql(corpus: "Corpus", term: Term, scope: Scope, members: bool) -> tuple[str, str, list]:

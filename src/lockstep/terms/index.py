@@ -68,13 +68,14 @@ TABLES = [
     """CREATE INDEX IF NOT EXISTS term_forms_form ON term_forms (form)""",
     """CREATE TABLE IF NOT EXISTS term_lemma_totals (
         lemma_id INTEGER, lemma VARCHAR, lang VARCHAR, stop BOOLEAN, actor VARCHAR, level TINYINT, tf BIGINT,
-        df BIGINT, example BIGINT, ex_para INTEGER, ex_start INTEGER, ex_end INTEGER, ex_doc VARCHAR)""",
+        df BIGINT, example BIGINT, ex_para INTEGER, ex_start INTEGER, ex_end INTEGER, ex_doc VARCHAR,
+        term_no INTEGER)""",
     """CREATE TABLE IF NOT EXISTS term_group_totals (
         actor VARCHAR, outlet VARCHAR, language VARCHAR, period DATE, level TINYINT, tokens BIGINT, docs BIGINT)""",
 ]
 TERM_TABLES = ("term_meta", "term_docs", "term_tokens", "term_forms", "term_lemmas", "term_counts", "term_postings",
-               "term_lemma_totals", "term_group_totals", "term_family_counts")
-ROLLUPS_VERSION = "6"  # term_meta 'rollups': an index built before the roll-ups gets them on its next update
+               "term_lemma_totals", "term_texts", "term_group_totals", "term_family_counts")
+ROLLUPS_VERSION = "8"  # term_meta 'rollups': an index built before the roll-ups gets them on its next update
 TOKENS_VIEW = """CREATE OR REPLACE VIEW term_tokens_v AS
     SELECT d.id AS doc_id, t.para AS paragraph, t.sent AS sentence, t.pos AS position, t.start_char,
            t.end_char, f.form AS surface, l.lemma, f.lang
@@ -484,10 +485,12 @@ def append_counts(corpus: "Corpus", old_max: int) -> None:
 def rebuild_rollups(corpus: "Corpus") -> None:
     """The small tables rolled up from the aggregate and term_docs, rebuilt whole (one GROUP BY each; replaced, so
     that a newer layout of them needs no migration). The lemma roll-up carries the lemma's text, language and
-    stop-word flag, so keyness groups it without a join."""
+    stop-word flag, so keyness groups it without a join, and ``term_no``: the lemma text's rank in text order (one
+    number per text across languages), so keyness groups and sorts on an integer and reads texts for its ranked
+    rows only (from ``term_texts``)."""
     con = corpus.con
     con.execute("""CREATE OR REPLACE TABLE term_lemma_totals AS
-        SELECT r.*, d.id AS ex_doc
+        SELECT r.*, d.id AS ex_doc, CAST(dense_rank() OVER (ORDER BY r.lemma) AS INTEGER) AS term_no
         FROM (SELECT c.lemma_id, l.lemma, l.lang, l.stop, c.actor, c.level, CAST(sum(c.tf) AS BIGINT) AS tf,
                      CAST(sum(c.df) AS BIGINT) AS df, min(c.example) AS example,
                      arg_min(c.ex_para, c.example) AS ex_para, arg_min(c.ex_start, c.example) AS ex_start,
@@ -496,6 +499,9 @@ def rebuild_rollups(corpus: "Corpus") -> None:
               GROUP BY c.lemma_id, l.lemma, l.lang, l.stop, c.actor, c.level) r
         LEFT JOIN term_docs d ON d.doc_key = CAST(r.example >> 32 AS INTEGER)
         ORDER BY r.actor, r.level DESC, r.lemma_id""")  # by level within an actor: zone maps skip the reprints
+    con.execute("""CREATE OR REPLACE TABLE term_texts AS
+        SELECT term_no, min(lemma) AS term, min(lang) AS lang FROM term_lemma_totals GROUP BY term_no
+        ORDER BY term_no""")  # the ranked rows' texts, read without the roll-up's wide rows
     con.execute("""CREATE OR REPLACE TABLE term_group_totals AS
         SELECT actor, outlet, language, period, level, CAST(sum(n_tokens) AS BIGINT) AS tokens,
                count(*) AS docs

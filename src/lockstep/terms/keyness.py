@@ -79,22 +79,29 @@ def keyness(corpus: "Corpus", options: KeynessOptions) -> pd.DataFrame:
         if reference_size == 0:
             raise InputError(f"no tokens for reference {options.reference!r} in this selection")
         table = side_counts(corpus, scope, options, options.reference)
-    frame = score(table, target_size, reference_size, options)
+    frame = name_terms(corpus, score(table, target_size, reference_size, options))
     return attach_examples(corpus, frame, offsets_source(table=scope.counts_table()))
 
 
 def side_counts(corpus: "Corpus", scope: Scope, options: KeynessOptions, reference: str | None) -> pd.DataFrame:
-    """Per lemma (text, all languages merged): a = target frequency, b = reference frequency, their examples."""
+    """Per term (lemma text, all languages merged): a = target frequency, b = reference frequency, their examples.
+
+    From the lemma roll-up the rows are keyed by ``term_no`` (the text's rank, one integer per text), and only the
+    ranked rows get their text (`name_terms`); otherwise, and for an external reference (merged on the text), by
+    ``term`` and ``lang``. Rows come in text order either way, so ties in the ranking fall in text order."""
     column = options.by
+    keyed = scope.counts_table() == "term_lemma_totals" and reference is not None
     if scope.counts_table() == "term_lemma_totals":  # lemma text on the roll-up's rows: no join, no second pass
         where, params = scope.counts_where("c")
         stop = "" if options.include_stopwords else "AND NOT c.stop"
-        rows = (f"SELECT c.lemma, c.lang, c.{column}, c.tf AS freq, c.example FROM term_lemma_totals c "
-                f"WHERE {where} {stop}")
+        rows = (f"SELECT c.term_no, c.lemma, c.lang, c.{column}, c.tf AS freq, c.example "
+                f"FROM term_lemma_totals c WHERE {where} {stop}")
     else:
         counts, params = lemma_counts_sql(scope, options.include_stopwords)
         rows = (f"SELECT l.lemma, l.lang, c.{column}, c.freq, c.example "
                 f"FROM ({counts}) c JOIN term_lemmas l ON l.lemma_id = c.lemma_id")
+    key = "c.term_no" if keyed else "c.lemma"
+    label = "c.term_no" if keyed else "c.lemma AS term, min(c.lang) AS lang"
     if reference is None:
         ref_condition, ref_params = "FALSE", []
     elif reference == "rest":
@@ -102,19 +109,36 @@ def side_counts(corpus: "Corpus", scope: Scope, options: KeynessOptions, referen
     else:
         ref_condition, ref_params = f"c.{column} = ?", [reference]
     sql = f"""
-        SELECT c.lemma AS term, min(c.lang) AS lang,
+        SELECT {label},
                CAST(coalesce(sum(c.freq) FILTER (WHERE c.{column} = ?), 0) AS BIGINT) AS a,
                CAST(coalesce(sum(c.freq) FILTER (WHERE {ref_condition}), 0) AS BIGINT) AS b,
                min(c.example) FILTER (WHERE c.{column} = ?) AS example_a,
                min(c.example) FILTER (WHERE {ref_condition}) AS example_b
         FROM ({rows}) c
-        GROUP BY c.lemma
+        GROUP BY {key}
         HAVING a + b >= ? AND (a > 0 OR ?)
-        ORDER BY term"""  # ties in the ranking then fall in term order, not in the hash table's
+        ORDER BY {key}"""
     # placeholders in text order: the select list (target, reference, twice), then the counts subquery
     select_params = [options.target] + ref_params + [options.target] + ref_params
-    return corpus.con.execute(sql, select_params + params
-                              + [1 if reference is None else options.min_freq, reference is not None]).df()
+    result = corpus.con.execute(sql, select_params + params
+                                + [1 if reference is None else options.min_freq, reference is not None])
+    return result.df()
+
+
+def name_terms(corpus: "Corpus", frame: pd.DataFrame) -> pd.DataFrame:
+    """Replace ``term_no`` by the term's text and language (the first language when the text is a lemma in
+    several), read for these rows only."""
+    if "term_no" not in frame:
+        return frame
+    numbers = [int(n) for n in frame["term_no"].unique()]
+    rows = corpus.con.execute("SELECT term_no, term, lang FROM term_texts "
+                              "WHERE term_no IN (SELECT unnest(CAST(? AS INTEGER[])))", [numbers]).fetchall()
+    texts = {n: (term, lang) for n, term, lang in rows}
+    named = [texts[int(n)] for n in frame["term_no"]]
+    out = frame.drop(columns=["term_no"])
+    out.insert(1, "term", [t for t, _ in named])
+    out.insert(2, "lang", [lang for _, lang in named])
+    return out
 
 
 def check(options: KeynessOptions) -> None:
@@ -186,7 +210,8 @@ def score(table: pd.DataFrame, c: int, d: int, options: KeynessOptions) -> pd.Da
     for sign in ("+", "-"):  # 1, 2, ... within each direction, in ranked order
         rows = direction == sign
         rank[rows] = np.arange(1, int(rows.sum()) + 1)
-    columns = {"rank": rank, "term": table["term"].to_numpy()[order], "lang": table["lang"].to_numpy()[order]}
+    columns = {"rank": rank}
+    columns.update({name: table[name].to_numpy()[order] for name in ("term_no", "term", "lang") if name in table})
     columns.update({name: values[name][order] for name in COLUMNS})
     columns["target_tokens"] = np.full(len(order), c, dtype=np.int64)
     columns["reference_tokens"] = np.full(len(order), d, dtype=np.int64)

@@ -17,7 +17,7 @@ position wins.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from lockstep.enrich.tokens import lemmatize, normalize_form, tokenize_query
 from lockstep.errors import InputError
@@ -80,12 +80,32 @@ def resolve_family(corpus: "Corpus", text: str, families: dict[str, Family]) -> 
         hint = f"; did you mean {', '.join('@' + c for c in close)}?" if close else \
             "; `lockstep terms families` lists them"
         raise InputError(f"no term family {name!r}{hint}")
+    return remembered(corpus, ("family", text, family), lambda: family_term(corpus, text, family))
+
+
+def family_term(corpus: "Corpus", text: str, family: Family) -> Term:
     lemmas = LemmaLookup(corpus)
     options = token_options(corpus)
     lemmas.prefetch([lemmatize(form, lg, options) for lang, word in family.members
                      for form, lg in tokens_of(corpus, word, lang)])   # one query for every member
     members = tuple(word_member(corpus, word, lang, lemmas) for lang, word in family.members)
     return Term(text, family.label, "family", members)
+
+
+def remembered(corpus: "Corpus", key: tuple, compute: Callable[[], Any]) -> Any:
+    """`compute()` kept on the corpus while its store is unchanged: the store's fingerprint (file sizes and times,
+    taken by `ensure_index`) is part of the key, so a write drops what was kept. Stores without a file (in
+    memory, or read-only ones that skip the check) compute every time."""
+    state = getattr(corpus, "_term_store_fingerprint", None)
+    if state is None:
+        return compute()
+    memo = corpus.__dict__.setdefault("_term_memo", {})
+    if memo.get("state") != state:
+        memo.clear()
+        memo["state"] = state
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 class LemmaLookup:

@@ -128,7 +128,8 @@ def collect(corpus: "Corpus", hits: str, scope: Scope, options: UsageOptions):
     group = options.by
     con = corpus.con
     context = con.execute(context_sql(hits, options.window, options.sentence, [group])).df()
-    node_docs = con.execute(f"SELECT {group} AS grp, doc_key, count(*) AS nodes FROM {hits} GROUP BY ALL").df()
+    node_docs = con.execute(f"SELECT {group} AS grp, doc_key, count(*) AS nodes FROM {hits} GROUP BY ALL "
+                         "ORDER BY grp, doc_key").df()  # in a fixed order: the seeded bootstrap resamples by row
     context = context.rename(columns={group: "grp"})
     stop = "" if options.include_stopwords else "AND NOT l.stop"
     vocab = con.execute(f"SELECT lemma_id, lemma, lang FROM term_lemmas l WHERE lemma_id IN "
