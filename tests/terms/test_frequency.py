@@ -90,6 +90,29 @@ def test_index_is_incremental(store_path, tmp_path):
             rebuilt[key].sort_values(key).reset_index(drop=True))
 
 
+def test_family_trend_follows_new_words_on_an_open_store(store_path, tmp_path):
+    """A family's resolved members are kept on the open store; a write drops them, so a member that enters the
+    vocabulary with a new document is counted by the next query on the same connection."""
+    extra = tmp_path / "extra.csv"
+    extra.write_text("outlet,date,text\ntass,2022-04-06,Лавров назвал гегемонизм главной угрозой для мира.\n",
+                     encoding="utf-8")
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(store_path.read_bytes())
+    # by week: counted from the postings with the resolved members (the family aggregate is recounted anyway)
+    options = TrendOptions(terms=("@hegemony",), by=("actor",), period="week", members=True)
+    with lockstep.open(copy) as corpus:
+        before = trend(corpus, options)
+        assert "гегемонизм" not in set(corpus.con.execute("SELECT lemma FROM term_lemmas").df().lemma)
+        corpus.ingest([extra])
+        after = trend(corpus, options)
+    tass_before = before[(before.actor == "TASS") & (before.member == "")].freq.sum()
+    tass_after = after[(after.actor == "TASS") & (after.member == "")].freq.sum()
+    assert tass_after == tass_before + 1
+    week = after[(after.actor == "TASS") & (after.period == "2022-04-04")]
+    assert one(week, member="гегемонизм").freq == 1
+    assert one(week, member="").members == "ru гегемонизм=1"
+
+
 def test_read_only_store_answers_queries(store_path):
     with lockstep.open(store_path, read_only=True) as corpus:
         rows = trend(corpus, TrendOptions(terms=("@colour-revolution",), by=(), period="none"))
