@@ -83,14 +83,30 @@ def print_table(df: "pd.DataFrame", *, title: str | None = None, max_rows: int =
     narrow_total = sum(w for w, is_wide in zip(natural, wide) if not is_wide)
     budget = console.width - narrow_total - 3 * len(names) - 1
     wide_width = max(16, min(max_width, budget // max(1, sum(wide))))
-    for name, width, is_wide in zip(names, natural, wide):
-        width = wide_width if is_wide else width
-        table.add_column(name, overflow="ellipsis", no_wrap=True, min_width=width, max_width=width)
+    widths = [wide_width if is_wide else width for width, is_wide in zip(natural, wide)]
+    shown = columns_that_fit(widths, console.width)
+    for i in range(shown):
+        table.add_column(names[i], overflow="ellipsis", no_wrap=True, min_width=widths[i], max_width=widths[i])
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*row[:shown])
     console.print(table)
+    if shown < len(names):
+        console.print(f"[dim]not shown at this terminal width: {', '.join(names[shown:])}; use --output FILE or a "
+                      "wider terminal (COLUMNS=200)[/dim]", highlight=False)
     if len(df) > max_rows:
         console.print(f"[dim]{len(df) - max_rows} more rows; use --output FILE to get them all[/dim]")
+
+
+def columns_that_fit(widths: list[int], total: int) -> int:
+    """How many leading columns fit in `total` characters (each also takes 3 for its border and padding); at least
+    one. The rest are named under the table rather than squeezed to nothing."""
+    used, count = 1, 0
+    for width in widths:
+        used += width + 3
+        if used > total and count:
+            break
+        count += 1
+    return count
 
 
 def short(value: Any, width: int) -> str:

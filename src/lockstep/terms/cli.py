@@ -168,9 +168,12 @@ def keyness(
                              count_reprints=count_reprints, filters=filters(actor, outlet, lang, since, until))
     with open_corpus(db) as corpus:
         frame = run(corpus, options)
+    from lockstep.terms.keyness import COLUMN_OF
+
+    figures = list(dict.fromkeys([COLUMN_OF.get(measure, "ll"), "log_ratio", "p_adjusted"]))  # first: 80 columns
     show(frame, output, title=f"keyness: {target} vs {reference}",
-         columns=["direction", "rank", "term", "lang", "freq_target", "freq_reference", "per_10k_target",
-                  "per_10k_reference", "ll", "log_ratio", "p_adjusted", "example"])
+         columns=["direction", "rank", "term", *figures, "freq_target", "freq_reference", "per_10k_target",
+                  "per_10k_reference", "lang", "example"])
 
 
 @app.command()

@@ -1,0 +1,30 @@
+"""Terminal tables: a table wider than the terminal names the columns it leaves out instead of squeezing them."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lockstep.output import print_table
+
+
+def test_columns_beyond_the_terminal_are_named_not_squeezed(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    frame = pd.DataFrame({f"column_{i:02d}": [f"value {i}" * 2, "x"] for i in range(12)})
+    print_table(frame, title="wide")
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    header = next(line for line in lines if "column_00" in line)
+    shown = [name for name in frame.columns if name in header]
+    assert shown == list(frame.columns[: len(shown)]) and 2 <= len(shown) < 12
+    assert "value 0value 0" in out                                   # whole cells, not cut to nothing
+    note = " ".join(out.split("not shown at this terminal width:")[1].split())
+    assert all(name in note for name in frame.columns[len(shown):])
+
+
+def test_a_table_that_fits_shows_every_column(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    frame = pd.DataFrame({"term": ["суверенитет"], "freq": [3], "per_10k": [1.25]})
+    print_table(frame)
+    out = capsys.readouterr().out
+    assert "суверенитет" in out and "1.25" in out and "not shown" not in out
