@@ -82,11 +82,17 @@ def print_table(df: "pd.DataFrame", *, title: str | None = None, max_rows: int =
     wide = [n in WIDE_COLUMNS for n in names]
     narrow_total = sum(w for w, is_wide in zip(natural, wide) if not is_wide)
     budget = console.width - narrow_total - 3 * len(names) - 1
-    wide_width = max(16, min(max_width, budget // max(1, sum(wide))))
+    wide_width = max(10, min(max_width, budget // max(1, sum(wide))))  # narrow before a column is left out
     widths = [wide_width if is_wide else width for width, is_wide in zip(natural, wide)]
     shown = columns_that_fit(widths, console.width)
     for i in range(shown):
-        table.add_column(names[i], overflow="ellipsis", no_wrap=True, min_width=widths[i], max_width=widths[i])
+        justify = "right" if names[i] == "left" else "left"
+        table.add_column(names[i], overflow="ellipsis", no_wrap=True, min_width=widths[i], max_width=widths[i],
+                         justify=justify)
+    if "left" in names[:shown]:  # a concordance's left context keeps its end, next to the match
+        at, width = names.index("left"), widths[names.index("left")]
+        for row in rows:
+            row[at] = row[at] if len(row[at]) <= width else "…" + row[at][len(row[at]) - width + 1:]
     for row in rows:
         table.add_row(*row[:shown])
     console.print(table)

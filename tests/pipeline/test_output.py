@@ -28,3 +28,14 @@ def test_a_table_that_fits_shows_every_column(capsys, monkeypatch):
     print_table(frame)
     out = capsys.readouterr().out
     assert "суверенитет" in out and "1.25" in out and "not shown" not in out
+
+
+def test_a_concordance_keeps_the_words_next_to_the_match(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    left = "Россия защищает свой государственный суверенитет и не отступит от курса, заявил"
+    frame = pd.DataFrame({"actor": ["TASS"], "left": [left], "match": ["министр"], "right": ["в понедельник " * 5]})
+    print_table(frame)
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if "министр" in line)
+    assert "заявил │ министр" in row and "…" in row.split("│")[2]       # the end of the left context, cut before
+    assert "Россия" not in row

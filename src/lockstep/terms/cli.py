@@ -205,7 +205,7 @@ def kwic(
     view = frame.assign(date=frame.published_at.astype(str).str.slice(0, 10),
                         where=frame.doc_id.astype(str) + " ¶" + frame.paragraph.astype(str) + " "
                         + frame.start.astype(str) + "-" + frame.end.astype(str))
-    print_table(view[["actor", "date", "where", "left", "match", "right"]],
+    print_table(view[["actor", "date", "left", "match", "right", "where"]],
                 title=f"{term}: {len(frame)} of {frame.attrs.get('total', len(frame))} occurrences",
                 max_rows=limit or 200, max_width=48)
 
