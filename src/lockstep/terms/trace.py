@@ -24,8 +24,8 @@ _counter = itertools.count()
 def attach_examples(corpus: "Corpus", frame: pd.DataFrame, source: str = "term_counts") -> pd.DataFrame:
     """Replace the packed `example` column (doc_key << 32 | position) by example_doc, example_paragraph,
     example_start and example_end; `source` holds the examples' offsets (the aggregate, a hit table, or the tokens
-    for scans; see `offsets_source`). One lookup of the distinct examples, mapped back onto the rows in pandas.
-    Frames that resolved their examples are returned as is."""
+    for scans; see `offsets_source`). One lookup of the distinct examples (`examples_sql` over them), mapped
+    back onto the rows in pandas. Frames that resolved their examples are returned as is."""
     if "example_doc" in frame:
         return typed_examples(frame)
     out = frame.drop(columns=["example"], errors="ignore")
@@ -35,7 +35,9 @@ def attach_examples(corpus: "Corpus", frame: pd.DataFrame, source: str = "term_c
         return out
     packed = pd.to_numeric(frame["example"], errors="coerce").astype("Int64")
     wanted = [int(v) for v in packed.dropna().unique()]
-    found = {row[0]: row[1:] for row in corpus.con.execute(example_lookup_sql(source), [wanted]).fetchall()}
+    listed = "CAST($wanted AS BIGINT[])"
+    sql = examples_sql(f"(SELECT unnest({listed}) AS _key, unnest({listed}) AS example)", source)
+    found = {row[0]: row[1:] for row in corpus.con.execute(sql, {"wanted": wanted}).fetchall()}
     for i, name in enumerate(EXAMPLE_COLUMNS):
         out[name] = [found[v][i] if v is not pd.NA else None for v in packed]
     return typed_examples(out)
@@ -50,20 +52,6 @@ def typed_examples(frame: pd.DataFrame) -> pd.DataFrame:
         if frame[name].dtype != "Int32":
             frame[name] = frame[name].astype("Int32")
     return frame
-
-
-def example_lookup_sql(source: str) -> str:
-    """Per packed example in the one list parameter: its document id, paragraph and offsets (NULL where `source`
-    does not have it)."""
-    doc, doc_column, join = ("eo.ex_doc", ", ex_doc", "") if source in SOURCES_WITH_IDS else \
-        ("ed.id", "", "LEFT JOIN term_docs ed ON ed.doc_key = CAST(w.example >> 32 AS INTEGER)")
-    return f"""
-        WITH w AS (SELECT unnest(CAST(? AS BIGINT[])) AS example)
-        SELECT w.example, {doc}, eo.ex_para, eo.ex_start, eo.ex_end
-        FROM w
-        LEFT JOIN (SELECT example, ex_para, ex_start, ex_end{doc_column} FROM {source}
-                   WHERE example IN (SELECT example FROM w)) eo ON eo.example = w.example
-        {join}"""
 
 
 def offsets_source(hits: str | None = None, table: str | None = "term_counts") -> str:
