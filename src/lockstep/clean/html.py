@@ -17,7 +17,7 @@ from lockstep.clean.article_body import ArticleBody, article_body
 from lockstep.clean.cues import CUES, SHORT_LINE
 from lockstep.clean.dates import find_byline_date
 from lockstep.clean.lines import word_count
-from lockstep.clean.page_meta import PageMeta, page_meta
+from lockstep.clean.page_meta import JSON_LD_TYPES, PageMeta, page_meta
 from lockstep.model import Document, Removed
 
 PUBLISHED_KEYS = (b"published_time", b"datepublished", b"pubdate", b"publishdate", b"date.issued", b"date.published")
@@ -120,11 +120,8 @@ def _plain_utf8_page(data: bytes) -> bool:
 
 def _page_meta(tree, url: str | None, data: bytes | str) -> PageMeta:  # type: ignore[no-untyped-def]
     """Metadata; the JSON-LD reader is spared a walk of the tree when the page's bytes hold no JSON-LD."""
-    if isinstance(data, bytes):
-        json_ld = b"application/ld+json" in data or b"application/settings+json" in data
-    else:
-        json_ld = "application/ld+json" in data or "application/settings+json" in data
-    return page_meta(tree, url, json_ld=json_ld)
+    marks = [t.encode() for t in JSON_LD_TYPES] if isinstance(data, bytes) else JSON_LD_TYPES
+    return page_meta(tree, url, json_ld=any(mark in data for mark in marks))  # type: ignore[operator]
 
 
 def _main_text(tree, url: str | None, options: HtmlOptions, *, fast: bool) -> str:  # type: ignore[no-untyped-def]
