@@ -77,7 +77,7 @@ def test_key_index_returns_every_row_of_a_key():
     index.fold()
     index.add(9, 6)
     assert sorted(index.get(5)) == [0, 2, 4] and sorted(index.get(9)) == [1, 5, 6]
-    assert index.first(9) == 1 and index.first(7) is None
+    assert index.get(7) == set()  # an absent key
     assert index.recent_rows([9, 2, 8]) == {6}  # added after the last fold
     assert index.stored_rows(np.array([[9, 2], [8, 5]], dtype=np.uint64)) == {0: {1, 5}, 1: {0, 2, 4}}
 

@@ -70,10 +70,6 @@ class KeyIndex:
             self.keys, np.uint64(key), side="right")
         return set(self.rows[lo:hi].tolist()) | self.recent_rows([key])
 
-    def first(self, key: int) -> int | None:
-        found = self.get(key)
-        return min(found) if found else None
-
     def stored_rows(self, keys: np.ndarray) -> dict[int, set[int]]:
         """For a (n, k) array of keys: {i: rows stored under any key of row i} from the sorted arrays only
         (what was folded before this batch). The keys are searched in sorted order, which keeps the binary
