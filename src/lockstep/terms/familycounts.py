@@ -34,8 +34,12 @@ def signature(term: Term) -> str:
     return hashlib.sha1(repr((term.label, term.members)).encode("utf-8")).hexdigest()
 
 
+def family_id(term: Term) -> str:
+    return term.query.strip()[1:]  # "@cooperation" -> "cooperation"
+
+
 def meta_key(term: Term) -> str:
-    return f"family:{term.query.strip()[1:]}"
+    return f"family:{family_id(term)}"
 
 
 def rebuild_family_counts(corpus: "Corpus") -> None:
@@ -45,8 +49,8 @@ def rebuild_family_counts(corpus: "Corpus") -> None:
     con.execute("DELETE FROM term_meta WHERE key LIKE 'family:%'")
     families = load_families(None)
     every_document = Scope(filters=DocumentFilter(), count_reprints=True)
-    for family_id in families:
-        term = resolve_family(corpus, f"@{family_id}", families)
+    for name in families:
+        term = resolve_family(corpus, f"@{name}", families)
         hits, params = hits_sql(term, every_document)
         con.execute(f"""
             INSERT INTO term_family_counts
@@ -55,7 +59,7 @@ def rebuild_family_counts(corpus: "Corpus") -> None:
                    count(*) AS tf, count(DISTINCT doc_key) AS df, min({PACKED}) AS example,
                    arg_min(doc_id, {PACKED}) AS ex_doc, arg_min(para, {PACKED}) AS ex_para, arg_min(start_char, {PACKED}) AS ex_start,
                    arg_min(end_char, {PACKED}) AS ex_end
-            FROM h GROUP BY GROUPING SETS (({CELL}, member), ({CELL}))""", params + [family_id])
+            FROM h GROUP BY GROUPING SETS (({CELL}, member), ({CELL}))""", params + [name])
         con.execute("INSERT INTO term_meta VALUES (?, ?)", [meta_key(term), signature(term)])
 
 
@@ -82,4 +86,4 @@ def family_groups_sql(term: Term, scope: Scope) -> tuple[str, list]:
            "min(c.example) AS example, arg_min(c.ex_doc, c.example) AS ex_doc, arg_min(c.ex_para, c.example) AS ex_para, "
            "arg_min(c.ex_start, c.example) AS ex_start, arg_min(c.ex_end, c.example) AS ex_end "
            f"FROM term_family_counts c WHERE c.family = ? AND {where} GROUP BY ALL")
-    return sql, [term.query.strip()[1:]] + params
+    return sql, [family_id(term)] + params
