@@ -84,6 +84,29 @@ def test_members_only_page_is_paywalled_without_bio_or_comments(geostrata_page: 
     assert any(r.reason == "author bio" and r.text.startswith("Sanchaly Bhattacharya") for r in doc.removed)
 
 
+def test_bio_at_the_end_names_the_author_when_there_is_no_byline(geostrata_page: Document) -> None:
+    assert geostrata_page.author == "Sanchaly Bhattacharya"
+    assert "Sanchaly" not in geostrata_page.text  # the bio itself stays out of the text
+
+
+@pytest.mark.parametrize("bio, author", [
+    ("Dr. Jane Doe is a senior fellow at the Institute.", "Jane Doe"),
+    ("Иван Петров — политолог, доцент МГИМО.", "Иван Петров"),
+    ("张伟，中国社会科学院研究员。", "张伟"),
+    ("The views expressed here are the author's own.", None),
+])
+def test_bio_names_in_three_languages(bio: str, author: str | None) -> None:
+    story = ("The ministers met in Moscow on Tuesday and said that the talks had been constructive, "
+             "and that they would continue to work together on the questions raised by both sides. ") * 3
+    page = f"Talks between the ministers end in Moscow\n\n{story}\n\nAbout the Author\n\n{bio}\n"
+    docs = clean_scraped(page)
+    assert len(docs) == 1 and docs[0].author == author and bio not in docs[0].text
+
+
+def test_rt_page_bio_free_author_stays_empty(rt_page: Document) -> None:
+    assert rt_page.author is None  # no byline and no bio: never guessed from names in the story
+
+
 def test_date_in_the_story_is_not_the_publication_date(geostrata_page: Document) -> None:
     assert geostrata_page.published is None
     assert geostrata_page.published_precision == "unknown"

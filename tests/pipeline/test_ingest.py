@@ -88,6 +88,18 @@ def test_mixed_inputs_store_good_files_and_report_bad_ones(tmp_path, mixed_input
     assert list(tass.published_precision) == ["day", "minute"]
     cp = docs[docs.source.str.endswith("cp1251.txt")].iloc[0]
     assert "цветную революцию" in cp.text and cp.language == "ru"
+    assert cp.title == "Заявление МИД" and not cp.text.startswith("Заявление")
+
+
+def test_plain_text_page_led_by_a_headline_gets_its_title(tmp_path):
+    story = ("Министры иностранных дел России и Китая провели переговоры в Москве и обсудили вопросы "
+             "стратегического партнерства, заявив о готовности и дальше координировать позиции в ООН. ") * 3
+    page = tmp_path / "peregovory.txt"
+    page.write_bytes(f"Переговоры министров\r\n\r\n{story}\r\n".encode("cp1251"))
+    ingest(tmp_path / "c.duckdb", [page])
+    with lockstep.open(tmp_path / "c.duckdb", read_only=True) as corpus:
+        doc = corpus.documents().iloc[0]
+    assert doc.title == "Переговоры министров" and doc.text.startswith("Министры иностранных дел")
 
 
 def test_parquet_needs_column_map_then_reads(tmp_path, mixed_inputs):

@@ -51,6 +51,15 @@ DANGLING = frozenset(
     .split()
 )
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+BIO_CUE = "author bio"
+# The name a bio opens with: "Jane Doe is a research associate...", "Иван Петров — политолог...", "张三，..."
+_EN_NAME = r"(?:[A-Z][a-z'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’-]+|[A-Z]\.|van|von|de|da|al|bin|ibn)){1,3}"
+_RU_NAME = r"[А-ЯЁ][а-яё-]+(?:\s+[А-ЯЁ][а-яё-]+){1,2}"
+BIO_NAME = re.compile(
+    rf"^(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?(?P<en>{_EN_NAME})(?:\s+(?:is|was|has|holds|serves|works|writes|teaches|leads|heads)\b|,\s)"
+    rf"|^(?P<ru>{_RU_NAME})(?:\s+[—–-]\s|\s+(?:является|работает|—)\b|,\s)"
+    r"|^(?P<zh>[\u4e00-\u9fff]{2,4})[，,]"
+)
 
 
 @dataclass(slots=True)
@@ -204,6 +213,7 @@ def build_document(segment: Segment) -> Document | None:
     doc.original_source = credit or byline.original_source
     doc.paywalled = any(b.cue is not None and b.cue.reason == "paywall notice" for b in blocks[:end + 1])
     doc.outlet = doc.outlet or _self_link_outlet(blocks)
+    doc.author = doc.author or bio_author(blocks)
     skip = set(kept) | {title_at}
     doc.removed = [_removed(b, reasons.get(i)) for i, b in enumerate(blocks) if i not in skip]
     if credit_text:
@@ -279,9 +289,15 @@ def _untitled_heading(blocks: list[Block], body_start: int, reasons: dict[int, s
     candidates = [
         i
         for i in range(max(0, body_start - UNTITLED_LOOKBACK), first_prose)
-        if i not in reasons and _title_candidate(blocks[i]) and word_count(blocks[i].text) >= 3
+        if i not in reasons and _title_candidate(blocks[i]) and word_count(blocks[i].text) >= _title_words(blocks, i)
     ]
     return max(candidates, key=lambda i: len(blocks[i].text), default=None)
+
+
+def _title_words(blocks: list[Block], at: int) -> int:
+    """Words an unrepeated title needs: 3, or 2 for the line that leads the page straight into prose
+    ("Переговоры министров" over the story)."""
+    return 2 if at == 0 and len(blocks) > 1 and blocks[1].cls == GOOD else 3
 
 
 def _body(blocks: list[Block], start: int, end: int, reasons: dict[int, str], title_at: int | None) -> list[int]:
@@ -307,6 +323,16 @@ def _is_subheading(block: Block) -> bool:
 def _apply_byline(doc: Document, byline: Byline) -> None:
     doc.published, doc.published_precision, doc.published_source = byline.published, byline.precision, byline.source
     doc.outlet, doc.author = byline.outlet, byline.author
+
+
+def bio_author(blocks: list[Block]) -> str | None:
+    """The author a bio block names ("About the Author" followed by "Jane Doe is ..."), or None."""
+    for i, block in enumerate(blocks[:-1]):
+        if block.cue is not None and block.cue.reason == BIO_CUE:
+            m = BIO_NAME.match(blocks[i + 1].text)
+            if m:
+                return m.group("en") or m.group("ru") or m.group("zh")
+    return None
 
 
 def _self_link_outlet(blocks: list[Block]) -> str | None:
