@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from lockstep.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    from rich.console import Console
 
 FORMATS = ("csv", "parquet", "json", "jsonl")
 WIDE_COLUMNS = {"title", "text", "left", "right", "line", "paragraph", "claim", "evidence"}
@@ -70,11 +71,18 @@ def clean_value(value: Any) -> Any:
 
 def print_table(df: "pd.DataFrame", *, title: str | None = None, max_rows: int = 50,
                 max_width: int = 80) -> None:
-    """Print a DataFrame as a rich table; long cells are cut, and the row count is shown."""
+    """Print a DataFrame as a rich table on a terminal (long cells cut, the row count shown); off a terminal
+    (a file or a pipe) as tab-separated lines with whole cells (`print_lines`)."""
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
+    if not console.is_terminal:
+        print_lines(console, [list(row.values()) for row in records(df.head(max_rows))], title=title,
+                    header=[str(c) for c in df.columns])
+        if len(df) > max_rows:
+            console.file.write(f"# {len(df) - max_rows} more rows; use --output FILE to get them all\n")
+        return
     table = Table(title=title, show_lines=False)
     rows = [[short(v, max_width) for v in row.values()] for row in records(df.head(max_rows))]
     names = [str(c) for c in df.columns]
@@ -101,6 +109,30 @@ def print_table(df: "pd.DataFrame", *, title: str | None = None, max_rows: int =
                       "wider terminal (COLUMNS=200)[/dim]", highlight=False)
     if len(df) > max_rows:
         console.print(f"[dim]{len(df) - max_rows} more rows; use --output FILE to get them all[/dim]")
+
+
+def print_lines(console: "Console", rows: Iterable[Sequence[Any]], *, title: str | None = None,
+                header: Sequence[str] | None = None) -> None:
+    """A table for logs: a `# title` line, the header, then one line per row with its cells separated by tabs
+    (tabs and line breaks inside a cell become spaces), so each row can be found with grep. Rich decides what a
+    terminal is: TTY_COMPATIBLE=1 forces the boxed tables into a pipe, TTY_COMPATIBLE=0 these lines onto a terminal."""
+    out = console.file
+    if title:
+        out.write(f"# {title}\n")
+    if header:
+        out.write("\t".join(header) + "\n")
+    for row in rows:
+        out.write("\t".join(cell(value) for value in row) + "\n")
+    out.flush()
+
+
+def cell(value: Any) -> str:
+    """One value on one line, whole: None as empty, floats to 4 significant digits."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return " ".join(str(value).replace("\t", " ").splitlines())
 
 
 def columns_that_fit(widths: list[int], total: int) -> int:

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from lockstep.engines.local import IngestOptions, IngestReport
 from lockstep.errors import InputError
-from lockstep.output import print_table, write_table
+from lockstep.output import print_lines, print_table, write_table
 from lockstep.sources.files import iter_inputs, parse_column_map
 from lockstep.store.corpus import DocumentFilter, open as open_corpus
 
@@ -79,18 +79,45 @@ def ingest_with_progress(paths: list[Path], db: Path, options: IngestOptions) ->
             return corpus.ingest([str(p) for p in paths], options)
 
 
+SHOW_FIELDS = ("id", "title", "outlet", "actor", "actor_country", "actor_type", "author", "published",
+               "published_precision", "published_source", "language", "paywalled", "source", "source_position",
+               "url", "original_source", "duplicate_of", "cluster_id")
+
+
 def print_report(report: IngestReport) -> None:
+    """The ingest summary and the skipped inputs (path, reason): boxed tables on a terminal, else one
+    `path<TAB>reason` line per skipped input (all of them), so logs can be grepped."""
+    skipped = [(source, reason_only(source, reason)) for source, reason in report.skipped]
+    skipped_title = f"skipped inputs ({len(skipped)})"
+    if not console.is_terminal:
+        print_lines(console, report.summary().items(), title="ingest summary")
+        if skipped:
+            print_lines(console, skipped, title=skipped_title)
+        return
     table = Table(title="ingest summary", show_header=False)
     for key, value in report.summary().items():
         table.add_row(key, str(value))
     console.print(table)
-    if report.skipped:
-        skipped = Table(title=f"skipped inputs ({len(report.skipped)})")
-        skipped.add_column("input", overflow="fold", max_width=60)
-        skipped.add_column("reason", overflow="fold")
-        for source, reason in report.skipped[:100]:
-            skipped.add_row(source, reason)
-        console.print(skipped)
+    if skipped:
+        listed = Table(title=skipped_title)
+        listed.add_column("input", overflow="fold", max_width=60)
+        listed.add_column("reason", overflow="fold")
+        for source, reason in skipped[:100]:
+            listed.add_row(source, reason)
+        console.print(listed)
+        if len(skipped) > 100:
+            console.print(f"[dim]{len(skipped) - 100} more; the store's `skipped` and `inputs` tables list them "
+                          "all[/dim]")
+
+
+def reason_only(source: str, reason: str) -> str:
+    """The reason without the path it starts with ("a.txt: empty file" -> "empty file"; also "a.warc#3: ...")."""
+    if reason.startswith(source):
+        rest = reason[len(source):]
+        head, sep, tail = rest.partition(": ")
+        if sep and (not head or head.startswith("#")):
+            return tail
+    return reason
 
 
 def make_filter(outlet=None, actor=None, lang=None, since=None, until=None, no_duplicates=False) -> DocumentFilter:
@@ -114,20 +141,25 @@ def show(db: Path, doc_id: str) -> None:
         doc = corpus.document(doc_id)
     if doc is None:
         raise InputError(f"no document with id (or unique id prefix) {doc_id!r}")
+    fields = [(key, "" if doc.get(key) is None else str(doc[key])) for key in SHOW_FIELDS]
+    removed = [(piece.get("reason", ""), piece.get("text", "")) for piece in json.loads(doc.get("removed") or "[]")]
+    removed_title = f"removed debris ({len(removed)} pieces)"
+    if not console.is_terminal:
+        print_lines(console, fields)
+        print_lines(console, [[paragraph] for paragraph in doc["text"].split("\n\n")], title="text")
+        print_lines(console, removed, title=removed_title)
+        return
     meta = Table(show_header=False)
-    for key in ("id", "title", "outlet", "actor", "actor_country", "actor_type", "author", "published",
-                "published_precision", "published_source", "language", "paywalled", "source", "source_position",
-                "url", "original_source", "duplicate_of", "cluster_id"):
-        meta.add_row(key, "" if doc.get(key) is None else str(doc[key]))
+    for key, value in fields:
+        meta.add_row(key, value)
     console.print(meta)
     console.print(Panel(Text(doc["text"]), title="text", expand=True))
-    removed = json.loads(doc.get("removed") or "[]")
     if removed:
-        table = Table(title=f"removed debris ({len(removed)} pieces)")
+        table = Table(title=removed_title)
         table.add_column("reason")
         table.add_column("text", overflow="fold")
-        for piece in removed:
-            table.add_row(piece.get("reason", ""), piece.get("text", ""))
+        for reason, text in removed:
+            table.add_row(reason, text)
         console.print(table)
 
 

@@ -254,6 +254,25 @@ def test_cli_ingest_export_and_show(tmp_path, mixed_inputs):
     assert result.returncode == 0 and "removed debris" in result.stdout
 
 
+def test_cli_off_a_terminal_prints_one_line_per_skipped_input(tmp_path, mixed_inputs):
+    long_name = mixed_inputs / "a-rather-long-folder-name-for-a-crawl-of-state-media" / "truncated.warc.gz"
+    long_name.parent.mkdir()
+    long_name.write_bytes((mixed_inputs / "broken.warc.gz").read_bytes())
+    write(mixed_inputs / "no-records.warc.gz", gzip.compress(b"WARC/1.0\r\n" * 300)[:50])
+    result = run_cli("ingest", str(mixed_inputs), "--db", "c.duckdb", cwd=tmp_path)  # stdout is a pipe
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "# ingest summary" in lines and any(line.startswith("documents stored\t") for line in lines)
+    start = next(i for i, line in enumerate(lines) if line.startswith("# skipped inputs")) + 1
+    skipped = {Path(path).name: reason for path, reason in (line.split("\t") for line in lines[start:])}
+    assert str(long_name) + "\t" in result.stdout  # the whole path on one line, not folded
+    assert skipped["truncated.warc.gz"].startswith("truncated WARC")
+    assert skipped["empty.txt"] == "empty file" and "image.txt" in skipped
+    assert skipped["no-records.warc.gz"].startswith("nothing to read")  # read without error, held nothing
+    assert not any(reason.startswith(str(mixed_inputs)) for reason in skipped.values())  # no path in the reason
+    assert "┃" not in result.stdout and "│" not in result.stdout
+
+
 def test_cli_errors_are_one_line(tmp_path):
     write(tmp_path / "actors.yaml", "actors: [\n")
     result = run_cli("ingest", str(SEEDS), "--db", "c.duckdb", "--actors", "actors.yaml", cwd=tmp_path)

@@ -93,6 +93,13 @@ class FileState:
     fault: str = ""
     closed: bool = False
     data: bytes | None = None
+    records: int = 0
+
+
+def empty_input_fault(path: object, records: int, fault: str) -> str:
+    """A file that read without error but held no record (a WARC without records, a table without rows) is
+    reported, never dropped silently."""
+    return fault or ("" if records else f"{path}: nothing to read (no pages, records or rows found)")
 
 
 def run_ingest(corpus: "Corpus", paths: list[str], options: IngestOptions) -> IngestReport:
@@ -168,6 +175,7 @@ class Pipeline:
         try:
             for record in read_input(item.path, state.raw_sha, read_options):
                 state.kind = state.kind or record.kind
+                state.records += 1
                 self.report.records += 1
                 self.buffer.append(record)
                 self.buffer_files[state.raw_sha] = state
@@ -177,6 +185,7 @@ class Pipeline:
             state.fault = str(exc)
         except OSError as exc:
             state.fault = f"{item.path}: cannot read ({exc.strerror or exc})"
+        state.fault = empty_input_fault(item.path, state.records, state.fault)
         state.closed = True
         if state.pending == 0 and state.raw_sha not in self.buffer_files:
             self.finish_file(state)

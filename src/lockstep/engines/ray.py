@@ -32,7 +32,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lockstep.dedup.clusters import DedupIndex, point_to_earliest
-from lockstep.engines.local import RAW_KEEP_MAX, IngestOptions, IngestReport, batched, count_split_pages
+from lockstep.engines.local import (RAW_KEEP_MAX, IngestOptions, IngestReport, batched, count_split_pages,
+                                    empty_input_fault)
 from lockstep.engines.stages import STAGE_SCHEMA, StageOptions, clean_stage, enrich_stage, fingerprint_stage
 from lockstep.errors import InputError, MissingExtraError, SkipInput
 from lockstep.model import RAW_SCHEMA, raw_to_batch
@@ -406,6 +407,7 @@ class Importer:
             self.report.files_already_ingested += 1
             return None
         self.report.records += info["input_records"] or 0
+        fault = empty_input_fault(source, info["input_records"] or 0, fault)
         if fault:
             self.report.skipped.append((source, fault))
         documents = self.tally.pop(info["file_idx"], 0)
