@@ -170,6 +170,28 @@ def test_hostile_document_runs_nothing(page, server, hostile_id, report_file):
     shot(page, "hostile-document")
 
 
+INJECT = """() => new Promise(resolve => {
+  const seen = [];
+  document.addEventListener("securitypolicyviolation", e => seen.push(e.violatedDirective));
+  const s = document.createElement("script");
+  s.textContent = "window.__injected = 1";
+  document.body.appendChild(s);
+  setTimeout(() => resolve({ran: window.__injected === 1, violations: seen}), 200);
+})"""
+
+
+def test_pages_work_under_the_policy_and_it_blocks_injected_script(page, server, report_file):
+    """Charts render and panels load under the Content-Security-Policy (no violation reported), while a script
+    injected into the page (as hostile text that slipped past escaping would be) is refused."""
+    for url in (server + "/terms?term=sovereignty", server + "/", report_file.as_uri()):
+        page.goto(url)
+        page.wait_for_selector("div.chart[data-rendered]")
+        result = page.evaluate(INJECT)
+        assert result["ran"] is False and result["violations"], url
+    refused = [e for e in page.errors if "Content Security Policy" in e]
+    assert len(refused) == 3 and len(page.errors) == 3, page.errors  # the three injections, nothing else
+
+
 @pytest.fixture(scope="module")
 def report_file(store_path, tmp_path_factory) -> Path:
     from lockstep.report.cli import make_report
