@@ -91,8 +91,10 @@ def test_convergence_is_recovered(result, measure):
     assert after["value"] > control["value"] + margin
     # after convergence B is indistinguishable from A: near the permutation baseline, not significantly distinct
     assert after["relative"] > 0.8 and after["p_distinct"] > 0.05
-    # before, and for the control, the difference is significant
-    assert before["p_distinct"] < 0.05 and control["p_distinct"] < 0.05
+    # before, and for the control, the difference is significant, or nothing is shared at all (terms, phrases: in
+    # May other actors use both A's and C's words, so against that reference neither has many key terms)
+    assert before["p_distinct"] < 0.05
+    assert control["p_distinct"] < 0.05 or control["value"] < 0.05
     for row in (before, after, control):
         assert row["ci_low"] <= row["value"] <= row["ci_high"]
 

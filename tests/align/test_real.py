@@ -61,7 +61,7 @@ def test_chinese_state_outlets_share_key_terms_more_than_with_rt(real):
     terms = result[result["measure"] == "terms_cosine"].set_index(["actor_a", "actor_b"])
     assert terms["value"].between(0, 1).all() and (terms["ci_low"] <= terms["value"]).all()
     # what the full demo finds (docs/alignment-demo.md): Xinhua and CGTN headline alike, RT apart
-    assert terms.loc[("CGTN", "Xinhua"), "value"] > 3 * terms.loc[("Xinhua", "RT"), "value"]
+    assert terms.loc[("CGTN", "Xinhua"), "value"] > 1.5 * terms.loc[("Xinhua", "RT"), "value"]
     assert terms.loc[("CGTN", "Xinhua"), "relative"] > terms.loc[("Xinhua", "RT"), "relative"]
 
 

@@ -97,6 +97,9 @@ def align(
                            min_units=min_docs, seed=seed, families=families)
     with open_store(db) as corpus:
         result = alignment(corpus, options)
+        skipped = skipped_measures(corpus, options)
+    if skipped:
+        typer.echo(skipped, err=True)
     if matrix and output is None:
         from lockstep.output import print_table
 
@@ -107,7 +110,17 @@ def align(
     view = result.assign(pair=result["actor_a"] + " ~ " + result["actor_b"])
     show(view if output is None else result, output, "alignment",
          ["period", "pair", "measure", "value", "ci_low", "ci_high", "baseline", "relative", "p_distinct", "n_a",
-          "n_b"])
+          "n_b", "note"])
+
+
+def skipped_measures(corpus, options) -> str:
+    """Why a measure the user asked for (through --on both) is not in the result, or ''."""
+    from lockstep.align.sources import has_narratives
+
+    if options.on == "both" and not has_narratives(corpus):
+        return ("narratives_jsd not computed: no narrative hits in this store (run `lockstep narratives tag`); "
+                "terms_cosine and phrases_shared follow")
+    return ""
 
 
 @app.command("leads", cls=MultiValueCommand)

@@ -2,7 +2,7 @@
 
 * ``narratives``: each narrative's share of the two actors' narrative hits, the part it shares (min of the
   shares) and its part of the divergence (the `jsd_parts`, which sum to JSD = 1 - narratives_jsd);
-* ``terms``: each lemma's keyness weight for both actors and its contribution to the cosine (the products of the
+* ``terms``: each lemma's weight (log-ratio against the pair's reference, every other actor) for both actors and its contribution to the cosine (the products of the
   normalised weights; they sum to terms_cosine);
 * ``phrases``: distinctive phrases of either actor, whether both use them;
 * ``paragraphs``: the paragraphs of both actors that carry the top drivers, with document id, paragraph number and
@@ -104,10 +104,12 @@ def narrative_drivers(profiles: Profiles, rows_a, rows_b, a: str, b: str) -> "pd
 def term_drivers(profiles: Profiles, rows_a, rows_b, a: str, b: str) -> "pd.DataFrame":
     import pandas as pd
 
-    background, total = profiles.background["terms"], float(profiles.background["terms"].sum())
     ca, cb = view_counts(profiles, "terms", rows_a), view_counts(profiles, "terms", rows_b)
-    wa = stats.key_weights(ca, background, total)[0]
-    wb = stats.key_weights(cb, background, total)[0]
+    cols = np.flatnonzero((ca + cb) > 0)
+    reference, total, _ = profiles.reference("terms", (a, b), cols)
+    wa, wb = np.zeros(len(ca)), np.zeros(len(cb))
+    wa[cols] = stats.log_ratio_weights(ca[cols], reference, total)[0]
+    wb[cols] = stats.log_ratio_weights(cb[cols], reference, total)[0]
     norm = np.linalg.norm(wa) * np.linalg.norm(wb)
     contribution = wa * wb / norm if norm else np.zeros_like(wa)
     used = (wa > 0) | (wb > 0)
@@ -123,10 +125,10 @@ def term_drivers(profiles: Profiles, rows_a, rows_b, a: str, b: str) -> "pd.Data
 def phrase_drivers(profiles: Profiles, rows_a, rows_b, a: str, b: str, min_count: int) -> "pd.DataFrame":
     import pandas as pd
 
-    background, total = profiles.background["phrases"], float(profiles.background["phrases"].sum())
     ca, cb = view_counts(profiles, "phrases", rows_a), view_counts(profiles, "phrases", rows_b)
-    da = stats.distinctive(ca, background, total, min_count=min_count)[0]
-    db = stats.distinctive(cb, background, total, min_count=min_count)[0]
+    reference, total, _ = profiles.reference("phrases", (a, b), np.arange(len(ca)))
+    da = stats.distinctive(ca, reference, total, min_count=min_count)[0] if total else ca >= min_count
+    db = stats.distinctive(cb, reference, total, min_count=min_count)[0] if total else cb >= min_count
     used = da | db
     frame = pd.DataFrame({"phrase": profiles.views["phrases"].names[used], f"count_{a}": ca[used].astype(int),
                           f"count_{b}": cb[used].astype(int), f"distinctive_{a}": da[used],

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from lockstep.store.corpus import Corpus, DocumentFilter
 
+NO_NARRATIVE = "(no narrative)"
 PERIODS = ("day", "week", "month", "quarter", "year", "all")
 FALLBACK_TOKEN = re.compile(r"[\u4e00-\u9fff]+|[^\W\d_]+(?:[-'][^\W\d_]+)*")
 
@@ -211,8 +212,9 @@ def indexed_tokens(corpus: "Corpus", doc_ids: list[str]) -> dict[str, list[tuple
 
 
 def narrative_features(corpus: "Corpus", units: "pd.DataFrame", level: int | None = None) -> Features:
-    """Unit × narrative indicator matrix (a document counts once per narrative it carries); `level` 1 keeps
-    narratives, 2 sub-narratives, None both."""
+    """Unit × narrative indicator matrix (a document counts once per narrative it carries, and a document with no
+    narrative hit once in '(no narrative)', so an actor without narratives is a distribution too); `level` 1
+    keeps narratives, 2 sub-narratives, None both."""
     from lockstep.align.sources import narrative_hits
 
     hits = narrative_hits(corpus, units["doc_id"].tolist(), level)
@@ -221,4 +223,4 @@ def narrative_features(corpus: "Corpus", units: "pd.DataFrame", level: int | Non
     bags: list[list[str]] = [[] for _ in range(len(units))]
     for doc, narrative in zip(hits["doc_id"], hits["narrative"]):
         bags[position[doc]].append(str(narrative))
-    return count_matrix(bags)
+    return count_matrix(bag or [NO_NARRATIVE] for bag in bags)

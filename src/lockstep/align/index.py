@@ -1,24 +1,31 @@
 """The alignment index: how similar two actors' narratives, key terms and distinctive phrases are, period by period.
 
-For each pair of actors and each period, three measures (named, so a report can say which produced a number):
+For each pair of actors (a, b) and each period, three measures on a 0–1 scale (named, so a report can say which
+produced a number). Each is weighed against the pair's *reference*: every other actor in the window, each weighing
+the same (the mean of their relative frequencies). The reference never contains a or b, so what the two share is
+not cancelled out by the comparison itself (a pooled background containing both removes exactly their shared terms):
 
-* ``narratives_jsd``  1 - Jensen–Shannon divergence of the two actors' narrative distributions (share of the
-  actor's narrative hits that go to each narrative; a document counts once per narrative);
-* ``terms_cosine``    cosine of keyness-weighted key-term vectors (signed G2 of each lemma against the background:
-  the whole corpus in the window with every actor weighing the same; only over-represented lemmas carry weight).
-  Members of a term family (data/term_families.yaml: sovereignty, суверенитет, 主权) count as one concept, so
-  actors writing in different languages can share terms; other lemmas only match within a language;
-* ``phrases_shared``  Jaccard share of distinctive phrases (lemma 2–3-grams an actor uses at least twice and more
-  often than the background does) that both actors use.
+* ``narratives_jsd``  1 - JSD(p_a, p_b), base 2, of the two actors' narrative distributions: the share of the
+  actor's documents in each narrative, where a document with no narrative hit counts in '(no narrative)', so the
+  measure is defined for every pair with documents. 1 = the same mix, 0 = no narrative (nor silence) in common;
+* ``terms_cosine``    cos(w_a, w_b) with w_x(t) = max(0, log2(p̃_x(t) / p̃_ref(t)) - 1) for lemmas x uses, p̃ the
+  frequencies smoothed by 0.5 (see `stats.log_ratio_weights`: a lemma weighs once x uses it at twice the rate). 1 = the same lemmas are distinctive for both, in
+  the same proportions; 0 = no lemma distinctive for both. Members of a term family (data/term_families.yaml:
+  sovereignty, суверенитет, 主权) and term bridges across languages (`align.bridges`) count as one concept;
+* ``phrases_shared``  |D_a ∩ D_b| / |D_a ∪ D_b|, D_x the distinctive phrases of x (lemma 2–3-grams x uses at least
+  `min_count` times, over-represented against the reference, signed G2 > 0). 1 = the same distinctive phrases,
+  0 = none in common.
 
 Each value comes with a bootstrap confidence interval (documents resampled with replacement within each actor;
 the percentile interval is moved by the bootstrap's median bias so it sits around the observed value, since
-resampling biases these measures: a document drawn twice makes a rare phrase look used twice, and noise lowers a
-cosine), clipped to [0, 1], and a
-permutation baseline: the two actors' documents pooled and their labels shuffled, which gives the similarity two
-indistinguishable sources of the same sizes would reach. ``baseline`` is the mean of that null, ``relative`` is
-value / baseline (1 = as aligned as one source split in two), and ``p_distinct`` is the share of shuffles at or
-below the observed value (small = the two actors really are different).
+resampling biases these measures), clipped to [0, 1], and a permutation baseline: the two actors' documents
+pooled and their labels shuffled, the similarity two indistinguishable sources of the same sizes reach (one source
+split in two). ``relative`` = value / baseline: ≥ 1 = at least as aligned as one source with itself (an outlet
+reprinting another lands at or above 1, since the two share more than two halves of one source do), well below 1
+= distinguishable actors; ``p_distinct`` = share of shuffles at or below the observed value (small = the two
+actors really are different).
+
+``note`` says why a value is not computed (NaN) or how the reference was formed when it is unusual.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from lockstep.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    import scipy.sparse as sp
 
     from lockstep.store.corpus import Corpus
 
@@ -45,7 +53,7 @@ MEASURES: dict[str, str] = {  # measure -> the feature view it reads
     "phrases_shared": "phrases",
 }
 RESULT_COLUMNS = ["period", "actor_a", "actor_b", "measure", "value", "ci_low", "ci_high", "baseline",
-                  "baseline_high", "relative", "p_distinct", "n_a", "n_b"]
+                  "baseline_high", "relative", "p_distinct", "n_a", "n_b", "note"]
 
 
 @dataclass(slots=True, kw_only=True)
@@ -80,38 +88,53 @@ class AlignOptions:
 
 @dataclass(slots=True)
 class Profiles:
-    """Units of the whole window (the background) and their feature views, built once per run."""
+    """Units of the whole window and their feature views, with each actor's relative frequencies, built once per
+    run: a pair's reference (every other actor, each weighing the same) is formed from them cell by cell."""
 
     units: "pd.DataFrame"
+    min_reference_units: int = 10
     views: dict[str, Features] = field(default_factory=dict)
-    background: dict[str, np.ndarray] = field(default_factory=dict)
+    background: dict[str, np.ndarray] = field(default_factory=dict)   # every actor weighing the same
+    shares: dict[str, "sp.csr_matrix"] = field(default_factory=dict)  # actor x feature relative frequencies
+    totals: dict[str, np.ndarray] = field(default_factory=dict)       # each actor's count total
+    actors: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
 
     def add(self, name: str, features: Features) -> None:
+        import scipy.sparse as sp
+
         self.views[name] = features
-        self.background[name] = balanced_background(features.matrix, self.units["actor"].to_numpy())
+        self.actors, codes = np.unique(self.units["actor"].to_numpy().astype(str), return_inverse=True)
+        n = len(codes)
+        indicator = sp.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(len(self.actors), n))
+        sums = (indicator @ features.matrix).tocsr()
+        totals = np.asarray(sums.sum(axis=1)).ravel()
+        self.totals[name] = totals
+        self.shares[name] = (sp.diags(1.0 / np.maximum(totals, 1e-300)) @ sums).tocsr()
+        used = totals > 0
+        mean = np.asarray(self.shares[name][used].mean(axis=0)).ravel() if used.any() else np.zeros(sums.shape[1])
+        self.background[name] = mean * float(totals.sum())
 
-
-def balanced_background(matrix, actors: np.ndarray) -> np.ndarray:
-    """Background counts in which every actor weighs the same: the mean of the actors' relative frequencies,
-    scaled to the window's total. A prolific outlet thus does not define what is ordinary."""
-    total = float(matrix.sum())
-    shares = []
-    for actor in np.unique(actors):
-        counts = np.asarray(matrix[actors == actor].sum(axis=0)).ravel()
-        if counts.sum() > 0:
-            shares.append(counts / counts.sum())
-    if not shares:
-        return np.zeros(matrix.shape[1])
-    return np.mean(shares, axis=0) * total
+    def reference(self, name: str, exclude: tuple[str, ...], cols: np.ndarray) -> tuple[np.ndarray, float, str]:
+        """Counts of every actor but `exclude` (with enough documents), each weighing the same, over `cols`; their
+        total over every feature; and a note when no such actor exists (the reference is then empty)."""
+        sizes = self.units["actor"].value_counts()
+        eligible = [i for i, a in enumerate(self.actors) if a not in exclude and self.totals[name][i] > 0
+                    and sizes.get(a, 0) >= self.min_reference_units]
+        if not eligible:
+            return np.zeros(len(cols)), 0.0, "no other actor in the window: weighed against a uniform reference"
+        mean = np.asarray(self.shares[name][eligible][:, cols].mean(axis=0)).ravel()
+        total = float(self.totals[name][eligible].sum())
+        return mean * total, total, ""
 
 
 def build_profiles(corpus: "Corpus", options: AlignOptions, measures: list[str]) -> Profiles:
-    """Load the window's documents (every actor: they are the background) and count what the measures need."""
+    """Load the window's documents (every actor: the others are each pair's reference) and count what the
+    measures need."""
     from lockstep.store.corpus import DocumentFilter
 
     units = load_units(corpus, DocumentFilter(since=options.since, until=options.until, language=options.language),
                        period=options.period)
-    profiles = Profiles(units)
+    profiles = Profiles(units, min_reference_units=options.min_units)
     if {"terms_cosine", "phrases_shared"} & set(measures):
         terms, phrases = text_features(units, corpus=corpus, families=options.families)
         profiles.add("terms", terms)
@@ -123,7 +146,8 @@ def build_profiles(corpus: "Corpus", options: AlignOptions, measures: list[str])
 
 def alignment(corpus: "Corpus", options: AlignOptions | None = None,
               profiles: Profiles | None = None) -> "pd.DataFrame":
-    """One row per period, pair of actors and measure: value, CI, permutation baseline, p_distinct, sizes."""
+    """One row per period, pair of actors and measure: value, CI, permutation baseline, relative, p_distinct,
+    sizes and a note (why a value is not computed, or how its reference was formed)."""
     import pandas as pd
 
     from lockstep.align.sources import has_narratives
@@ -134,16 +158,31 @@ def alignment(corpus: "Corpus", options: AlignOptions | None = None,
     actors = chosen_actors(profiles.units, options)
     rng = np.random.default_rng(options.seed)
     rows = []
-    for period, group in profiles.units.groupby("period", sort=True):
+    for period, group in progress(profiles.units.groupby("period", sort=True), "alignment by period"):
         members = {a: group.index[group["actor"] == a].to_numpy() for a in actors}
         for a, b in combinations(actors, 2):
             if min(len(members[a]), len(members[b])) < options.min_units:
                 continue
             for measure in measures:
-                scored = score_pair(profiles, measure, members[a], members[b], options, rng)
-                rows.append({"period": period, "actor_a": a, "actor_b": b, "measure": measure, **scored,
+                cell = Cell(measure, (a, b), members[a], members[b])
+                rows.append({"period": period, "actor_a": a, "actor_b": b, "measure": measure,
+                             **score_pair(profiles, cell, options, rng),
                              "n_a": len(members[a]), "n_b": len(members[b])})
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+
+
+def progress(groups, label: str):
+    """The period groups with a progress bar on a terminal (tqdm when installed)."""
+    import sys
+
+    groups = list(groups)
+    if len(groups) < 3 or not sys.stderr.isatty():
+        return groups
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover - tqdm ships with the dependencies
+        return groups
+    return tqdm(groups, desc=label, unit="period")
 
 
 def chosen_actors(units: "pd.DataFrame", options: AlignOptions) -> list[str]:
@@ -162,40 +201,67 @@ def chosen_actors(units: "pd.DataFrame", options: AlignOptions) -> list[str]:
 # ---- one cell ----------------------------------------------------------------------------------------------------
 
 
-def score_pair(profiles: Profiles, measure: str, rows_a: np.ndarray, rows_b: np.ndarray, options: AlignOptions,
-               rng: np.random.Generator) -> dict[str, float]:
-    view = MEASURES[measure]
+@dataclass(slots=True)
+class Cell:
+    """One cell of the index: a measure, a pair and the rows of each actor in the period."""
+
+    measure: str
+    pair: tuple[str, str]
+    rows_a: np.ndarray
+    rows_b: np.ndarray
+
+
+NOT_COMPUTED = {
+    "narratives_jsd": "neither actor has a document in this period",
+    "terms_cosine": "no lemma is distinctive for either actor against the reference",
+    "phrases_shared": "no phrase is distinctive for either actor against the reference",
+}
+
+
+def score_pair(profiles: Profiles, cell: Cell, options: AlignOptions,
+               rng: np.random.Generator) -> dict[str, float | str]:
+    view = MEASURES[cell.measure]
     matrix = profiles.views[view].matrix
-    xa, xb = matrix[rows_a], matrix[rows_b]
+    xa, xb = matrix[cell.rows_a], matrix[cell.rows_b]
     cols = np.union1d(xa.indices, xb.indices)
+    reference, total, note = profiles.reference(view, cell.pair, cols)
+    score = measure_function(cell.measure, reference, total, options)
     xa, xb = xa[:, cols], xb[:, cols]
-    background = profiles.background[view][cols]
-    total = float(profiles.background[view].sum())
-    score = measure_function(measure, background, total, options)
     observed = float(score(counts(xa), counts(xb))[0]) if len(cols) else float("nan")
+    if np.isnan(observed):
+        return {**EMPTY_SCORE, "note": NOT_COMPUTED[cell.measure]}
     boot = score(weighted(xa, stats.bootstrap_rows(rng, xa.shape[0], options.n_boot)),
-                 weighted(xb, stats.bootstrap_rows(rng, xb.shape[0], options.n_boot))) if len(cols) else np.array([])
-    null = permuted(score, xa, xb, rng, options.n_perm) if len(cols) else np.array([])
+                 weighted(xb, stats.bootstrap_rows(rng, xb.shape[0], options.n_boot)))
+    null = permuted(score, xa, xb, rng, options.n_perm)
     low, high = stats.shifted_ci(observed, boot, options.level)
     baseline = float(np.nanmean(null)) if len(null) and not np.isnan(null).all() else float("nan")
     _, baseline_high = stats.percentile_ci(null, options.level)
     return {"value": observed, "ci_low": low, "ci_high": high, "baseline": baseline,
             "baseline_high": baseline_high,
             "relative": observed / baseline if baseline and not np.isnan(baseline) else float("nan"),
-            "p_distinct": stats.share_at_most(observed, null)}
+            "p_distinct": stats.share_at_most(observed, null), "note": note}
 
 
-def measure_function(measure: str, background: np.ndarray, total: float,
+EMPTY_SCORE = {k: float("nan") for k in ("value", "ci_low", "ci_high", "baseline", "baseline_high", "relative",
+                                         "p_distinct")}
+
+
+def measure_function(measure: str, reference: np.ndarray, total: float,
                      options: AlignOptions) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """The measure as a function of two count matrices (one row per replicate), against a reference given over the
+    same columns with its total over every feature."""
     if measure == "narratives_jsd":
         return stats.jsd_similarity
     if measure == "terms_cosine":
-        return lambda a, b: stats.cosine(stats.key_weights(a, background, total),
-                                         stats.key_weights(b, background, total))
+        return lambda a, b: stats.cosine(stats.log_ratio_weights(a, reference, total),
+                                         stats.log_ratio_weights(b, reference, total))
+    if measure == "phrases_shared" and total == 0:  # nobody else: every phrase used often enough is distinctive
+        return lambda a, b: stats.shared_share(stats.as_rows(a) >= options.min_count,
+                                               stats.as_rows(b) >= options.min_count)
     if measure == "phrases_shared":
         return lambda a, b: stats.shared_share(
-            stats.distinctive(a, background, total, min_count=options.min_count),
-            stats.distinctive(b, background, total, min_count=options.min_count))
+            stats.distinctive(a, reference, total, min_count=options.min_count),
+            stats.distinctive(b, reference, total, min_count=options.min_count))
     raise InputError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
 
 

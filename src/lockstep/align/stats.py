@@ -4,7 +4,8 @@ Every similarity takes count matrices with one row per replicate (the observed p
 returns one value per row:
 
 * `jsd_similarity`: 1 - Jensen–Shannon divergence (base 2, so it lies in [0, 1]) of two distributions;
-* `keyness` (signed log-likelihood G2 against a background) and `cosine` of keyness-weighted vectors;
+* `keyness` (signed log-likelihood G2 against a reference), `log_ratio_weights` (smoothed log2 ratio of a row's
+  relative frequencies to the reference's, kept where positive) and `cosine` of such weighted vectors;
 * `shared_share`: Jaccard share of the features that are distinctive for both rows.
 
 `bootstrap_rows` and `permutation_rows` draw the unit weights (documents resampled with replacement within an
@@ -14,6 +15,8 @@ actor; actor labels shuffled between two actors) that turn a unit × feature mat
 from __future__ import annotations
 
 import numpy as np
+
+KEY_MARGIN = 1.0  # bits: a term is key for an actor from twice the reference's rate on
 
 def as_rows(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float64)
@@ -63,6 +66,25 @@ def keyness(counts: np.ndarray, background: np.ndarray, background_total: float 
 def key_weights(counts: np.ndarray, background: np.ndarray, background_total: float | None = None) -> np.ndarray:
     """Keyness-weighted profile: G2 where the feature is over-represented, 0 elsewhere."""
     return np.maximum(keyness(counts, background, background_total), 0.0)
+
+
+def log_ratio_weights(counts: np.ndarray, reference: np.ndarray, reference_total: float | None = None,
+                      alpha: float = 0.5, margin: float = KEY_MARGIN) -> np.ndarray:
+    """Per row: log2 of (count + alpha) / (row total + alpha V) over (reference + alpha) / (reference total + alpha V),
+    less `margin` bits, for features the row uses, kept where positive (0 elsewhere): a lemma weighs from twice
+    the reference's rate on, so the many lemmas used at about the reference's rate add no noise floor.
+    `reference_total` is the reference's size over every feature (the columns given may be a slice). Unlike G2 the weight does not grow with a
+    feature's frequency, so one sentence an outlet repeats in every article does not outweigh the rest of its text,
+    and the additive smoothing keeps a feature the reference never uses finite."""
+    a = as_rows(counts)
+    r = np.asarray(reference, dtype=np.float64)[None, :]
+    width = a.shape[1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = (a + alpha) / (a.sum(axis=1, keepdims=True) + alpha * width)
+        total = float(reference_total if reference_total is not None else r.sum())
+        q = (r + alpha) / (total + alpha * width)
+        ratio = np.log2(p / q)
+    return np.where(a > 0, np.maximum(ratio - margin, 0.0), 0.0)
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
