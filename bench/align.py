@@ -74,7 +74,7 @@ def build(path: Path, n: int, planted: int, translations: int, seed: int = 1):
     """Write the benchmark store; returns the planted pairs as (kind, doc_id_a, doc_id_b)."""
     from datetime import datetime, timedelta
 
-    from conftest import doc
+    from builders import doc
     from parallel import PARALLEL
 
     import lockstep

@@ -134,17 +134,28 @@ def count_matrix(bags: Iterable[list[str]], min_units: int = 1) -> Features:
 
 
 def text_features(units: "pd.DataFrame", *, min_units: int = 2, corpus: "Corpus | None" = None,
-                  families: bool = True) -> tuple[Features, Features]:
+                  families: bool = True, bridges: bool = True) -> tuple[Features, Features]:
     """Key-term and phrase count matrices for the units (one row each, in order). Tokens come from the term index
     (`lockstep terms index`) when it holds the documents, and are computed here for the others. With `families`,
     members of a term family (data/term_families.yaml) become the family's concept (`@sovereignty` for
-    sovereignty, суверенитет, 主权), so actors writing in different languages share those terms."""
+    sovereignty, суверенитет, 主权), so actors writing in different languages share those terms; with `bridges`,
+    a name or cognate spelled in Latin and Cyrillic is one term (`align.bridges`: Pelosi = Пелоси)."""
+    from lockstep.align.tokenize import token_rows_many
+
     indexed = indexed_tokens(corpus, units["doc_id"].tolist()) if corpus is not None else {}
-    rows = [indexed.get(doc_id) or token_rows(text or "", lang)
-            for doc_id, text, lang in zip(units["doc_id"], units["text"], units["language"])]
+    missing = [i for i, doc_id in enumerate(units["doc_id"]) if not indexed.get(doc_id)]
+    computed = token_rows_many((units["text"].iat[i] or "", units["language"].iat[i]) for i in missing)
+    rows = [indexed.get(doc_id) for doc_id in units["doc_id"]]
+    for i, found in zip(missing, computed):
+        rows[i] = found
     if families:
-        lexicon = family_lexicon()
-        rows = [as_families(r, lexicon) for r in rows]
+        lexicon, starts = family_lexicon(), family_starts()
+        rows = [as_families(r, lexicon, starts=starts) for r in rows]
+    if bridges:
+        from lockstep.align.bridges import bridged, script_bridges
+
+        links = script_bridges({lemma for r in rows for lemma, stop, _ in r if not stop})
+        rows = [bridged(r, links) for r in rows]
     return count_matrix((terms_of(r) for r in rows), min_units), count_matrix((phrases_of(r) for r in rows), min_units)
 
 
@@ -166,13 +177,26 @@ def family_lexicon() -> dict[tuple[str, ...], str]:
     return lexicon
 
 
+@lru_cache(maxsize=1)
+def family_starts() -> frozenset[str]:
+    """First lemmas of the family members: a run can only be a member if it starts with one."""
+    return frozenset(key[0] for key in family_lexicon())
+
+
 def as_families(rows: list[tuple[str, bool, int]], lexicon: dict[tuple[str, ...], str],
-                longest: int = 4) -> list[tuple[str, bool, int]]:
+                longest: int = 4, starts: frozenset[str] | None = None) -> list[tuple[str, bool, int]]:
     """Replace each run of lemmas that is a family member (longest first) by the family's concept token."""
     if not lexicon:
         return rows
+    starts = starts if starts is not None else frozenset(key[0] for key in lexicon)
+    if not any(lemma in starts for lemma, _, _ in rows):
+        return rows
     out, i = [], 0
     while i < len(rows):
+        if rows[i][0] not in starts:
+            out.append(rows[i])
+            i += 1
+            continue
         for n in range(min(longest, len(rows) - i), 0, -1):
             family = lexicon.get(tuple(lemma for lemma, _, _ in rows[i : i + n]))
             if family:

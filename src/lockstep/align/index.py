@@ -73,6 +73,7 @@ class AlignOptions:
     min_count: int = 2                # uses for a phrase to be distinctive
     narrative_level: int | None = 1   # 1 narratives, 2 sub-narratives, None both
     families: bool = True             # term-family members count as their concept, across languages
+    bridges: bool = True              # a name or cognate in Latin and Cyrillic is one term (align.bridges)
     seed: int = 0
 
     def measures(self, narratives_available: bool = True) -> list[str]:
@@ -136,7 +137,7 @@ def build_profiles(corpus: "Corpus", options: AlignOptions, measures: list[str])
                        period=options.period)
     profiles = Profiles(units, min_reference_units=options.min_units)
     if {"terms_cosine", "phrases_shared"} & set(measures):
-        terms, phrases = text_features(units, corpus=corpus, families=options.families)
+        terms, phrases = text_features(units, corpus=corpus, families=options.families, bridges=options.bridges)
         profiles.add("terms", terms)
         profiles.add("phrases", phrases)
     if "narratives_jsd" in measures:
@@ -223,10 +224,14 @@ def score_pair(profiles: Profiles, cell: Cell, options: AlignOptions,
     view = MEASURES[cell.measure]
     matrix = profiles.views[view].matrix
     xa, xb = matrix[cell.rows_a], matrix[cell.rows_b]
-    cols = np.union1d(xa.indices, xb.indices)
+    cols = pair_columns(cell.measure, xa, xb, options)
     reference, total, note = profiles.reference(view, cell.pair, cols)
     score = measure_function(cell.measure, reference, total, options)
-    xa, xb = xa[:, cols], xb[:, cols]
+    if cell.measure == "phrases_shared" and len(cols):  # the actors' other phrases still count in their sizes
+        xa, xb, reference = with_rest(xa, cols), with_rest(xb, cols), np.r_[reference, total - reference.sum()]
+        score = measure_function(cell.measure, reference, total, options, rest_column=True)
+    else:
+        xa, xb = xa[:, cols], xb[:, cols]
     observed = float(score(counts(xa), counts(xb))[0]) if len(cols) else float("nan")
     if np.isnan(observed):
         return {**EMPTY_SCORE, "note": NOT_COMPUTED[cell.measure]}
@@ -242,26 +247,47 @@ def score_pair(profiles: Profiles, cell: Cell, options: AlignOptions,
             "p_distinct": stats.share_at_most(observed, null), "note": note}
 
 
+def pair_columns(measure: str, xa, xb, options: AlignOptions) -> np.ndarray:
+    """The features the cell is computed on: those either actor uses; for phrases only those the pair uses at
+    least `min_count` times together (a phrase used less can be distinctive for neither, in any shuffle)."""
+    cols = np.union1d(xa.indices, xb.indices)
+    if measure != "phrases_shared" or options.min_count <= 1 or not len(cols):
+        return cols
+    pooled = np.asarray(xa[:, cols].sum(axis=0)).ravel() + np.asarray(xb[:, cols].sum(axis=0)).ravel()
+    return cols[pooled >= options.min_count]
+
+
+def with_rest(matrix, cols: np.ndarray):
+    """The columns `cols` of a unit x feature matrix plus one column with each unit's count of all the others."""
+    import scipy.sparse as sp
+
+    kept = matrix[:, cols]
+    rest = np.asarray(matrix.sum(axis=1)).ravel() - np.asarray(kept.sum(axis=1)).ravel()
+    return sp.hstack([kept, sp.csr_matrix(rest[:, None])]).tocsr()
+
+
 EMPTY_SCORE = {k: float("nan") for k in ("value", "ci_low", "ci_high", "baseline", "baseline_high", "relative",
                                          "p_distinct")}
 
 
-def measure_function(measure: str, reference: np.ndarray, total: float,
-                     options: AlignOptions) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+def measure_function(measure: str, reference: np.ndarray, total: float, options: AlignOptions,
+                     rest_column: bool = False) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """The measure as a function of two count matrices (one row per replicate), against a reference given over the
-    same columns with its total over every feature."""
+    same columns with its total over every feature. With `rest_column` the last column holds everything else
+    (it counts in the sizes, never as a phrase)."""
+    keep = slice(None, -1) if rest_column else slice(None)
     if measure == "narratives_jsd":
         return stats.jsd_similarity
     if measure == "terms_cosine":
         return lambda a, b: stats.cosine(stats.log_ratio_weights(a, reference, total),
                                          stats.log_ratio_weights(b, reference, total))
     if measure == "phrases_shared" and total == 0:  # nobody else: every phrase used often enough is distinctive
-        return lambda a, b: stats.shared_share(stats.as_rows(a) >= options.min_count,
-                                               stats.as_rows(b) >= options.min_count)
+        return lambda a, b: stats.shared_share((stats.as_rows(a) >= options.min_count)[:, keep],
+                                               (stats.as_rows(b) >= options.min_count)[:, keep])
     if measure == "phrases_shared":
         return lambda a, b: stats.shared_share(
-            stats.distinctive(a, reference, total, min_count=options.min_count),
-            stats.distinctive(b, reference, total, min_count=options.min_count))
+            stats.distinctive(a, reference, total, min_count=options.min_count)[:, keep],
+            stats.distinctive(b, reference, total, min_count=options.min_count)[:, keep])
     raise InputError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
 
 

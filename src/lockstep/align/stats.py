@@ -118,7 +118,10 @@ def shared_share(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def bootstrap_rows(rng: np.random.Generator, n: int, reps: int) -> np.ndarray:
     """(reps, n) weights: how many times each unit is drawn in each bootstrap resample."""
-    return rng.multinomial(n, np.full(n, 1.0 / n), size=reps).astype(np.float64)
+    if not n or not reps:
+        return np.zeros((reps, n))
+    draws = rng.integers(0, n, size=(reps, n)) + (np.arange(reps) * n)[:, None]
+    return np.bincount(draws.ravel(), minlength=reps * n).reshape(reps, n).astype(np.float64)
 
 
 def permutation_rows(rng: np.random.Generator, n_a: int, n_b: int, reps: int) -> np.ndarray:

@@ -1,0 +1,146 @@
+"""Term bridges across scripts: one name or cognate written in Latin and in Cyrillic (Pelosi = Пелоси, Kramatorsk
+= Краматорск, president = президент, NATO = НАТО) becomes one term, so a Russian-language outlet and an
+English-language one can share key terms and a query given in one language finds the other.
+
+Two words bridge when their *skeletons* agree: the Cyrillic word transliterated, both reduced to their first letter
+and their consonants after folding spellings that transliteration confuses (kh/h, ts/c/z, ch/c, y/i/j, w/v...),
+and their transliterated spellings are alike (difflib ratio ≥ `min_ratio`). Only words of five letters or more
+(three for all-capital acronyms) bridge, and each word bridges to its single best partner in the other script.
+Chinese has no such path: Chinese terms meet the others through term families (data/term_families.yaml) and, for
+echoes, multilingual embeddings.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from typing import Iterable
+
+from lockstep.align.crosslingual import TRANSLIT
+
+CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+LATIN = re.compile(r"^[a-z][a-z\-]*$")
+FOLDS = [("shch", "s"), ("sch", "s"), ("sh", "s"), ("zh", "z"), ("kh", "h"), ("ts", "c"), ("tz", "c"), ("ch", "c"),
+         ("ph", "f"), ("th", "t"), ("ck", "k"), ("qu", "kv"), ("x", "ks"), ("w", "v"), ("j", "i"), ("y", "i"),
+         ("z", "s"), ("c", "k"), ("g", "g"), ("h", "")]
+VOWELS = set("aeiou")
+MIN_LETTERS = 5
+
+
+def latin(word: str) -> str:
+    """The word in Latin letters (Cyrillic transliterated), lower case."""
+    return word.lower().translate(TRANSLIT)
+
+
+def skeleton(word: str) -> str:
+    """First letter and consonants of the folded Latin spelling: Пелоси, Pelosi -> pls; Байден, Biden -> bdn."""
+    text = latin(word).replace("-", "")
+    for old, new in FOLDS:
+        text = text.replace(old, new)
+    if not text:
+        return ""
+    rest = "".join(ch for ch in text[1:] if ch not in VOWELS)
+    return text[0] + re.sub(r"(.)\1+", r"\1", rest)
+
+
+def bridgeable(word: str) -> bool:
+    return len(word) >= MIN_LETTERS and (bool(CYRILLIC.search(word)) or bool(LATIN.match(word.lower())))
+
+
+def script_bridges(words: Iterable[str], min_ratio: float = 0.7) -> dict[str, str]:
+    """Word -> bridge term ("~" + the Latin word) for each Cyrillic word and Latin word that bridge (mutual best
+    match by spelling among those with the same skeleton)."""
+    by_key: dict[str, tuple[list[str], list[str]]] = {}
+    for word in set(words):
+        if not bridgeable(word):
+            continue
+        key = skeleton(word)
+        if len(key) < 3:
+            continue
+        side = 0 if CYRILLIC.search(word) else 1
+        by_key.setdefault(key, ([], []))[side].append(word)
+    out: dict[str, str] = {}
+    for cyrillic, latin_words in by_key.values():
+        if cyrillic and latin_words:
+            out.update(pair_up(cyrillic, latin_words, min_ratio))
+    return out
+
+
+def pair_up(cyrillic: list[str], latin_words: list[str], min_ratio: float) -> dict[str, str]:
+    scored = sorted(((SequenceMatcher(None, latin(c), w.lower()).ratio(), c, w) for c in cyrillic
+                     for w in latin_words), reverse=True)
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for ratio, c, w in scored:
+        if ratio < min_ratio or c in used or w in used:
+            continue
+        used |= {c, w}
+        out[c] = out[w] = f"~{w.lower()}"
+    return out
+
+
+def bridged(rows: list[tuple[str, bool, int]], bridges: dict[str, str]) -> list[tuple[str, bool, int]]:
+    """Token rows (lemma, is_stopword, sentence) with bridged lemmas replaced by their bridge term."""
+    if not bridges:
+        return rows
+    return [(bridges.get(lemma, lemma), stop, sentence) for lemma, stop, sentence in rows]
+
+
+# ---- query expansion ---------------------------------------------------------------------------------------------
+
+WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+def expand_forms(forms: list[str], vocabulary: Iterable[str], min_ratio: float = 0.75) -> list[str]:
+    """The forms of a query plus their spellings in the other script found in `vocabulary` (words of the corpus):
+    `Kramatorsk` adds `краматорск*`, `biolab*` adds `биолаб*`, `Пелоси` adds `pelosi*`. A form ending in `*`
+    matches words that start with it. Term-family members are added by `family_forms`."""
+    vocabulary = {w.lower() for w in vocabulary if len(w) >= 3}
+    out = list(forms)
+    for form in forms:
+        stem = form.rstrip("*").strip().lower()
+        if " " in stem or len(stem) < 4 or not (CYRILLIC.search(stem) or LATIN.match(stem)):
+            continue
+        other = [w for w in vocabulary if bool(CYRILLIC.search(w)) != bool(CYRILLIC.search(stem))]
+        found = matching_stems(stem, other, min_ratio, wildcard=form.endswith("*"))
+        out += [f"{w}*" for w in found]
+    return list(dict.fromkeys(out))
+
+
+def matching_stems(stem: str, words: list[str], min_ratio: float, wildcard: bool) -> list[str]:
+    """The other script's spelling of `stem`: the shortest common prefix of the words whose transliterated start
+    matches it (so inflected forms of one word collapse into one stem)."""
+    target = latin(stem)
+    hits = []
+    for word in words:
+        head = latin(word)[: len(target) + (0 if wildcard else 2)]
+        if head[:1] != target[:1] or skeleton(head)[:3] != skeleton(target)[:3]:
+            continue
+        if SequenceMatcher(None, head[: len(target)], target).ratio() >= min_ratio and \
+                (wildcard or len(latin(word)) <= len(target) + 4):
+            hits.append(word)
+    if not hits:
+        return []
+    return sorted({common_stem(word, hits, len(stem)) for word in hits})
+
+
+def common_stem(word: str, hits: list[str], length: int) -> str:
+    """`word` cut to about the query's length (at least 4 letters), so краматорске, краматорска -> краматорск."""
+    cut = max(4, min(len(word), length + (1 if CYRILLIC.search(word) and not CYRILLIC.search(hits[0]) else 0)))
+    return word[:cut]
+
+
+def family_forms(forms: list[str]) -> list[str]:
+    """Members of every term family one of the forms belongs to (all its languages)."""
+    try:
+        from lockstep.terms.families import load_families
+    except ImportError:  # pragma: no cover - part of lockstep
+        return []
+    wanted = {f.rstrip("*").strip().lower() for f in forms}
+    out = []
+    for family in load_families().values():
+        members = [m for _, m in family.members]
+        if any(m.lower() in wanted or any(m.lower().startswith(w) for w in wanted if len(w) >= 5)
+               for m in members):
+            out += members
+    return out

@@ -1,0 +1,69 @@
+"""Token rows for many texts at once: each distinct (text, language) tokenised once, in worker processes when there
+are many, with a progress bar on a terminal.
+
+A reprint across actors is common in state media (the alignment signal itself), so distinct texts are often far
+fewer than documents; lemmas are cached per process by `lockstep.enrich.tokens`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from typing import Iterable
+
+Rows = list[tuple[str, bool, int]]
+PARALLEL_FROM = 20_000  # distinct texts from which worker processes pay for their start-up
+CHUNK = 2_000
+
+
+def token_rows_many(items: Iterable[tuple[str, str | None]], workers: int | None = None,
+                    label: str = "tokens") -> list[Rows]:
+    """(lemma, is_stopword, sentence) rows for each (text, language), in order."""
+    items = list(items)
+    distinct = list(dict.fromkeys(items))
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1)
+    chunks = [distinct[i : i + CHUNK] for i in range(0, len(distinct), CHUNK)]
+    done: list[list[Rows]] = []
+    with bar(len(distinct), label) as advance:
+        if workers > 1 and len(distinct) >= PARALLEL_FROM:
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                for rows in pool.map(tokenize_chunk, chunks):
+                    done.append(rows)
+                    advance(len(rows))
+        else:
+            for chunk in chunks:
+                done.append(tokenize_chunk(chunk))
+                advance(len(chunk))
+    found = {item: rows for chunk, rows in zip(chunks, done) for item, rows in zip(chunk, rows)}
+    return [found[item] for item in items]
+
+
+def tokenize_chunk(chunk: list[tuple[str, str | None]]) -> list[Rows]:
+    from lockstep.align.features import token_rows
+
+    return [token_rows(text or "", lang) for text, lang in chunk]
+
+
+class bar:
+    """A tqdm bar on a terminal for long runs, silent otherwise; the context yields `advance(n)`."""
+
+    def __init__(self, total: int, label: str):
+        self.total, self.label, self.tqdm = total, label, None
+
+    def __enter__(self):
+        if self.total >= PARALLEL_FROM and sys.stderr.isatty():
+            try:
+                from tqdm import tqdm
+            except ImportError:  # pragma: no cover - tqdm ships with the dependencies
+                return lambda n: None
+            self.tqdm = tqdm(total=self.total, desc=self.label, unit="text")
+            return self.tqdm.update
+        return lambda n: None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.tqdm is not None:
+            self.tqdm.close()
