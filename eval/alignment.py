@@ -63,6 +63,188 @@ def measures(work: Path) -> dict[str, float]:
     return out
 
 
+# ---- real headlines -------------------------------------------------------------------------------------------
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+OUTLET_ACTOR = {"rt": "RT", "tass": "TASS", "kremlin": "Kremlin", "mfa": "MFA Russia", "sputnik": "Sputnik",
+                "mod": "MoD Russia", "1tv": "Channel One", "cgtn": "CGTN", "globaltimes": "Global Times",
+                "xinhuanet": "Xinhua", "chinadaily": "China Daily", "bbc": "BBC", "peoples-daily": "People's Daily"}
+SIDE = {"RT": "ru", "TASS": "ru", "Kremlin": "ru", "MFA Russia": "ru", "Sputnik": "ru", "MoD Russia": "ru",
+        "Channel One": "ru", "CGTN": "cn", "Global Times": "cn", "Xinhua": "cn", "China Daily": "cn",
+        "People's Daily": "cn"}
+
+
+def headline_rows(since: str, until: str) -> list[tuple[str, str, str, str]]:
+    """(text, outlet, language, published) of the shared headline sets dated in [since, until)."""
+    import csv
+    import gzip
+
+    csv.field_size_limit(10**8)
+    out = []
+    with gzip.open(CORPUS / "cn-state-media-2022" / "headlines.csv.gz", "rt", encoding="utf-8") as fh:
+        out += [(r["headline"], r["outlet"], "en", r["published_iso"][:19]) for r in csv.DictReader(fh)]
+    with gzip.open(CORPUS / "ru-state-media" / "headlines_rt_tass_kremlin_mfa_sputnik_mod.csv.gz", "rt",
+                   encoding="utf-8") as fh:
+        out += [(r["title"] + (f" {r['snippet']}" if r.get("snippet") else ""), r["outlet"], "en", r["date"][:19])
+                for r in csv.DictReader(fh)]
+    with gzip.open(CORPUS / "ru-state-media" / "1tv_news_leads_ru.csv.gz", "rt", encoding="utf-8") as fh:
+        out += [(r["title"].replace("\xa0", " "), "1tv", "ru", r["date"][:19]) for r in csv.DictReader(fh)]
+    return [r for r in dict.fromkeys(out) if r[0] and since <= r[3][:10] < until]
+
+
+def chinese_titles() -> list[str]:
+    import csv
+    import gzip
+
+    titles = []
+    for path in sorted((CORPUS / "peoples-daily-zh" / "data").glob("*.csv.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            titles += [r["title"] for r in csv.DictReader(fh) if r.get("title")]
+    return list(dict.fromkeys(titles))
+
+
+def as_doc(text: str, outlet: str, when: str, language: str) -> dict:
+    from tests.align.builders import doc
+
+    return doc(text, outlet, when, language=language, actor=OUTLET_ACTOR.get(outlet, outlet))
+
+
+def store_of(path: Path, docs: list[dict]):
+    import lockstep
+    from lockstep.store.writer import insert_documents
+
+    corpus = lockstep.open(path)
+    for start in range(0, len(docs), 20_000):
+        insert_documents(corpus.con, docs[start : start + 20_000])
+    return corpus
+
+
+# ---- cross-lingual echoes on planted translations --------------------------------------------------------------
+
+TARGET_OUTLET = {"en": "cgtn", "ru": "sputnik", "zh": "xinhuanet"}
+
+
+def crosslingual(work: Path, per_language: int = 1500, seed: int = 3) -> dict[str, float]:
+    import csv
+    import random
+    from datetime import datetime, timedelta
+
+    from lockstep.align.chains import EchoOptions, eligible, find_echoes, load_paragraphs
+
+    rng = random.Random(seed)
+    start, span = datetime(2022, 3, 1), 180 * 86400
+    with (DATA / "translations.csv").open(encoding="utf-8") as fh:
+        planted = list(csv.DictReader(fh))
+    docs, pairs = [], []
+    for row in planted:
+        when = start + timedelta(seconds=rng.randrange(span))
+        later = when + timedelta(hours=rng.uniform(2, 72))
+        source = as_doc(row["source_text"], row["source_outlet"], when.isoformat(timespec="seconds"),
+                        row["source_lang"])
+        target = as_doc(row["target_text"], TARGET_OUTLET[row["target_lang"]], later.isoformat(timespec="seconds"),
+                        row["target_lang"])
+        docs += [source, target]
+        pairs.append(("-".join(sorted((row["source_lang"], row["target_lang"]))), source["id"], target["id"]))
+    real = headline_rows("2022-03-01", "2022-09-01")
+    planted_texts = {r["source_text"] for r in planted}
+    for lang in ("en", "ru"):
+        pool = [r for r in real if r[2] == lang and r[0] not in planted_texts]
+        docs += [as_doc(*pick[:2], pick[3], lang) for pick in rng.sample(pool, per_language)]
+    titles = [t for t in chinese_titles() if t not in planted_texts]
+    docs += [as_doc(t, "peoples-daily", (start + timedelta(seconds=rng.randrange(span))).isoformat(timespec="seconds"),
+                    "zh") for t in rng.sample(titles, per_language)]
+    corpus = store_of(work / "crosslingual.duckdb", docs)
+    try:
+        options = EchoOptions(kinds=("translation",), store=False, min_chars=24)
+        para = eligible(load_paragraphs(corpus, options), options)
+        links = find_echoes(corpus, options, paragraphs=para).links
+    finally:
+        corpus.close()
+    return link_scores(para, links, pairs)
+
+
+def link_scores(para, links, pairs: list[tuple[str, str, str]]) -> dict[str, float]:
+    """Precision (of the cross-lingual links touching a planted document, the share joining a planted pair) and
+    recall (planted pairs linked) per language pair, and over all."""
+    doc_of = para["doc_id"].to_numpy()
+    lang_of = para["language"].to_numpy()
+    truth = {frozenset((a, b)): kind for kind, a, b in pairs}
+    planted_docs = {d for _, a, b in pairs for d in (a, b)}
+    cross = links[links["kind"].isin(["translation", "cross-lingual"])]
+    found: dict[str, list[bool]] = {}
+    hit_pairs = set()
+    for i, j in zip(cross["i"], cross["j"]):
+        a, b = doc_of[i], doc_of[j]
+        if a not in planted_docs and b not in planted_docs:
+            continue  # two real headlines: no known answer
+        kind = "-".join(sorted((lang_of[i], lang_of[j])))
+        correct = frozenset((a, b)) in truth
+        found.setdefault(kind, []).append(correct)
+        if correct:
+            hit_pairs.add(frozenset((a, b)))
+    out = {}
+    for kind in sorted({k for k, _, _ in pairs}):
+        wanted = [frozenset((a, b)) for k, a, b in pairs if k == kind]
+        out[f"{kind}.recall"] = sum(p in hit_pairs for p in wanted) / len(wanted)
+        out[f"{kind}.precision"] = sum(found.get(kind, [])) / len(found[kind]) if found.get(kind) else 0.0
+        print(f"  {kind}: recall {out[f'{kind}.recall']:.2f} ({sum(p in hit_pairs for p in wanted)}/{len(wanted)}), "
+              f"precision {out[f'{kind}.precision']:.2f} ({sum(found.get(kind, []))}/{len(found.get(kind, []))})")
+    everything = [c for v in found.values() for c in v]
+    out["all.recall"] = len(hit_pairs) / len(pairs)
+    out["all.precision"] = sum(everything) / len(everything) if everything else 0.0
+    return out
+
+
+# ---- lead–lag on documented cases ----------------------------------------------------------------------------
+
+
+def leads(work: Path) -> dict[str, float]:
+    import csv
+
+    from lockstep.align.leadlag import LeadOptions
+    from lockstep.align.leadlag import leads as lead_lag
+
+    with (DATA / "leadlag_cases.csv").open(encoding="utf-8") as fh:
+        cases = list(csv.DictReader(fh))
+    since, until = min(c["since"] for c in cases), max(c["until"] for c in cases)
+    docs = [as_doc(text, outlet, when, lang) for text, outlet, lang, when in headline_rows(since, until)]
+    corpus = store_of(work / "leads.duckdb", docs)
+    recovered, expanded = [], []
+    try:
+        for case in cases:
+            for expand in (True, False):
+                result = lead_lag(corpus, LeadOptions(terms=[case["query"]], since=case["since"],
+                                                      until=case["until"], n_surrogates=50, expand=expand))
+                first = result.first_use
+                sides = [SIDE.get(a, "other") for a in first["actor"]]
+                ok = bool(len(first)) and sides[0] == case["first_side"]
+                both = {"ru", "cn"} <= set(sides)
+                if expand:
+                    recovered.append(ok)
+                    expanded.append(both)
+                    lead = first_lead(first, case["first_side"])
+                    print(f"  {case['id']:14s} query {case['query']!r} ({case['query_lang']}) -> "
+                          f"{result.item}: first {first['actor'].iloc[0] if len(first) else '-'} "
+                          f"({first['first_published'].iloc[0] if len(first) else '-'}), documented "
+                          f"{case['first_side']} {case['first_date']}; other side follows after {lead} days; "
+                          f"{'recovered' if ok else 'NOT recovered'}")
+                else:
+                    print(f"  {'':14s} without expansion: sides found {sorted(set(sides))}")
+    finally:
+        corpus.close()
+    return {"first_side_recovered": sum(recovered) / len(recovered),
+            "both_sides_found": sum(expanded) / len(expanded)}
+
+
+def first_lead(first, side: str) -> str:
+    """Days from the first use by the documented first side to the other side's first use."""
+    own = first[[SIDE.get(a) == side for a in first["actor"]]]
+    other = first[[SIDE.get(a) not in (side, None) for a in first["actor"]]]
+    if not len(own) or not len(other):
+        return "-"
+    return f"{(other['first_published'].min() - own['first_published'].min()).total_seconds() / 86400:.1f}"
+
+
 def evaluate(sections: list[str]) -> dict[str, float]:
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:

@@ -22,7 +22,7 @@ CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 LATIN = re.compile(r"^[a-z][a-z\-]*$")
 FOLDS = [("shch", "s"), ("sch", "s"), ("sh", "s"), ("zh", "z"), ("kh", "h"), ("ts", "c"), ("tz", "c"), ("ch", "c"),
          ("ph", "f"), ("th", "t"), ("ck", "k"), ("qu", "kv"), ("x", "ks"), ("w", "v"), ("j", "i"), ("y", "i"),
-         ("z", "s"), ("c", "k"), ("g", "g"), ("h", "")]
+         ("z", "s"), ("c", "k"), ("h", "")]
 VOWELS = set("aeiou")
 MIN_LETTERS = 5
 
@@ -32,11 +32,17 @@ def latin(word: str) -> str:
     return word.lower().translate(TRANSLIT)
 
 
-def skeleton(word: str) -> str:
-    """First letter and consonants of the folded Latin spelling: Пелоси, Pelosi -> pls; Байден, Biden -> bdn."""
+def folded(word: str) -> str:
+    """The Latin spelling with the letters transliteration confuses folded together: Тайвань, Taiwan -> taivan."""
     text = latin(word).replace("-", "")
     for old, new in FOLDS:
         text = text.replace(old, new)
+    return text
+
+
+def skeleton(word: str) -> str:
+    """First letter and consonants of the folded Latin spelling: Пелоси, Pelosi -> pls; Байден, Biden -> bdn."""
+    text = folded(word)
     if not text:
         return ""
     rest = "".join(ch for ch in text[1:] if ch not in VOWELS)
@@ -67,7 +73,7 @@ def script_bridges(words: Iterable[str], min_ratio: float = 0.7) -> dict[str, st
 
 
 def pair_up(cyrillic: list[str], latin_words: list[str], min_ratio: float) -> dict[str, str]:
-    scored = sorted(((SequenceMatcher(None, latin(c), w.lower()).ratio(), c, w) for c in cyrillic
+    scored = sorted(((SequenceMatcher(None, folded(c), folded(w)).ratio(), c, w) for c in cyrillic
                      for w in latin_words), reverse=True)
     out: dict[str, str] = {}
     used: set[str] = set()
@@ -121,13 +127,14 @@ def matching_stems(stem: str, words: list[str], min_ratio: float, wildcard: bool
             hits.append(word)
     if not hits:
         return []
-    return sorted({common_stem(word, hits, len(stem)) for word in hits})
+    return sorted({common_stem(word, stem) for word in hits})
 
 
-def common_stem(word: str, hits: list[str], length: int) -> str:
-    """`word` cut to about the query's length (at least 4 letters), so краматорске, краматорска -> краматорск."""
-    cut = max(4, min(len(word), length + (1 if CYRILLIC.search(word) and not CYRILLIC.search(hits[0]) else 0)))
-    return word[:cut]
+def common_stem(word: str, stem: str) -> str:
+    """`word` cut to the query's length in the word's script (at least 4 letters), so краматорске, краматорска ->
+    краматорск and bucha's -> bucha (not buch, which Buchanan would match)."""
+    length = len(latin(stem)) if not CYRILLIC.search(word) else len(stem)
+    return word[: max(4, min(len(word), length))]
 
 
 def family_forms(forms: list[str]) -> list[str]:

@@ -84,6 +84,8 @@ def align(
     seed: int = typer.Option(0, help="Random seed (results are reproducible)."),
     families: bool = typer.Option(True, "--families/--no-families", help="Count term-family members as their "
                                   "concept across languages (sovereignty = суверенитет = 主权)."),
+    bridges: bool = typer.Option(True, "--bridges/--no-bridges", help="Count a name or cognate spelled in Latin "
+                                 "and Cyrillic as one term (Pelosi = Пелоси, president = президент)."),
     matrix: bool = typer.Option(False, "--matrix", help="Print an actor x actor matrix per period and measure."),
     output: Optional[Path] = OUTPUT,
 ) -> None:
@@ -94,7 +96,7 @@ def align(
 
     options = AlignOptions(actors=actors, period=period, on=on, since=since, until=until, language=lang,
                            n_boot=boot, n_perm=perm,
-                           min_units=min_docs, seed=seed, families=families)
+                           min_units=min_docs, seed=seed, families=families, bridges=bridges)
     with open_store(db) as corpus:
         result = alignment(corpus, options)
         skipped = skipped_measures(corpus, options)
@@ -138,6 +140,8 @@ def leads_command(
     seed: int = typer.Option(0),
     all_narratives: bool = typer.Option(False, "--narratives", help="Overview: every tagged narrative."),
     top_terms: int = typer.Option(0, "--top-terms", min=0, help="Overview: the N terms key for two or more actors."),
+    expand: bool = typer.Option(True, "--expand/--no-expand", help="Add the term's family members and its "
+                                "spelling in the other script (Kramatorsk -> краматорск*)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o",
                                           help="Write the pairs table here and first use to <stem>-first-use."),
 ) -> None:
@@ -146,7 +150,7 @@ def leads_command(
     from lockstep.align import leadlag
 
     options = leadlag.LeadOptions(narrative=narrative, terms=term, actors=actors, since=since, until=until,
-                                  freq=freq, max_lag=max_lag, n_surrogates=surrogates, seed=seed)
+                                  freq=freq, max_lag=max_lag, n_surrogates=surrogates, seed=seed, expand=expand)
     if not narrative and not term:
         with open_store(db) as corpus:
             named = leadlag.tagged_narratives(corpus) if all_narratives else None

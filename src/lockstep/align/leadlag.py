@@ -10,6 +10,10 @@ For one item (a narrative from the tagged hits, or a term given in one or more f
   random offset (which keeps its own bursts and weekly rhythm but breaks the timing), and ``p_value`` is the share
   of shifts whose best correlation at any lag reaches the observed one;
 * ``series``: the per-actor series the correlation was computed on, so a chart can show it.
+
+A term given in one language is expanded (``expand``, on by default): its term-family members in every language
+and its spelling in the other script among the window's words (Kramatorsk -> краматорск*, Пелоси -> pelosi*), so
+the result's `item` lists every form that was searched.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ class LeadOptions:
     max_lag: int = 14                   # in steps of `freq`
     n_surrogates: int = 500
     min_mentions: int = 3               # an actor needs this many documents with the item to be in `pairs`
+    expand: bool = True                 # add the term's family members and its spelling in the other script
     seed: int = 0
 
     def label(self) -> str:
@@ -63,6 +68,8 @@ def leads(corpus: "Corpus", options: LeadOptions) -> LeadResult:
     if options.freq not in FREQS:
         raise InputError(f"--freq {options.freq!r}: use day or week")
     docs = documents(corpus, options)
+    if options.terms and options.expand:
+        options = expanded(corpus, options, docs)
     hits = narrative_docs(corpus, options.narrative, docs) if options.narrative else term_docs(corpus, options, docs)
     first = first_use(docs, hits)
     series = actor_series(docs, hits, options.freq)
@@ -84,6 +91,26 @@ def documents(corpus: "Corpus", options: LeadOptions) -> "pd.DataFrame":
     if frame.empty:
         raise InputError("no dated documents with an actor in this window")
     return frame
+
+
+def expanded(corpus: "Corpus", options: LeadOptions, docs: "pd.DataFrame") -> LeadOptions:
+    """The options with the term's forms expanded across languages: term-family members (all languages) and the
+    spelling of each form in the other script found among the window's words (`align.bridges`), so a query given
+    in one language finds the others (Kramatorsk -> краматорск*)."""
+    from dataclasses import replace
+
+    from lockstep.align.bridges import WORD, expand_forms, family_forms
+
+    forms = list(options.terms or [])
+    forms += [f for f in family_forms(forms) if f not in forms]
+    ids = set(docs["doc_id"])
+    vocabulary: set[str] = set()
+    cur = corpus.con.execute("SELECT doc_id, text FROM paragraphs")
+    while chunk := cur.fetchmany(50_000):
+        for doc_id, text in chunk:
+            if doc_id in ids:
+                vocabulary.update(w.lower() for w in WORD.findall(text))
+    return replace(options, terms=expand_forms(forms, vocabulary))
 
 
 def term_pattern(forms: list[str]) -> re.Pattern[str]:

@@ -1,0 +1,53 @@
+"""Term bridges across Latin and Cyrillic, query expansion, and what they do to alignment across languages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from tests.align.builders import doc
+
+from lockstep.align.bridges import expand_forms, family_forms, script_bridges, skeleton
+from lockstep.align.index import AlignOptions, alignment
+
+
+def test_names_and_cognates_bridge_and_other_words_do_not():
+    links = script_bridges(["пелоси", "pelosi", "краматорск", "kramatorsk", "тайвань", "taiwan", "президент",
+                            "president", "санкции", "sanctions", "война", "world", "россия", "russia"])
+    assert links["пелоси"] == links["pelosi"] == "~pelosi"
+    assert links["краматорск"] == links["kramatorsk"]
+    assert links["тайвань"] == links["taiwan"] and links["президент"] == links["president"]
+    assert not {"война", "world", "санкции", "sanctions"} & set(links)  # translations, not spellings
+    assert skeleton("Байден") == skeleton("Biden")
+
+
+def test_a_query_in_one_language_finds_the_other_script():
+    vocabulary = ["краматорске", "краматорска", "кран", "биолабораторий", "биология", "pelosi", "pelican",
+                  "буче", "буча", "бухта"]
+    assert "краматорск*" in expand_forms(["Kramatorsk"], vocabulary)
+    assert expand_forms(["biolab*"], vocabulary) == ["biolab*", "биолаб*"]
+    assert "pelosi*" in expand_forms(["Пелоси"], vocabulary) and "pelican*" not in expand_forms(["Пелоси"], vocabulary)
+    assert not any(f.startswith("бух") for f in expand_forms(["Bucha"], vocabulary))
+
+
+def test_term_families_expand_a_query_into_every_language():
+    forms = family_forms(["sovereignty"])
+    assert "суверенитет" in forms and "主权" in forms
+
+
+@pytest.mark.parametrize("bridges", [True, False])
+def test_bridges_let_a_russian_outlet_share_names_with_an_english_one(make_store, bridges):
+    english = ["Pelosi arrives in Taiwan", "Kramatorsk station strike", "Zelensky addresses parliament"]
+    russian = ["Пелоси прибыла на Тайвань", "Удар по вокзалу Краматорска", "Зеленский выступил в парламенте"]
+    other = ["Football results of the week", "Weather turns colder", "Museum opens new hall"]
+    docs = []
+    for k in range(36):
+        when = datetime(2022, 4, 1 + k % 28, 9)
+        docs.append(doc(english[k % 3], "a", when))
+        docs.append(doc(russian[k % 3], "tass", when, language="ru"))
+        docs.append(doc(other[k % 3] + f" {k}", "bbc", when))
+    corpus = make_store(docs)
+    result = alignment(corpus, AlignOptions(actors=["A", "TASS"], on="terms", n_boot=0, n_perm=0, families=False,
+                                            bridges=bridges))
+    value = result.loc[result["measure"] == "terms_cosine", "value"].iloc[0]
+    assert (value > 0.5) if bridges else value == pytest.approx(0.0)
