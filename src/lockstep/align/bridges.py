@@ -119,6 +119,8 @@ def matching_stems(stem: str, words: list[str], min_ratio: float, wildcard: bool
     target = latin(stem)
     hits = []
     for word in words:
+        if not CYRILLIC.search(word) and len(word) < len(target):  # буча -> bucha, never the shorter buch
+            continue
         head = latin(word)[: len(target) + (0 if wildcard else 2)]
         if head[:1] != target[:1] or skeleton(head)[:3] != skeleton(target)[:3]:
             continue

@@ -66,7 +66,8 @@ class EchoOptions:
     min_language_share: float = 0.02        # this share of the paragraphs (a few misdetected as Latvian are not)
     window_days: float = 7.0
     near_threshold: float = 0.6             # shingle Jaccard
-    min_similarity: float = 0.55            # embedding cosine for a cross-lingual link (0.15 more without an anchor)
+    min_similarity: float = 0.55            # embedding cosine for a cross-lingual link
+    unanchored_margin: float = 0.10         # more cosine a link needs when the two share no anchor (name, number)
     translation_similarity: float = 0.7     # from here on a cross-lingual link is called a translation
     min_chars: int = 40                     # shorter paragraphs are too generic (a Chinese character counts 3)
     kinds: tuple[str, ...] = KINDS
@@ -234,7 +235,8 @@ def translation_links(corpus: "Corpus | None", para: "pd.DataFrame", times: np.n
     if vectors is None:
         vectors = paragraph_vectors_for(corpus, para, languages, options)
     timings["embed"] = time.perf_counter() - t
-    settings = TranslationOptions(min_similarity=options.min_similarity, window_seconds=window)
+    settings = TranslationOptions(min_similarity=options.min_similarity, window_seconds=window,
+                                  unanchored_margin=options.unanchored_margin)
     pairs, sims = candidate_pairs(vectors, languages, times.astype(np.float64), groups, settings)
     pairs, sims, shared = verified(pairs, sims, para["text"].tolist(), settings)
     confident = sims >= options.translation_similarity
