@@ -114,19 +114,18 @@ def phrases_of(rows: list[tuple[str, bool, int]], sizes: tuple[int, ...] = (2, 3
 
 def count_matrix(bags: Iterable[list[str]], min_units: int = 1) -> Features:
     """Sparse unit × feature counts from bags of features; features in fewer than `min_units` units are dropped."""
+    import pandas as pd
     import scipy.sparse as sp
 
-    vocab: dict[str, int] = {}
-    indptr, indices = [0], []
-    for bag in bags:
-        for item in bag:
-            indices.append(vocab.setdefault(item, len(vocab)))
-        indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.float64)
-    matrix = sp.csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
-                           shape=(len(indptr) - 1, len(vocab)))
+    bags = list(bags)
+    lengths = np.fromiter((len(bag) for bag in bags), dtype=np.int64, count=len(bags))
+    flat = [item for bag in bags for item in bag]
+    codes, uniques = pd.factorize(pd.Series(flat, dtype=object)) if flat else (np.zeros(0, np.int64), [])
+    indptr = np.r_[0, np.cumsum(lengths)]
+    matrix = sp.csr_matrix((np.ones(len(codes), dtype=np.float64), np.asarray(codes, dtype=np.int64), indptr),
+                           shape=(len(bags), len(uniques)))
     matrix.sum_duplicates()
-    names = np.array(sorted(vocab, key=vocab.__getitem__), dtype=object)
+    names = np.asarray(list(uniques), dtype=object)
     if min_units > 1 and matrix.shape[1]:
         keep = np.flatnonzero(np.asarray((matrix > 0).sum(axis=0)).ravel() >= min_units)
         matrix, names = matrix[:, keep], names[keep]
@@ -143,8 +142,9 @@ def text_features(units: "pd.DataFrame", *, min_units: int = 2, corpus: "Corpus 
     from lockstep.align.tokenize import token_rows_many
 
     indexed = indexed_tokens(corpus, units["doc_id"].tolist()) if corpus is not None else {}
+    texts, languages = units["text"].tolist(), units["language"].tolist()
     missing = [i for i, doc_id in enumerate(units["doc_id"]) if not indexed.get(doc_id)]
-    computed = token_rows_many((units["text"].iat[i] or "", units["language"].iat[i]) for i in missing)
+    computed = token_rows_many((texts[i] or "", languages[i]) for i in missing)
     rows = [indexed.get(doc_id) for doc_id in units["doc_id"]]
     for i, found in zip(missing, computed):
         rows[i] = found

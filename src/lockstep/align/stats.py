@@ -19,7 +19,8 @@ import numpy as np
 KEY_MARGIN = 1.0  # bits: a term is key for an actor from twice the reference's rate on
 
 def as_rows(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float64)
+    x = np.asarray(x)
+    x = x if x.dtype in (np.float32, np.float64) else x.astype(np.float64)
     return x[None, :] if x.ndim == 1 else x
 
 
@@ -73,26 +74,34 @@ def log_ratio_weights(counts: np.ndarray, reference: np.ndarray, reference_total
     """Per row: log2 of (count + alpha) / (row total + alpha V) over (reference + alpha) / (reference total + alpha V),
     less `margin` bits, for features the row uses, kept where positive (0 elsewhere): a lemma weighs from twice
     the reference's rate on, so the many lemmas used at about the reference's rate add no noise floor.
-    `reference_total` is the reference's size over every feature (the columns given may be a slice). Unlike G2 the weight does not grow with a
-    feature's frequency, so one sentence an outlet repeats in every article does not outweigh the rest of its text,
-    and the additive smoothing keeps a feature the reference never uses finite."""
+    `reference_total` is the reference's size over every feature (the columns given may be a slice).
+    Unlike G2 the weight does not grow with a feature's frequency, so one sentence an outlet repeats in every
+    article does not outweigh the rest of its text, and the smoothing keeps a feature the reference never uses
+    finite. Computed in float32 (replicate counts are whole numbers: their logs come from a table)."""
     a = as_rows(counts)
-    r = np.asarray(reference, dtype=np.float64)[None, :]
+    r = np.asarray(reference, dtype=np.float64)
     width = a.shape[1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = (a + alpha) / (a.sum(axis=1, keepdims=True) + alpha * width)
-        total = float(reference_total if reference_total is not None else r.sum())
-        q = (r + alpha) / (total + alpha * width)
-        ratio = np.log2(p / q)
-    return np.where(a > 0, np.maximum(ratio - margin, 0.0), 0.0)
+    total = float(reference_total if reference_total is not None else r.sum())
+    log_q = (np.log2(r + alpha) - np.log2(total + alpha * width)).astype(np.float32)
+    log_size = np.log2(a.sum(axis=1) + alpha * width).astype(np.float32)
+    whole = np.rint(a).astype(np.int64)
+    if np.array_equal(whole, a) and whole.size and whole.max() < 1_000_000:
+        out = np.log2(np.arange(whole.max() + 1) + alpha).astype(np.float32)[whole]
+    else:
+        out = np.log2(a + alpha).astype(np.float32)
+    out -= log_size[:, None]
+    out -= log_q[None, :] + np.float32(margin)
+    np.maximum(out, 0, out=out)
+    out[a <= 0] = 0
+    return out
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Row-wise cosine similarity; NaN where a row is all zeros."""
     a, b = as_rows(a), as_rows(b)
-    na, nb = np.linalg.norm(a, axis=1), np.linalg.norm(b, axis=1)
+    na, nb = np.sqrt(np.einsum("ij,ij->i", a, a)), np.sqrt(np.einsum("ij,ij->i", b, b))
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = (a * b).sum(axis=1) / (na * nb)
+        out = np.einsum("ij,ij->i", a, b).astype(np.float64) / (na * nb)
     out[(na == 0) | (nb == 0)] = np.nan
     return out
 
@@ -102,6 +111,11 @@ def distinctive(counts: np.ndarray, background: np.ndarray, background_total: fl
     """Boolean rows: features used at least `min_count` times and over-represented against the background (signed
     G2 above `min_keyness`; 3.84 asks for significance at p = 0.05, which short texts rarely reach)."""
     a = as_rows(counts)
+    if min_keyness == 0:  # G2 > 0 exactly where the row's rate exceeds the background's: no logs needed
+        b = np.asarray(background, dtype=np.float64)[None, :]
+        d = float(background_total if background_total is not None else b.sum())
+        c = a.sum(axis=1, keepdims=True)
+        return (a >= min_count) & (a * max(d, 1e-300) > b * np.maximum(c, 1e-300))
     return (a >= min_count) & (keyness(a, background, background_total) > min_keyness)
 
 
@@ -126,11 +140,9 @@ def bootstrap_rows(rng: np.random.Generator, n: int, reps: int) -> np.ndarray:
 
 def permutation_rows(rng: np.random.Generator, n_a: int, n_b: int, reps: int) -> np.ndarray:
     """(reps, n_a + n_b) 0/1 rows: which pooled units go to the first actor after shuffling labels."""
-    n = n_a + n_b
-    order = np.argsort(rng.random((reps, n)), axis=1)
-    rows = np.zeros((reps, n), dtype=np.float64)
-    np.put_along_axis(rows, order[:, :n_a], 1.0, axis=1)
-    return rows
+    base = np.zeros(n_a + n_b, dtype=np.float64)
+    base[:n_a] = 1.0
+    return rng.permuted(np.tile(base, (reps, 1)), axis=1)
 
 
 def percentile_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
