@@ -204,9 +204,9 @@ def write_document(work: Path, commands: list[tuple[str, str]], path: Path) -> N
     parts = [HEADER, "## Reproduce\n", "```", ".venv/bin/python scripts/alignment_demo.py   # all of it; or step by step:",
              f"# inputs/: the rows of the three shared CSVs dated {SINCE} .. {UNTIL} (excluded), cut by the script",
              *[c for _, c in commands], "```\n",
-             "Timings on the 2-core development machine (shared): ingest 2.5 min, term index 7.5 min, narrative "
-             "tagging 2 min (44,179 paragraphs embedded once), alignment by month 1.5–3 min, echoes 10–20 s, "
-             "statements 10 s.\n",
+             "Timings on the 2-core development machine (shared): ingest 0.5–2.5 min, term index 2–7.5 min, "
+             "narrative tagging 1.5–2 min (44,179 paragraphs embedded once), alignment by month under a minute, "
+             "echoes 10–20 s, statements 10 s.\n",
              "## The data in the window\n", md_table(sizes), "",
              "`languages` counts the languages the detector assigned: short English headlines are sometimes "
              "taken for another language. Documents per actor and month (an actor needs 10 in a month to be "
@@ -214,6 +214,7 @@ def write_document(work: Path, commands: list[tuple[str, str]], path: Path) -> N
              md_table(months.pivot_table(index="actor", columns="month", values="n", fill_value=0)
                       .astype(int).reset_index()), ""]
     parts += summary_section(summer, work)
+    parts += changes_section(summer)
     parts += control_section(summer)
     parts += series_section(alignment, work)
     parts += leads_section(work)
@@ -249,10 +250,11 @@ CAVEATS = """## What this shows and what it does not
   mid-February; an outlet cannot be first with a term before its coverage starts. Lead–lag correlations of daily
   series mostly find outlets reacting to the same events on the same or the next day; a lag says who moved first
   in this data, not who caused whom.
-* **Terms across languages.** Lemmas only match within a language; term families (`data/term_families.yaml`,
-  34 concepts of state-diplomacy vocabulary) make those concepts comparable across languages. Channel One
-  (Russian) therefore shares almost no key terms with the English sets; narratives, detected with multilingual
-  embeddings, are the cross-language measure here.
+* **Terms across languages.** Lemmas match within a language; term families (`data/term_families.yaml`,
+  34 concepts of state-diplomacy vocabulary) and Latin–Cyrillic term bridges (names and cognates spelled in both
+  scripts) make some of them comparable across languages. Translations that are neither (санкции / sanctions,
+  война / war) still do not match as terms: Channel One's key-term alignment with the English sets is a lower
+  bound, carried by the names and institutions they share.
 * **Language.** Everything but Channel One is English, so cross-outlet echoes are mostly lexical; cross-language
   links are looked for between the English sets and Channel One's Russian leads, which summarise a TV story rather
   than translate a headline: expect same-story links (`cross-lingual`), few translations.
@@ -302,6 +304,55 @@ def summary_section(summer, work: Path) -> list[str]:
                    f"and {kinds.get('cross-lingual', 0)} weaker cross-lingual (same-story) links.")
     out += ["* **Read with the caveats at the end**: headlines only, uneven coverage (the BBC set is dense only in "
             "July–August), similarity is not coordination.", ""]
+    return out
+
+
+# July–August figures of this page before issue 13 (pooled keyness background containing both actors, narratives
+# only over documents that carry one): mean value and mean relative by kind of pair, and the pairs with Channel One.
+PREVIOUS = {
+    "terms_cosine": {"RU state ~ CN state": (0.007, 0.018), "control (BBC)": (0.029, 0.048),
+                     "within CN state": (0.324, 0.386), "within RU state": (0.034, 0.039)},
+    "narratives_jsd": {"RU state ~ CN state": (0.534, 0.735), "control (BBC)": (0.522, 0.585),
+                       "within CN state": (0.856, 0.975), "within RU state": (0.687, 0.873)},
+    "phrases_shared": {"RU state ~ CN state": (0.003, 0.091), "control (BBC)": (0.013, 0.110),
+                       "within CN state": (0.071, 0.547), "within RU state": (0.000, 0.000)},
+}
+PREVIOUS_CHANNEL_ONE_TERMS = 0.000  # terms_cosine of Channel One with every other actor, before
+
+
+def changes_section(summer) -> list[str]:
+    """Old against new findings, July–August, by kind of pair; the reasons are the changes to the measures."""
+    frame = summer.assign(kind=[kind_of(a, b) for a, b in zip(summer["actor_a"], summer["actor_b"])])
+    out = ["## What changed and why\n",
+           "This page was regenerated after the measures were rebuilt to give known answers (issue 13; "
+           "`make eval` checks them on planted reprints and translations). July–August, mean value (mean "
+           "relative) by kind of pair, before → now:\n",
+           "| measure | kind | before | now |", "|---|---|---|---|"]
+    for measure, kinds in PREVIOUS.items():
+        part = frame[frame["measure"] == measure]
+        for kind, (value, relative) in kinds.items():
+            now = part[part["kind"] == kind]
+            out.append(f"| {measure} | {kind} | {value:.3f} ({relative:.2f}) | {now['value'].mean():.3f} "
+                       f"({now['relative'].mean():.2f}) |")
+    terms = frame[frame["measure"] == "terms_cosine"]
+    one = terms[(terms["actor_a"] == "Channel One") | (terms["actor_b"] == "Channel One")]
+    out += ["", f"Channel One (Russian-language) with every other actor on terms_cosine: {PREVIOUS_CHANNEL_ONE_TERMS:.3f} "
+            f"before, mean {one['value'].mean():.3f} (max {one['value'].max():.3f}) now.\n",
+            "Why:\n",
+            "* **Reference.** Key terms and distinctive phrases were weighed against a pooled background that "
+            "contained both actors, which removes exactly the terms they share; two outlets printing the same text "
+            "scored 0.05. Now each pair is weighed against the *other* actors (each weighing the same), and term "
+            "weights are smoothed log-ratios from twice the reference's rate on, not G2 (which let one repeated "
+            "sentence outweigh the rest). A planted reprint now scores ≥ 0.96 on every measure.",
+            "* **Across languages.** Latin–Cyrillic term bridges (`Pelosi = Пелоси`, `Zelensky = Зеленский`, "
+            "`president = президент`) join term families, so Channel One's Russian leads share key terms with the "
+            "English sets where they name the same people, places and institutions; Chinese-language text still "
+            "meets the others only through term families and embeddings (the headline sets here are English).",
+            "* **Narratives.** A document with no narrative hit now counts in `(no narrative)`, so an actor that "
+            "rarely carries a codebook narrative is a distribution too, and the measure reflects how much of each "
+            "actor's output carries narratives at all, not only the mix among those that do.",
+            "* **Relative.** `relative` is value / permutation baseline (one source split in two); an outlet that "
+            "reprints another reaches ≥ 1, so values near 1 read as 'as alike as one source', not as a ceiling.", ""]
     return out
 
 

@@ -30,6 +30,7 @@ actors really are different).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING, Callable
@@ -75,6 +76,7 @@ class AlignOptions:
     families: bool = True             # term-family members count as their concept, across languages
     bridges: bool = True              # a name or cognate in Latin and Cyrillic is one term (align.bridges)
     seed: int = 0
+    workers: int = 0                  # threads scoring cells (0: up to 2, as many as there are cores)
 
     def measures(self, narratives_available: bool = True) -> list[str]:
         if self.on not in ON:
@@ -99,6 +101,7 @@ class Profiles:
     shares: dict[str, "sp.csr_matrix"] = field(default_factory=dict)  # actor x feature relative frequencies
     totals: dict[str, np.ndarray] = field(default_factory=dict)       # each actor's count total
     actors: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    actor_sizes: dict[str, int] = field(default_factory=dict)
 
     def add(self, name: str, features: Features) -> None:
         import scipy.sparse as sp
@@ -115,10 +118,16 @@ class Profiles:
         mean = np.asarray(self.shares[name][used].mean(axis=0)).ravel() if used.any() else np.zeros(sums.shape[1])
         self.background[name] = mean * float(totals.sum())
 
+    def sizes(self) -> dict[str, int]:
+        """Documents per actor in the window (computed once)."""
+        if not self.actor_sizes:
+            self.actor_sizes.update(self.units["actor"].value_counts().to_dict())
+        return self.actor_sizes
+
     def reference(self, name: str, exclude: tuple[str, ...], cols: np.ndarray) -> tuple[np.ndarray, float, str]:
         """Counts of every actor but `exclude` (with enough documents), each weighing the same, over `cols`; their
         total over every feature; and a note when no such actor exists (the reference is then empty)."""
-        sizes = self.units["actor"].value_counts()
+        sizes = self.sizes()
         eligible = [i for i, a in enumerate(self.actors) if a not in exclude and self.totals[name][i] > 0
                     and sizes.get(a, 0) >= self.min_reference_units]
         if not eligible:
@@ -157,33 +166,42 @@ def alignment(corpus: "Corpus", options: AlignOptions | None = None,
     measures = options.measures(has_narratives(corpus))
     profiles = profiles or build_profiles(corpus, options, measures)
     actors = chosen_actors(profiles.units, options)
-    rng = np.random.default_rng(options.seed)
-    rows = []
-    for period, group in progress(profiles.units.groupby("period", sort=True), "alignment by period"):
+    cells = []
+    for period, group in profiles.units.groupby("period", sort=True):
         members = {a: group.index[group["actor"] == a].to_numpy() for a in actors}
         for a, b in combinations(actors, 2):
-            if min(len(members[a]), len(members[b])) < options.min_units:
-                continue
-            for measure in measures:
-                cell = Cell(measure, (a, b), members[a], members[b])
-                rows.append({"period": period, "actor_a": a, "actor_b": b, "measure": measure,
-                             **score_pair(profiles, cell, options, rng),
-                             "n_a": len(members[a]), "n_b": len(members[b])})
+            if min(len(members[a]), len(members[b])) >= options.min_units:
+                cells += [(period, Cell(measure, (a, b), members[a], members[b])) for measure in measures]
+    rows = [{"period": period, "actor_a": cell.pair[0], "actor_b": cell.pair[1], "measure": cell.measure,
+             **scored, "n_a": len(cell.rows_a), "n_b": len(cell.rows_b)}
+            for (period, cell), scored in zip(cells, score_cells(profiles, [c for _, c in cells], options))]
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
 
 
-def progress(groups, label: str):
-    """The period groups with a progress bar on a terminal (tqdm when installed)."""
+def score_cells(profiles: Profiles, cells: list[Cell], options: AlignOptions) -> list[dict]:
+    """Every cell's scores, in order, on `options.workers` threads (the matrix work releases the GIL). Each cell
+    draws from its own generator seeded by (seed, cell number), so results do not depend on the threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(k: int) -> dict:
+        return score_pair(profiles, cells[k], options, np.random.default_rng([options.seed, k]))
+
+    workers = options.workers if options.workers else min(2, os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        return list(progress(pool.map(one, range(len(cells))), "alignment cells", total=len(cells)))
+
+
+def progress(items, label: str, total: int):
+    """The items with a progress bar on a terminal for long runs (tqdm when installed)."""
     import sys
 
-    groups = list(groups)
-    if len(groups) < 3 or not sys.stderr.isatty():
-        return groups
+    if total < 50 or not sys.stderr.isatty():
+        return items
     try:
         from tqdm import tqdm
     except ImportError:  # pragma: no cover - tqdm ships with the dependencies
-        return groups
-    return tqdm(groups, desc=label, unit="period")
+        return items
+    return tqdm(items, desc=label, unit="cell", total=total)
 
 
 def chosen_actors(units: "pd.DataFrame", options: AlignOptions) -> list[str]:
