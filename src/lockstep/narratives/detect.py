@@ -62,6 +62,7 @@ class Hit:
     above: bool
     claim: str | None
     evidence: list[dict] = field(default_factory=list)
+    detector: str = "zero-shot"   # or learned:<model version>
 
 
 class Detector:
