@@ -82,26 +82,27 @@ def hits(model: learned.LearnedModel, detector: Detector, chunk: "pd.DataFrame",
     feats = learned.document_features([vectors[a:b] for a, b in bounds], [zs[a:b] for a, b in bounds])
     decisions, doc_scores, thresholds = learned.decide(model, feats, learned.zero_shot_document(
         [zs[a:b] for a, b in bounds]), detector.codebook)
-    above_rows = {(h.row, h.narrative) for h in kept if h.above}
-    for d, (a, b) in enumerate(bounds):
-        has = {n for (row, n) in above_rows if a <= row < b}
-        kept.extend(document_hits(model, detector, d, a, b, vectors, zs, decisions, doc_scores, thresholds, has,
-                                  chunk["text"].tolist()))
+    linear_cols = np.zeros(len(model.narratives), dtype=bool)
+    linear_cols[model.linear_columns()] = True
+    has = np.zeros_like(decisions)
+    column = {n: j for j, n in enumerate(model.narratives)}
+    for h in kept:
+        if h.above and h.narrative in column:
+            has[np.searchsorted(starts, h.row, side="right") - 1, column[h.narrative]] = True
+    wanted = (linear_cols[None, :] & (doc_scores >= thresholds[None, :] - detector.options.candidate_margin)) | \
+        (decisions & ~linear_cols[None, :] & ~has)
+    texts = chunk["text"].tolist()
+    for d, col in zip(*np.nonzero(wanted)):
+        a, b = bounds[d]
+        row = a + learned.evidence_paragraph(model, int(col), vectors[a:b], zs[a:b])
+        kept.append(document_hit(model, int(col), row, float(doc_scores[d, col]), float(zs[row, col]),
+                                 float(thresholds[col]), bool(decisions[d, col]), len(texts[row])))
     return kept
 
 
-def document_hits(model, detector, d, a, b, vectors, zs, decisions, doc_scores, thresholds, has, texts) -> list[Hit]:
-    out = []
-    margin = detector.options.candidate_margin
-    for col, nid in enumerate(model.narratives):
-        arm = model.arms[nid]
-        score = float(doc_scores[d, col])
-        implied = bool(decisions[d, col]) and arm.kind != "linear" and nid not in has
-        if not (arm.kind == "linear" and score >= thresholds[col] - margin) and not implied:
-            continue
-        row = a + learned.evidence_paragraph(model, col, vectors[a:b], zs[a:b])
-        out.append(Hit(row=row, narrative=nid, score=round(score, 4), semantic=round(float(zs[row, col]), 4),
-                       threshold=round(float(thresholds[col]), 4), above=bool(decisions[d, col]), claim=None,
-                       evidence=[{"kind": "learned", "start": 0, "end": len(texts[row]), "match": model.version}],
-                       detector=f"learned:{model.version}"))
-    return out
+def document_hit(model: learned.LearnedModel, col: int, row: int, score: float, semantic: float, threshold: float,
+                 above: bool, length: int) -> Hit:
+    return Hit(row=row, narrative=model.narratives[col], score=round(score, 4), semantic=round(semantic, 4),
+               threshold=round(threshold, 4), above=above, claim=None,
+               evidence=[{"kind": "learned", "start": 0, "end": length, "match": model.version}],
+               detector=f"learned:{model.version}")
