@@ -160,3 +160,56 @@ def test_training_from_review_decisions(tagged, book):
             assert (narrative in example.labels) == (k % 2 == 0)
     finally:
         corpus.con.execute("DELETE FROM narrative_reviews WHERE coder = 'tester'")
+
+
+def cli_main(*args: str, cwd: Path | None = None):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    return subprocess.run([sys.executable, "-c", "from lockstep.cli import main; main()", *args],
+                          capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+
+
+def test_cli_train_models_tag_and_scorer_file(tmp_path, hand_examples):
+    from typer.testing import CliRunner
+
+    from lockstep.narratives.cli import app
+
+    rows, docs = [], {}
+    book = load_codebook()
+    for k, ex in enumerate(e for e in hand_examples if e.language == "en"):
+        name = f"EN_UA_{k:03d}.txt"
+        docs[name] = ex.text + "\n\nThe ministry published the statement on Monday."
+        tops = sorted({book.narratives[book.top(n)].semeval for n in ex.labels if book.narratives[book.top(n)].semeval})
+        subs = sorted({book.narratives[n].semeval for n in ex.labels if book.level(n) == 2 and book.narratives[n].semeval})
+        rows.append(f"{name}\t{';'.join(tops) or 'Other'}\t{';'.join(subs) or 'Other'}")
+    folder = semeval_folder(tmp_path / "EN", rows, docs)
+    db = tmp_path / "c.duckdb"
+    build_store(db, sample_documents()).close()
+    runner = CliRunner()
+    result = runner.invoke(app, ["train", "--db", str(db), "--semeval", str(folder), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    listed = runner.invoke(app, ["models", "--db", str(db), "-o", str(tmp_path / "models.csv")])
+    assert listed.exit_code == 0
+    table = pd.read_csv(tmp_path / "models.csv")
+    assert len(table) == 1 and table["documents"][0] == len(rows)
+    version = table["version"][0]
+    tagged = runner.invoke(app, ["tag", "--db", str(db), "--detector", version])
+    assert tagged.exit_code == 0, tagged.output
+    scorer = tmp_path / "pred.txt"
+    assert runner.invoke(app, ["semeval", "--db", str(db), "--scorer-file", str(scorer)]).exit_code == 0
+    lines = [line.split("\t") for line in scorer.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == len(sample_documents()) and all(len(cells) == 3 for cells in lines)
+
+
+def test_cli_bad_label_file_is_one_clear_line(tmp_path):
+    bad = tmp_path / "labels.csv"
+    bad.write_text("text,labels\nSanctions hurt Europe.,war-and-sanctions\nMoon,urw.moon-landing-hoax\n",
+                   encoding="utf-8")
+    result = cli_main("narratives", "train", "--db", str(tmp_path / "c.duckdb"), "--labels", str(bad))
+    assert result.returncode == 2
+    squeezed = "".join((result.stdout + result.stderr).split())        # the console wraps long lines
+    assert "labels.csv:3:label'urw.moon-landing-hoax'isnotinthecodebook" in squeezed
+    assert "Traceback" not in result.stdout + result.stderr

@@ -212,15 +212,22 @@ def hits(db: Path = DB, narrative: Optional[str] = NARRATIVE, level: Optional[in
 @app.command()
 def semeval(db: Path = DB, actor: Optional[list[str]] = ACTOR, lang: Optional[str] = LANG,
             since: Optional[str] = SINCE, until: Optional[str] = UNTIL, version: Optional[str] = VERSION,
-            output: Optional[Path] = OUTPUT) -> None:
+            output: Optional[Path] = OUTPUT,
+            scorer_file: Optional[Path] = typer.Option(None, "--scorer-file", help="Also write the task's "
+                                                       "submission file (article id, narratives, sub-narratives; "
+                                                       "tab-separated) for its official scorer.")) -> None:
     """Document tags in the SemEval-2025 Task 10 label format (narratives; sub-narratives; "Other")."""
     import lockstep
     from lockstep.narratives.prevalence import HitQuery
-    from lockstep.narratives.semeval import document_labels
+    from lockstep.narratives.semeval import document_labels, scorer_lines
 
     query = HitQuery(filters=filters(actor, lang, since, until), version=version)
     with lockstep.open(db, read_only=True) as corpus:
-        show(document_labels(corpus, query), output, "SemEval-2025 T10 labels")
+        labels = document_labels(corpus, query)
+        if scorer_file:
+            scorer_file.write_text("".join(line + "\n" for line in scorer_lines(corpus, labels)), encoding="utf-8")
+            err.print(f"wrote {len(labels)} lines to {escape(str(scorer_file))}")
+        show(labels, output, "SemEval-2025 T10 labels")
 
 
 @app.command()
