@@ -213,3 +213,36 @@ def test_cli_bad_label_file_is_one_clear_line(tmp_path):
     squeezed = "".join((result.stdout + result.stderr).split())        # the console wraps long lines
     assert "labels.csv:3:label'urw.moon-landing-hoax'isnotinthecodebook" in squeezed
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_too_few_examples_are_refused(book):
+    rows = [labelled.Example(str(k), ("Sanctions hurt Europe.",), "en", frozenset({"war-and-sanctions"}),
+                             f"f.csv:{k + 2}") for k in range(3)]
+    with pytest.raises(InputError, match="f.csv: 3 labelled examples; 5-fold cross-validation needs at least 10"):
+        training.train(rows, book)
+
+
+def test_documents_are_never_split_between_chunks():
+    from lockstep.narratives.learned_tagging import whole_documents
+
+    ids = ["a"] * 3 + ["b"] * 4 + ["c"] * 2 + ["d"]
+    frames = [pd.DataFrame({"doc_id": ids[i:i + 3]}) for i in range(0, len(ids), 3)]
+    chunks = [(f, np.arange(len(f))[:, None].astype(np.float32)) for f in frames]
+    out = list(whole_documents(iter(chunks)))
+    seen = [f["doc_id"].tolist() for f, _v in out]
+    assert sum(seen, []) == ids
+    assert all(len(set(chunk) & set(other)) == 0 for k, chunk in enumerate(seen) for other in seen[k + 1:])
+    assert all(len(f) == len(v) for f, v in out)
+
+
+def test_learned_tagging_is_the_same_in_small_chunks(tmp_path, hand_examples):
+    from lockstep.narratives.tagging import TagOptions, tag
+
+    corpus = build_store(tmp_path / "c.duckdb", sample_documents())
+    training.train_and_store(corpus, hand_examples, training.TrainOptions(), "hand.csv")
+    query = "SELECT hit_id, round(score, 3), above, detector FROM narrative_hits ORDER BY hit_id"
+    tag(corpus)
+    whole = corpus.con.execute(query).fetchall()
+    tag(corpus, TagOptions(chunk_rows=2))
+    assert corpus.con.execute(query).fetchall() == whole
+    corpus.close()

@@ -112,6 +112,11 @@ def train(examples: list[Example], codebook: Codebook, options: TrainOptions | N
     options = options or TrainOptions()
     examples = only_languages(examples, options.languages)
     check_examples(examples)
+    if len(examples) < 2 * options.learn.folds:
+        from lockstep.errors import InputError
+
+        raise InputError(f"{examples[0].source.rsplit(':', 1)[0]}: {len(examples)} labelled examples; "
+                         f"{options.learn.folds}-fold cross-validation needs at least {2 * options.learn.folds}")
     started = time.perf_counter()
     detector = zero_shot_detector(codebook, get_backend(options.backend), options.detect, corpus)
     feats = features(examples, detector, options)
