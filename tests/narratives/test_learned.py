@@ -3,6 +3,7 @@ tagging with them."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -115,8 +116,17 @@ def hand_examples(book, tmp_path_factory):
 def test_train_store_and_tag_with_the_learned_model(tmp_path, hand_examples):
     from lockstep.narratives.tagging import TagOptions, tag
 
-    corpus = build_store(tmp_path / "c.duckdb", sample_documents())
+    from conftest import make_doc
+
+    history = [make_doc("The weather was mild on Monday.\n\nWestern textbooks rewrite the history of the Second World "
+                        "War and belittle the decisive role of the Soviet Union in the victory over Nazism.",
+                        actor="RT", published="2022-05-09", language="en", doc_id="en-history"),
+               make_doc("На Западе переписывают историю Второй мировой войны и принижают роль Советского Союза в "
+                        "победе над нацизмом.", actor="TASS", published="2022-05-09", language="ru",
+                        doc_id="ru-history")]
+    corpus = build_store(tmp_path / "c.duckdb", sample_documents() + history)
     model = training.train_and_store(corpus, hand_examples, training.TrainOptions(), "hand.csv")
+    assert "history" in [model.narratives[c] for c in model.linear_columns()]
     stored = models.list_models(corpus)
     assert stored["version"].tolist() == [model.version] and model.version.startswith("v1-")
     assert stored["data_hash"][0] == labelled.data_hash(hand_examples) and model.cv["documents"] == 352
@@ -130,6 +140,15 @@ def test_train_store_and_tag_with_the_learned_model(tmp_path, hand_examples):
     colour = corpus.con.execute("SELECT count(*) FROM narrative_hits WHERE above AND doc_id = 'en-colour' AND "
                                 "narrative LIKE 'west-subversion%'").fetchone()[0]
     assert colour > 0
+    learned_hits = corpus.con.execute("SELECT h.evidence, h.idx, p.start_char, p.end_char FROM narrative_hits h "
+                                      "JOIN paragraphs p USING (doc_id, idx) WHERE h.above AND h.detector LIKE "
+                                      "'learned:%'").fetchall()
+    assert learned_hits, "the history documents are tagged by the learned arm"
+    for evidence, _idx, start, end in learned_hits:   # the paragraph, and a sentence inside it when a claim fits
+        spans = json.loads(evidence)
+        assert [(s["start"], s["end"]) for s in spans if s["kind"] == "learned"] == [(start, end)]
+        assert all(start <= s["start"] < s["end"] <= end for s in spans)
+    assert any(s["kind"] == "similar" for e in learned_hits for s in json.loads(e[0]))
     tag(corpus, TagOptions(detector="zero-shot"))
     assert corpus.con.execute("SELECT count(*) FROM narrative_hits WHERE detector <> 'zero-shot'").fetchone()[0] == 0
     corpus.close()

@@ -2,7 +2,8 @@
 
 Narratives whose arm is zero-shot keep the zero-shot paragraph hits (with the model's thresholds). Narratives
 whose arm is linear are decided per document from the document features; the hit sits on the paragraph that
-best explains the narrative (its evidence span covers that paragraph) and names `learned:<version>`. A
+best explains the narrative (one evidence span covers that paragraph, a second one the sentence most similar to
+the narrative's closest claim) and names `learned:<version>`. A
 sub-narrative decided by the model implies its parent; when the parent has no hit of its own, it gets one too.
 """
 
@@ -95,9 +96,21 @@ def hits(model: learned.LearnedModel, detector: Detector, chunk: "pd.DataFrame",
     for d, col in zip(*np.nonzero(wanted)):
         a, b = bounds[d]
         row = a + learned.evidence_paragraph(model, int(col), vectors[a:b], zs[a:b])
-        kept.append(document_hit(model, int(col), row, float(doc_scores[d, col]), float(zs[row, col]),
-                                 float(thresholds[col]), bool(decisions[d, col]), len(texts[row])))
+        hit = document_hit(model, int(col), row, float(doc_scores[d, col]), float(zs[row, col]),
+                           float(thresholds[col]), bool(decisions[d, col]), len(texts[row]))
+        hit.claim = closest_claim(detector, scores, row, columns[col])
+        kept.append(hit)
     return kept
+
+
+def closest_claim(detector: Detector, scores: Scores, row: int, col: int) -> str | None:
+    """The claim of the narrative or of one of its sub-narratives most similar to the paragraph."""
+    kids = next((k for parent, k in detector.children if parent == col), np.array([], dtype=np.int64))
+    candidates = [c for c in [*kids.tolist(), col] if scores.best_claim[row, c] >= 0]   # ties: the child
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda c: scores.semantic[row, c])
+    return detector.claims[int(scores.best_claim[row, best])][2]
 
 
 def document_hit(model: learned.LearnedModel, col: int, row: int, score: float, semantic: float, threshold: float,

@@ -146,7 +146,7 @@ def paragraph_chunks(corpus: "Corpus", model: str, options: TagOptions) -> Itera
 def add_sentence_evidence(detector: Detector, chunk: "pd.DataFrame", hits: list[Hit]) -> None:
     """For hits above threshold, the sentence most similar to the matched claim (one batched embed call)."""
     texts = chunk["text"].tolist()
-    wanted = [h for h in hits if h.above and h.claim is not None and h.detector == "zero-shot"]
+    wanted = [h for h in hits if h.above and h.claim is not None]
     spans_by_row = {h.row: sentence_spans(texts[h.row]) for h in wanted}
     multi = {row: spans for row, spans in spans_by_row.items() if len(spans) > 1}
     vectors: dict[tuple[int, int], np.ndarray] = {}
