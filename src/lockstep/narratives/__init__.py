@@ -12,9 +12,12 @@
     narratives.review_tag(corpus, hit_id, "accept", coder="anna")
     kappa = narratives.agreement(corpus)
     found = narratives.discover(corpus)
+    examples = narratives.read_semeval("semeval/EN", book)       # or read_labels("labels.csv", book)
+    model = narratives.train_and_store(corpus, examples)          # then `tag` uses the learned detector
 
 Modules: codebook (YAML, validation), lexical (phrases with offsets), detect (scores, hits), tagging (store runs),
-calibrate (thresholds), review, agreement, prevalence (outputs), semeval (task label format), discover, cli.
+calibrate (thresholds), review, agreement, prevalence (outputs), semeval (task label format), discover, cli;
+learned detectors: labelled (examples), learned (features, arms), training, models (store), learned_tagging.
 """
 
 from __future__ import annotations
@@ -28,10 +31,15 @@ from lockstep.narratives.prevalence import HitQuery, document_narratives, eviden
 from lockstep.narratives.review import ReviewQueue, review_queue, review_tag, reviews
 from lockstep.narratives.semeval import document_labels
 from lockstep.narratives.tagging import TagOptions, TagReport, tag
+from lockstep.narratives.labelled import read_reviews, read_semeval
+from lockstep.narratives.labelled import read_table as read_labels
+from lockstep.narratives.models import list_models
+from lockstep.narratives.training import TrainOptions, train, train_and_store
 
 # The functions named like their modules (agreement, discover, prevalence) are bound here after the modules
 # load, so `narratives.prevalence(...)` is the function; import the module as `lockstep.narratives.prevalence`.
 __all__ = ["Codebook", "DetectOptions", "Detector", "DiscoverOptions", "HitQuery", "Narrative", "Promotion",
-           "ReviewQueue", "TagOptions", "TagReport", "agreement", "check_file", "cohen_kappa", "discover",
+           "ReviewQueue", "TagOptions", "TagReport", "TrainOptions", "agreement", "check_file", "cohen_kappa", "discover",
            "document_labels", "document_narratives", "evidence", "first_appearance", "hits", "krippendorff_alpha",
-           "load_codebook", "prevalence", "promote", "recalibrate", "review_queue", "review_tag", "reviews", "tag"]
+           "list_models", "load_codebook", "prevalence", "promote", "read_labels", "read_reviews", "read_semeval",
+           "recalibrate", "review_queue", "review_tag", "reviews", "tag", "train", "train_and_store"]

@@ -62,7 +62,14 @@ def thresholds_for(corpus: "Corpus | None", codebook: "Codebook", options: "Dete
 def applies(packaged: dict, options: "DetectOptions") -> bool:
     """Packaged thresholds hold only for the detector configuration they were fitted with."""
     return (options.semantic and options.lexical and packaged.get("aggregate", "max") == options.aggregate
-            and abs(packaged.get("lexical_weight", options.lexical_weight) - options.lexical_weight) < 1e-9)
+            and abs(packaged.get("lexical_weight", options.lexical_weight) - options.lexical_weight) < 1e-9
+            and bool(packaged.get("definitions", False)) == options.definitions)
+
+
+def packaged_language_shift(options: "DetectOptions") -> dict[str, float]:
+    """The per-language score shift fitted with the packaged thresholds ({} when they do not apply)."""
+    packaged = packaged_thresholds()
+    return dict(packaged.get("language_shift", {})) if packaged and applies(packaged, options) else {}
 
 
 def best_threshold(scores: Sequence[float], labels: Sequence[bool], prior: float,

@@ -79,7 +79,10 @@ def tag(db: Path = DB, codebook: Optional[list[Path]] = CODEBOOK,
         model: str = typer.Option("use-multilingual-v3", "--model", help="Embedding backend "
                                   "(use-multilingual-v3 or sentence-transformers:/local/path)."),
         workers: int = typer.Option(1, "--workers", "-w", min=1, help="Embedding processes."),
-        aggregate: str = typer.Option("max", "--aggregate", help="max or top2 claim similarity.")) -> None:
+        aggregate: str = typer.Option("max", "--aggregate", help="max or top2 claim similarity."),
+        detector: str = typer.Option("auto", "--detector", help="auto (the newest learned model for this codebook "
+                                     "if the store holds one, else zero-shot), zero-shot, learned, or a model "
+                                     "version from `narratives models`.")) -> None:
     """Tag paragraphs and documents with the codebook's narratives (embeddings are computed once, cached)."""
     import lockstep
     from lockstep.enrich.embeddings import EmbeddingOptions
@@ -88,10 +91,60 @@ def tag(db: Path = DB, codebook: Optional[list[Path]] = CODEBOOK,
 
     options = TagOptions(codebook_files=list(codebook or []), only=only, filters=filters(actor, lang, since, until),
                          embedding=EmbeddingOptions(backend=model, workers=workers, progress=True),
-                         detect=DetectOptions(aggregate=aggregate), progress=True)
+                         detect=DetectOptions(aggregate=aggregate), progress=True, detector=detector)
     with lockstep.open(db) as corpus:
         report = run_tag(corpus, options)
     show(report.frame(), None, "narrative tagging")
+
+
+@app.command()
+def train(db: Path = DB, codebook: Optional[list[Path]] = CODEBOOK,
+          semeval_dir: Optional[Path] = typer.Option(None, "--semeval", help="A SemEval-2025 T10 subtask-2 folder "
+                                                     "(raw-documents/ + subtask-2-annotations.txt), or a folder of "
+                                                     "them (EN/, RU/, ...)."),
+          labels: Optional[Path] = typer.Option(None, "--labels", help="CSV or JSONL with `text` and `labels` "
+                                                "(codebook ids or SemEval names joined by ';'), optional `language`."),
+          from_review: bool = typer.Option(False, "--from-review", help="Learn from the tags accepted/rejected "
+                                           "with `narratives review` in this store."),
+          lang: Optional[list[str]] = typer.Option(None, "--lang", help="Only examples in this language (repeatable)."),
+          only: Optional[str] = typer.Option(None, "--only", help="Only narratives under this id prefix."),
+          model: str = typer.Option("use-multilingual-v3", "--model", help="Embedding backend."),
+          workers: int = typer.Option(1, "--workers", "-w", min=1, help="Embedding processes."),
+          folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds for thresholds and arms."),
+          output: Optional[Path] = OUTPUT) -> None:
+    """Fit per-narrative classifiers from labelled examples and store the model, versioned; `tag` then uses it."""
+    import lockstep
+    from lockstep.narratives import labelled, training
+    from lockstep.narratives.learned import LearnOptions
+
+    chosen = [x for x in (semeval_dir, labels, from_review or None) if x]
+    if len(chosen) != 1:
+        err.print("give exactly one of --semeval DIR, --labels FILE, --from-review")
+        raise typer.Exit(2)
+    options = training.TrainOptions(codebook_files=list(codebook or []), only=only, languages=list(lang or []),
+                                    backend=model, workers=workers, learn=LearnOptions(folds=folds), progress=True)
+    book = training.codebook_for(options)
+    with lockstep.open(db) as corpus:
+        if semeval_dir:
+            examples, source = labelled.read_semeval(semeval_dir, book), f"semeval:{semeval_dir}"
+        elif labels:
+            examples, source = labelled.read_table(labels, book), f"labels:{labels}"
+        else:
+            examples, source = labelled.read_reviews(corpus, book), "review"
+        fitted = training.train_and_store(corpus, examples, options, source)
+    err.print(f"stored learned model {escape(fitted.version)} ({fitted.cv['linear']} linear arms, "
+              f"{fitted.cv['documents']} documents, {fitted.cv['seconds']['total']} s)")
+    show(training.cv_frame(fitted), output, f"cross-validation, model {fitted.version}", max_rows=200)
+
+
+@app.command()
+def models(db: Path = DB, output: Optional[Path] = OUTPUT) -> None:
+    """The learned models in the store, newest first, with their codebook version, data hash and CV figures."""
+    import lockstep
+    from lockstep.narratives.models import list_models
+
+    with lockstep.open(db, read_only=True) as corpus:
+        show(list_models(corpus), output, "learned narrative models")
 
 
 @app.command()
@@ -159,15 +212,22 @@ def hits(db: Path = DB, narrative: Optional[str] = NARRATIVE, level: Optional[in
 @app.command()
 def semeval(db: Path = DB, actor: Optional[list[str]] = ACTOR, lang: Optional[str] = LANG,
             since: Optional[str] = SINCE, until: Optional[str] = UNTIL, version: Optional[str] = VERSION,
-            output: Optional[Path] = OUTPUT) -> None:
+            output: Optional[Path] = OUTPUT,
+            scorer_file: Optional[Path] = typer.Option(None, "--scorer-file", help="Also write the task's "
+                                                       "submission file (article id, narratives, sub-narratives; "
+                                                       "tab-separated) for its official scorer.")) -> None:
     """Document tags in the SemEval-2025 Task 10 label format (narratives; sub-narratives; "Other")."""
     import lockstep
     from lockstep.narratives.prevalence import HitQuery
-    from lockstep.narratives.semeval import document_labels
+    from lockstep.narratives.semeval import document_labels, scorer_lines
 
     query = HitQuery(filters=filters(actor, lang, since, until), version=version)
     with lockstep.open(db, read_only=True) as corpus:
-        show(document_labels(corpus, query), output, "SemEval-2025 T10 labels")
+        labels = document_labels(corpus, query)
+        if scorer_file:
+            scorer_file.write_text("".join(line + "\n" for line in scorer_lines(corpus, labels)), encoding="utf-8")
+            err.print(f"wrote {len(labels)} lines to {escape(str(scorer_file))}")
+        show(labels, output, "SemEval-2025 T10 labels")
 
 
 @app.command()

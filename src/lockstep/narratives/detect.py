@@ -3,8 +3,11 @@
 For every paragraph and narrative:
 
     semantic = max cosine similarity between the paragraph embedding and the narrative's example claims
-               (claims in any language: a Russian paragraph is compared with English claims too)
-    score    = semantic + lexical_weight if a phrase or pattern of the narrative occurs in the paragraph
+               (claims in any language: a Russian paragraph is compared with English claims too); the
+               narrative's description counts as one more claim (`definitions`)
+    score    = semantic + lexical_weight if a phrase or pattern of the narrative occurs in the paragraph,
+               + the language's shift (cross-lingual similarities run lower: a Russian paragraph's best match
+               with mostly English claims scores below an English one saying the same; fitted on labels)
     parent   = max(own score, children's scores)   (a sub-narrative implies its narrative)
 
 A paragraph carries a narrative when score >= the narrative's calibrated threshold. This module is pure:
@@ -38,6 +41,8 @@ class DetectOptions:
     default_threshold: float = DEFAULT_THRESHOLD
     candidate_margin: float = 0.10   # keep candidates this far below the threshold (for review/recalibration)
     max_candidates: int = 8          # per paragraph
+    definitions: bool = True         # a narrative's description is one more claim (narratives with claims)
+    language_shift: dict[str, float] | None = None   # added to semantic scores per language; None: packaged
 
 
 @dataclass(slots=True)
@@ -62,6 +67,7 @@ class Hit:
     above: bool
     claim: str | None
     evidence: list[dict] = field(default_factory=list)
+    detector: str = "zero-shot"   # or learned:<model version>
 
 
 class Detector:
@@ -74,7 +80,7 @@ class Detector:
         self.backend = backend
         self.ids = list(codebook.narratives)
         self.column = {nid: i for i, nid in enumerate(self.ids)}
-        self.claims = [(nid, lang, text) for nid in self.ids for lang, text in codebook.narratives[nid].all_claims()]
+        self.claims = [(nid, lang, text) for nid in self.ids for lang, text in self.claims_of(codebook.narratives[nid])]
         self.claim_owner = np.array([self.column[c[0]] for c in self.claims], dtype=np.int64)
         self.claim_vectors = self.embed_claims()
         self.lexicon = Lexicon(codebook)
@@ -82,6 +88,17 @@ class Detector:
         self.thresholds = np.array([(thresholds or {}).get(nid, self.options.default_threshold) for nid in self.ids],
                                    dtype=np.float32)
         self.scopes = {self.column[n.id]: set(n.actors) for n in codebook.narratives.values() if n.actors}
+        self.shift = self.options.language_shift
+        if self.shift is None:
+            from lockstep.narratives.calibrate import packaged_language_shift
+
+            self.shift = packaged_language_shift(self.options)
+
+    def claims_of(self, narrative) -> list[tuple[str, str]]:
+        claims = narrative.all_claims()
+        if self.options.definitions and claims and narrative.description:
+            claims.append(("en", narrative.description))
+        return claims
 
     # ---- setup --------------------------------------------------------------------------------------------
     def embed_claims(self) -> np.ndarray:
@@ -122,6 +139,9 @@ class Detector:
                         combined[row, col] = max(combined[row, col], 0.0) + self.options.lexical_weight
                     else:
                         combined[row, col] = 1.0
+        if self.options.semantic and self.shift:
+            shifts = np.array([self.shift.get(lang or "", 0.0) for lang in languages], dtype=np.float32)
+            combined += shifts[:, None]
         for parent, kids in self.children:
             np.maximum(combined[:, parent], combined[:, kids].max(axis=1), out=combined[:, parent])
         if self.scopes and actors is not None:

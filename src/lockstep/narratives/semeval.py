@@ -49,3 +49,17 @@ def format_labels(tops: set[str], subs: set[str]) -> dict[str, str]:
         if not any(s.startswith(top + ": ") for s in subs):
             subs.add(f"{top}: Other")
     return {"narratives": ";".join(sorted(tops)) or "Other", "subnarratives": ";".join(sorted(subs)) or "Other"}
+
+
+def scorer_lines(corpus: "Corpus", labels: "pd.DataFrame") -> list[str]:
+    """The task's submission format, one line per document: article id, narratives, sub-narratives, tab-separated.
+    The article id is the file name the document was read from (EN_UA_123.txt), else lockstep's document id."""
+    from pathlib import PurePath
+
+    sources = dict(corpus.con.execute("SELECT id, source FROM documents").fetchall())
+    lines = []
+    for row in labels.itertuples(index=False):
+        source = sources.get(row.doc_id) or ""
+        article = PurePath(source.split("!", 1)[0]).name if source and source != "test" else row.doc_id
+        lines.append(f"{article}\t{row.narratives}\t{row.subnarratives}")
+    return lines

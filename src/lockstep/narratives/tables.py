@@ -1,6 +1,7 @@
 """The narrative tables in the store, created next to the code that fills them.
 
-narrative_hits        one row per (paragraph, narrative, codebook version): score, threshold, evidence (JSON)
+narrative_hits        one row per (paragraph, narrative, codebook version): score, threshold, evidence (JSON),
+                      detector (`zero-shot` or `learned:<model version>`)
 narrative_codebooks   the narratives of every codebook version used, so outputs can name and nest them
 narrative_reviews     accept/reject decisions on hits, by coder and time
 narrative_thresholds  per-narrative decision thresholds recalibrated from reviews (override the packaged ones)
@@ -52,6 +53,7 @@ def ensure_tables(corpus: "Corpus") -> None:
         return
     for ddl in DDL:
         corpus.con.execute(ddl)
+    corpus.con.execute("ALTER TABLE narrative_hits ADD COLUMN IF NOT EXISTS detector VARCHAR")
 
 
 def hit_id(doc_id: str, idx: int, narrative: str, codebook_version: str) -> str:

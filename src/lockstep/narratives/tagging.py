@@ -4,6 +4,11 @@ Paragraph embeddings come from the shared cache (computed once). Paragraphs are 
 stays bounded whatever the corpus size; each chunk's hits are written in one transaction. Re-tagging with the
 same codebook version replaces that version's hits for the filtered documents (reviews stay attached: hit ids
 are stable); hits made with other versions are kept, each row names its version.
+
+Detector (`TagOptions.detector`): `auto` uses the newest learned model trained for this codebook version when the
+store holds one (`lockstep narratives train`), else zero-shot; `zero-shot`, `learned` (newest, required) or a
+model version. Every hit row names its detector: `zero-shot`, or `learned:<version>` for the narratives whose
+learned arm decides them (see `learned_tagging.py`).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import TYPE_CHECKING, Iterator
 import numpy as np
 
 from lockstep.enrich.embeddings import EmbeddingOptions, batch_to_frame, compute_missing, get_backend
-from lockstep.narratives import tables
+from lockstep.narratives import learned_tagging, tables
 from lockstep.narratives.calibrate import thresholds_for
 from lockstep.narratives.codebook import Codebook, load_codebook
 from lockstep.narratives.detect import DetectOptions, Detector, Hit, sentence_spans
@@ -41,12 +46,14 @@ class TagOptions:
     sentence_evidence: bool = True            # point semantic evidence at the most similar sentence
     chunk_rows: int = 20_000
     progress: bool = False
+    detector: str = "auto"                    # auto | zero-shot | learned | a model version
 
 
 @dataclass(slots=True)
 class TagReport:
     codebook_version: str
     model: str
+    detector: str = "zero-shot"
     paragraphs: int = 0
     embedded: int = 0
     hits: int = 0
@@ -58,6 +65,7 @@ class TagReport:
         import pandas as pd
 
         rows = [("codebook version", self.codebook_version), ("embedding model", self.model),
+                ("detector", self.detector),
                 ("paragraphs tagged", self.paragraphs), ("paragraphs embedded now", self.embedded),
                 ("hits (above threshold)", self.hits), ("candidates below threshold", self.candidates),
                 ("documents with a narrative", self.documents)]
@@ -80,12 +88,19 @@ def tag(corpus: "Corpus", options: TagOptions | None = None) -> TagReport:
     report.embedded = compute_missing(corpus, options.filters, options.embedding)
     report.seconds["embedding"] = time.perf_counter() - started
     detector = Detector(codebook, backend, options.detect, thresholds_for(corpus, codebook, options.detect))
+    model = learned_tagging.resolve(corpus, codebook, options.detector, backend.name)
+    if model is not None:
+        learned_tagging.use_thresholds(detector, model)
+        report.detector = f"learned:{model.version}"
     tables.record_codebook(corpus, codebook)
     clear_version(corpus, codebook.version, options.filters)
     started = time.perf_counter()
-    for chunk, vectors in paragraph_chunks(corpus, backend.name, options):
+    chunks = paragraph_chunks(corpus, backend.name, options)
+    for chunk, vectors in (learned_tagging.whole_documents(chunks) if model is not None else chunks):
         scores = detector.score(chunk["text"].tolist(), vectors, chunk["language"].tolist(), chunk["actor"].tolist())
         hits = detector.hits(scores)
+        if model is not None:
+            hits = learned_tagging.hits(model, detector, chunk, vectors, scores, hits)
         if options.sentence_evidence:
             add_sentence_evidence(detector, chunk, hits)
         write_hits(corpus, chunk, hits, codebook, backend.name)
@@ -168,12 +183,13 @@ def write_hits(corpus: "Corpus", chunk: "pd.DataFrame", hits: list[Hit], codeboo
             "level": codebook.level(hit.narrative), "score": hit.score, "semantic": hit.semantic,
             "threshold": hit.threshold, "above": hit.above, "claim": hit.claim,
             "evidence": json.dumps(evidence, ensure_ascii=False), "codebook_version": version, "model": model,
+            "detector": hit.detector,
         })
     corpus.con.register("incoming_hits", pa.Table.from_pylist(rows))
     try:
         corpus.con.execute(
             "INSERT OR REPLACE INTO narrative_hits (hit_id, doc_id, idx, narrative, level, score, semantic, threshold,"
-            " above, claim, evidence, codebook_version, model) SELECT hit_id, doc_id, idx, narrative, level, score,"
-            " semantic, threshold, above, claim, evidence, codebook_version, model FROM incoming_hits")
+            " above, claim, evidence, codebook_version, model, detector) SELECT hit_id, doc_id, idx, narrative, level,"
+            " score, semantic, threshold, above, claim, evidence, codebook_version, model, detector FROM incoming_hits")
     finally:
         corpus.con.unregister("incoming_hits")
