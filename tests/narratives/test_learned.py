@@ -113,10 +113,10 @@ def hand_examples(book, tmp_path_factory):
     return labelled.read_table(path, book)
 
 
-def test_train_store_and_tag_with_the_learned_model(tmp_path, hand_examples):
+def test_train_store_and_tag_with_the_learned_model(tmp_path, hand_examples, doc):
     from lockstep.narratives.tagging import TagOptions, tag
 
-    from conftest import make_doc
+    make_doc = doc
 
     history = [make_doc("The weather was mild on Monday.\n\nWestern textbooks rewrite the history of the Second World "
                         "War and belittle the decisive role of the Soviet Union in the victory over Nazism.",
