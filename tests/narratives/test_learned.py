@@ -214,6 +214,10 @@ def test_cli_train_models_tag_and_scorer_file(tmp_path, hand_examples):
     table = pd.read_csv(tmp_path / "models.csv")
     assert len(table) == 1 and table["documents"][0] == len(rows)
     version = table["version"][0]
+    detail = runner.invoke(app, ["models", "--db", str(db), "--version", version, "-o", str(tmp_path / "cv.csv")])
+    assert detail.exit_code == 0, detail.output
+    cv = pd.read_csv(tmp_path / "cv.csv")
+    assert set(cv["arm"]) <= {"linear", "zero-shot"} and (cv["positives"] > 0).all()
     tagged = runner.invoke(app, ["tag", "--db", str(db), "--detector", version])
     assert tagged.exit_code == 0, tagged.output
     scorer = tmp_path / "pred.txt"
