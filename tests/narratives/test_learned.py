@@ -14,7 +14,7 @@ from lockstep.errors import InputError
 from lockstep.narratives import labelled, learned, models, training
 from lockstep.narratives.codebook import load_codebook
 
-from conftest import build_store, sample_documents
+from tests.narratives.conftest import build_store, make_doc, sample_documents
 
 DATA = Path(__file__).resolve().parents[2] / "eval" / "data" / "narratives"
 SUB = "URW: Discrediting Ukraine: Ukraine is a puppet of the West"
@@ -83,7 +83,7 @@ def test_csv_and_jsonl_rows(tmp_path, book):
 
 def test_language_without_examples_and_nothing_to_learn(book):
     rows = [labelled.Example("a", ("text",), "en", frozenset({"history"}), "f.csv:2")]
-    with pytest.raises(InputError, match="no examples in language 'zh'"):
+    with pytest.raises(InputError, match="f.csv: no examples in language 'zh' \\(the data holds: en\\)"):
         labelled.only_languages(rows, ["zh"])
     with pytest.raises(InputError, match="nothing to learn from"):
         labelled.check_examples([labelled.Example("a", ("t",), "en", frozenset(), "f.csv:2")])
@@ -113,10 +113,9 @@ def hand_examples(book, tmp_path_factory):
     return labelled.read_table(path, book)
 
 
-def test_train_store_and_tag_with_the_learned_model(tmp_path, hand_examples, doc):
+def test_train_store_and_tag_with_the_learned_model(tmp_path, hand_examples):
     from lockstep.narratives.tagging import TagOptions, tag
 
-    make_doc = doc
 
     history = [make_doc("The weather was mild on Monday.\n\nWestern textbooks rewrite the history of the Second World "
                         "War and belittle the decisive role of the Soviet Union in the victory over Nazism.",
@@ -215,6 +214,10 @@ def test_cli_train_models_tag_and_scorer_file(tmp_path, hand_examples):
     table = pd.read_csv(tmp_path / "models.csv")
     assert len(table) == 1 and table["documents"][0] == len(rows)
     version = table["version"][0]
+    detail = runner.invoke(app, ["models", "--db", str(db), "--version", version, "-o", str(tmp_path / "cv.csv")])
+    assert detail.exit_code == 0, detail.output
+    cv = pd.read_csv(tmp_path / "cv.csv")
+    assert set(cv["arm"]) <= {"linear", "zero-shot"} and (cv["positives"] > 0).all()
     tagged = runner.invoke(app, ["tag", "--db", str(db), "--detector", version])
     assert tagged.exit_code == 0, tagged.output
     scorer = tmp_path / "pred.txt"

@@ -138,13 +138,20 @@ def train(db: Path = DB, codebook: Optional[list[Path]] = CODEBOOK,
 
 
 @app.command()
-def models(db: Path = DB, output: Optional[Path] = OUTPUT) -> None:
+def models(db: Path = DB, output: Optional[Path] = OUTPUT,
+           version: Optional[str] = typer.Option(None, "--version", help="One model: its arm, threshold and "
+                                                 "cross-validated F1 per narrative.")) -> None:
     """The learned models in the store, newest first, with their codebook version, data hash and CV figures."""
     import lockstep
-    from lockstep.narratives.models import list_models
+    from lockstep.narratives.models import list_models, load
+    from lockstep.narratives.training import cv_frame
 
     with lockstep.open(db, read_only=True) as corpus:
-        show(list_models(corpus), output, "learned narrative models")
+        if version:
+            model = load(corpus, version)
+            show(cv_frame(model), output, f"cross-validation, model {model.version}", max_rows=200)
+        else:
+            show(list_models(corpus), output, "learned narrative models")
 
 
 @app.command()

@@ -250,9 +250,10 @@ def check_examples(examples: list[Example], languages: Iterable[str] = ()) -> No
     if not examples:
         raise InputError("no labelled examples: nothing to train on")
     present = {ex.language for ex in examples}
+    files = ", ".join(sorted({ex.source.rsplit(":", 1)[0] for ex in examples}))
     for lang in languages:
         if lang not in present:
-            raise InputError(f"no examples in language {lang!r} (the data holds: "
+            raise InputError(f"{files}: no examples in language {lang!r} (the data holds: "
                              f"{', '.join(sorted(str(p) for p in present))})")
     if not any(ex.labels for ex in examples):
         raise InputError(f"{examples[0].source.rsplit(':', 1)[0]}: no example carries a narrative: "
