@@ -51,3 +51,19 @@ def test_bridges_let_a_russian_outlet_share_names_with_an_english_one(make_store
                                             bridges=bridges))
     value = result.loc[result["measure"] == "terms_cosine", "value"].iloc[0]
     assert (value > 0.5) if bridges else value == pytest.approx(0.0)
+
+
+def test_leads_with_a_query_in_one_language_find_the_first_in_the_other(make_store, day0):
+    from datetime import timedelta
+
+    from lockstep.align.leadlag import LeadOptions, leads
+
+    docs = [doc("Удар по вокзалу в Краматорске: Минобороны опровергает", "1tv", day0, language="ru",
+                actor="Channel One")]
+    docs += [doc(f"Kramatorsk station strike: update {k}", "cgtn", day0 + timedelta(hours=10 + k)) for k in range(3)]
+    docs += [doc(f"Weather turns colder {k}", "bbc", day0 + timedelta(hours=k)) for k in range(3)]
+    corpus = make_store(docs)
+    expanded = leads(corpus, LeadOptions(terms=["Kramatorsk"], n_surrogates=10))
+    assert expanded.first_use["actor"].iloc[0] == "Channel One" and "краматорск*" in expanded.item
+    plain = leads(corpus, LeadOptions(terms=["Kramatorsk"], n_surrogates=10, expand=False))
+    assert list(plain.first_use["actor"]) == ["CGTN"]
