@@ -19,15 +19,15 @@ Writes eval/results/alignment.json; --check compares with the "alignment" sectio
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from pathlib import Path
 
+from floors import below_floors, finish, section_floors
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "eval" / "results" / "alignment.json"
-FLOORS = ROOT / "eval" / "floors.json"
 DATA = ROOT / "eval" / "data" / "alignment"
 SECTIONS = ("measures", "crosslingual", "leads")
 
@@ -259,9 +259,10 @@ def evaluate(sections: list[str]) -> dict[str, float]:
 
 
 def check(results: dict) -> list[str]:
-    floors = json.loads(FLOORS.read_text()).get("alignment", {}) if FLOORS.exists() else {}
-    return [f"alignment {k} {results.get(k)} < floor {v}" for k, v in floors.items()
-            if k.split(".")[0] in {s.split(".")[0] for s in results} and results.get(k, 0) < v]
+    """Floors of the sections that ran (`--only` leaves the others unchecked)."""
+    ran = {k.split(".")[0] for k in results}
+    floors = {k: v for k, v in section_floors("alignment").items() if k.split(".")[0] in ran}
+    return below_floors("alignment", results, floors)
 
 
 def main() -> int:
@@ -272,14 +273,7 @@ def main() -> int:
     chosen = [s for s in SECTIONS if not args.only or s in args.only.split(",")]
     available = [s for s in chosen if s in globals()]
     results = evaluate(available)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=1))
-    for key, value in results.items():
-        print(f"alignment {key:40s} {value}")
-    failures = check(results) if args.check else []
-    for failure in failures:
-        print("FAIL", failure)
-    return 1 if failures else 0
+    return finish("alignment", results, RESULTS, check(results) if args.check else [])
 
 
 if __name__ == "__main__":

@@ -28,12 +28,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+from floors import below_floors, finish
+
 from lockstep.dedup.fingerprint import normalise_text
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 RESULTS = ROOT / "eval" / "results" / "dedup.json"
-FLOORS = ROOT / "eval" / "floors.json"
 
 
 def originals(n: int, rng: random.Random) -> list[str]:
@@ -127,25 +128,13 @@ def evaluate(n: int) -> dict:
     }
 
 
-def check(results: dict) -> list[str]:
-    floors = json.loads(FLOORS.read_text()).get("dedup", {}) if FLOORS.exists() else {}
-    return [f"dedup {k} {results[k]} < floor {v}" for k, v in floors.items() if results.get(k, 0) < v]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--originals", type=int, default=1500)
     args = parser.parse_args()
     results = evaluate(args.originals)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=1))
-    for key, value in results.items():
-        print(f"dedup {key:16s} {value}")
-    failures = check(results) if args.check else []
-    for failure in failures:
-        print("FAIL", failure)
-    return 1 if failures else 0
+    return finish("dedup", results, RESULTS, below_floors("dedup", results) if args.check else [])
 
 
 if __name__ == "__main__":
