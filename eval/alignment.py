@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "eval" / "results" / "alignment.json"
 DATA = ROOT / "eval" / "data" / "alignment"
-SECTIONS = ("measures", "crosslingual", "leads")
+SECTIONS = ("measures", "crosslingual", "translated", "leads")
 
 
 def measures(work: Path) -> dict[str, float]:
@@ -196,6 +196,54 @@ def link_scores(para, links, pairs: list[tuple[str, str, str]]) -> dict[str, flo
     out["all.recall"] = len(hit_pairs) / len(pairs)
     out["all.precision"] = sum(everything) / len(everything) if everything else 0.0
     return out
+
+
+# ---- key terms of a translated reprint -------------------------------------------------------------------------
+
+
+def translated(work: Path, seed: int = 5) -> dict[str, float]:
+    """B prints a translation of each of A's texts (the 24 hand translations, six language directions); C and D
+    print other real headlines in A's and B's languages; 6,000 real en/ru/zh headlines of July 2022 (E, F, G) make
+    the window's vocabulary. terms_cosine of the pair with and without meaning bridges, against the pairs that share
+    no text."""
+    import csv
+    import random
+
+    from lockstep.align.index import AlignOptions, alignment
+
+    with (DATA / "translations.csv").open(encoding="utf-8") as fh:
+        pairs = list(csv.DictReader(fh))
+    corpus = store_of(work / "translated.duckdb", translated_docs(pairs, random.Random(seed)))
+    out = {}
+    for name, meaning in (("spelling", False), ("meaning", True)):
+        result = alignment(corpus, AlignOptions(actors=list("ABCDEFG"), period="all", on="terms", n_boot=50,
+                                                n_perm=50, meaning_bridges=meaning))
+        terms = result[(result["measure"] == "terms_cosine") & result["actor_a"].isin(list("ABCD"))
+                       & result["actor_b"].isin(list("ABCD"))]
+        is_pair = (terms["actor_a"] == "A") & (terms["actor_b"] == "B")
+        value, apart = float(terms.loc[is_pair, "value"].iloc[0]), float(terms.loc[~is_pair, "value"].max())
+        out[f"{name}.pair"], out[f"{name}.ratio_to_apart"] = value, value / max(apart, 1e-3)
+        print(f"  {name:8s} bridges: translated pair terms_cosine {value:.3f} (relative "
+              f"{float(terms.loc[is_pair, 'relative'].iloc[0]):.2f}); pairs sharing no text: max {apart:.3f}")
+    corpus.close()
+    return out
+
+
+def translated_docs(pairs: list[dict], rng) -> list[dict]:
+    real = headline_rows("2022-07-01", "2022-08-01")
+    pool = {"en": [r[0] for r in real if r[2] == "en"], "ru": [r[0] for r in real if r[2] == "ru"],
+            "zh": chinese_titles()}
+    docs = []
+    for k, pair in enumerate(pairs):
+        when = f"2022-07-{1 + k % 28:02d}T12:00:00"
+        docs += [as_doc(pair["source_text"], "A", when, pair["source_lang"]),
+                 as_doc(pair["target_text"], "B", when, pair["target_lang"]),
+                 as_doc(rng.choice(pool[pair["source_lang"]]), "C", when, pair["source_lang"]),
+                 as_doc(rng.choice(pool[pair["target_lang"]]), "D", when, pair["target_lang"])]
+    for language, n, outlet in (("en", 3000, "E"), ("ru", 1500, "F"), ("zh", 1500, "G")):
+        docs += [as_doc(text, outlet, f"2022-07-{1 + k % 28:02d}T12:00:00", language)
+                 for k, text in enumerate(rng.sample(pool[language], min(n, len(pool[language]))))]
+    return docs
 
 
 # ---- lead–lag on documented cases ----------------------------------------------------------------------------

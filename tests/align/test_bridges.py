@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from tests.align.builders import doc
 
-from lockstep.align.bridges import expand_forms, family_forms, script_bridges, skeleton
+from lockstep.align.bridges import embedding_bridges, expand_forms, family_forms, script_bridges, skeleton
 from lockstep.align.index import AlignOptions, alignment
 
 
@@ -19,6 +19,19 @@ def test_names_and_cognates_bridge_and_other_words_do_not():
     assert links["тайвань"] == links["taiwan"] and links["президент"] == links["president"]
     assert not {"война", "world", "санкции", "sanctions"} & set(links)  # translations, not spellings
     assert skeleton("Байден") == skeleton("Biden")
+
+
+def test_words_that_translate_each_other_bridge_by_meaning_and_near_misses_do_not():
+    counts = {"ru": {"сотрудничество": 9, "оружие": 7, "президент": 5, "тайвань": 4, "погода": 1},
+              "en": {"cooperation": 8, "weapon": 6, "president": 5, "thailand": 3, "weather": 4},
+              "zh": {"合作": 6}}
+    links = embedding_bridges(counts)
+    assert links["сотрудничество"] == links["cooperation"] == links["合作"] == "≈cooperation"
+    assert links["оружие"] == links["weapon"] == "≈weapon"
+    assert links["президент"] == links["president"]
+    assert "тайвань" not in links and "thailand" not in links      # nearest neighbours, but below 0.8
+    assert "погода" not in links                                   # used once: too rare to bridge
+    assert embedding_bridges({"en": counts["en"]}) == {}            # one language: nothing to bridge
 
 
 def test_a_query_in_one_language_finds_the_other_script():

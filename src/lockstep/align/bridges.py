@@ -92,6 +92,55 @@ def bridged(rows: list[tuple[str, bool, int]], bridges: dict[str, str]) -> list[
     return [(bridges.get(lemma, lemma), stop, sentence) for lemma, stop, sentence in rows]
 
 
+# ---- bridges by meaning (multilingual word embeddings) -----------------------------------------------------------
+
+PIVOT = ("en", "ru", "zh")   # a bridge term is named after its word in the first of these languages
+
+
+def embedding_bridges(counts: dict[str, dict[str, int]], min_cosine: float = 0.8, top: int = 5000,
+                      min_count: int = 2) -> dict[str, str]:
+    """Word -> bridge term ("≈" + its word in the pivot language) for words of different languages that are each
+    other's nearest neighbour among the `top` most frequent words of the other language (used `min_count` times
+    or more) in the default multilingual embedding space, with cosine ≥ `min_cosine`: сотрудничество =
+    cooperation = 合作. Measured on the 2022 headlines: at 0.8 the pairs are translations (президент = president,
+    ограничение = restriction); below 0.75 near misses appear (тайвань = thailand), which is why the spelling
+    bridges (`script_bridges`) are applied first."""
+    from lockstep.enrich.embeddings import get_backend
+
+    languages = sorted((lang for lang in counts if lang in PIVOT), key=PIVOT.index)
+    words = {lang: frequent_words(counts[lang], top, min_count) for lang in languages}
+    words = {lang: w for lang, w in words.items() if w}
+    if len(words) < 2:
+        return {}
+    backend = get_backend()
+    vectors = {lang: backend.embed(w) for lang, w in words.items()}
+    out: dict[str, str] = {}
+    ordered = list(words)
+    for i, first in enumerate(ordered):
+        for second in ordered[i + 1:]:
+            for a, b in mutual_neighbours(vectors[first], vectors[second], min_cosine):
+                wa, wb = words[first][a], words[second][b]
+                term = out.get(wa) or out.get(wb) or f"≈{wa}"
+                out.setdefault(wa, term)
+                out.setdefault(wb, term)
+    return out
+
+
+def frequent_words(counts: dict[str, int], top: int, min_count: int) -> list[str]:
+    """The `top` most used words (letters only, two or more; bridge and family tokens left out)."""
+    ranked = sorted(((n, w) for w, n in counts.items() if n >= min_count and len(w) >= 2 and w.isalpha()),
+                    reverse=True)
+    return [w for _, w in ranked[:top]]
+
+
+def mutual_neighbours(x, y, min_cosine: float) -> list[tuple[int, int]]:
+    """Index pairs (i, j): row i of x and row j of y are each other's nearest neighbour, cosine ≥ min_cosine
+    (rows L2-normalised)."""
+    similarity = x @ y.T
+    best_y, best_x = similarity.argmax(axis=1), similarity.argmax(axis=0)
+    return [(i, int(j)) for i, j in enumerate(best_y) if best_x[j] == i and similarity[i, j] >= min_cosine]
+
+
 # ---- query expansion ---------------------------------------------------------------------------------------------
 
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")

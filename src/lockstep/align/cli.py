@@ -86,6 +86,10 @@ def align(
                                   "concept across languages (sovereignty = суверенитет = 主权)."),
     bridges: bool = typer.Option(True, "--bridges/--no-bridges", help="Count a name or cognate spelled in Latin "
                                  "and Cyrillic as one term (Pelosi = Пелоси, president = президент)."),
+    meaning_bridges: bool = typer.Option(False, "--meaning-bridges", help="Also count words of different "
+                                         "languages that translate each other as one term (mutual nearest "
+                                         "neighbours in the multilingual embedding space, cosine >= 0.8: "
+                                         "сотрудничество = cooperation = 合作)."),
     matrix: bool = typer.Option(False, "--matrix", help="Print an actor x actor matrix per period and measure."),
     output: Optional[Path] = OUTPUT,
 ) -> None:
@@ -96,7 +100,8 @@ def align(
 
     options = AlignOptions(actors=actors, period=period, on=on, since=since, until=until, language=lang,
                            n_boot=boot, n_perm=perm,
-                           min_units=min_docs, seed=seed, families=families, bridges=bridges)
+                           min_units=min_docs, seed=seed, families=families, bridges=bridges,
+                           meaning_bridges=meaning_bridges)
     with open_store(db) as corpus:
         result = alignment(corpus, options)
         skipped = skipped_measures(corpus, options)

@@ -12,6 +12,7 @@ simplemma for others, shipped stop-word lists); a plain regex tokenizer stands i
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
@@ -133,12 +134,15 @@ def count_matrix(bags: Iterable[list[str]], min_units: int = 1) -> Features:
 
 
 def text_features(units: "pd.DataFrame", *, min_units: int = 2, corpus: "Corpus | None" = None,
-                  families: bool = True, bridges: bool = True) -> tuple[Features, Features]:
+                  families: bool = True, bridges: bool = True,
+                  meaning_bridges: bool = False) -> tuple[Features, Features]:
     """Key-term and phrase count matrices for the units (one row each, in order). Tokens come from the term index
     (`lockstep terms index`) when it holds the documents, and are computed here for the others. With `families`,
     members of a term family (data/term_families.yaml) become the family's concept (`@sovereignty` for
     sovereignty, суверенитет, 主权), so actors writing in different languages share those terms; with `bridges`,
-    a name or cognate spelled in Latin and Cyrillic is one term (`align.bridges`: Pelosi = Пелоси)."""
+    a name or cognate spelled in Latin and Cyrillic is one term (`align.bridges`: Pelosi = Пелоси); with
+    `meaning_bridges`, words of different languages that are mutual nearest neighbours in the multilingual
+    embedding space are one term too (`embedding_bridges`: сотрудничество = cooperation)."""
     from lockstep.align.tokenize import token_rows_many
 
     indexed = indexed_tokens(corpus, units["doc_id"].tolist()) if corpus is not None else {}
@@ -156,7 +160,21 @@ def text_features(units: "pd.DataFrame", *, min_units: int = 2, corpus: "Corpus 
 
         links = script_bridges({lemma for r in rows for lemma, stop, _ in r if not stop})
         rows = [bridged(r, links) for r in rows]
+    if meaning_bridges:
+        from lockstep.align.bridges import bridged, embedding_bridges
+
+        links = embedding_bridges(lemma_counts(rows, languages))
+        rows = [bridged(r, links) for r in rows]
     return count_matrix((terms_of(r) for r in rows), min_units), count_matrix((phrases_of(r) for r in rows), min_units)
+
+
+def lemma_counts(rows: list[list[tuple[str, bool, int]]], languages: list[str | None]) -> dict[str, dict[str, int]]:
+    """Uses of each content lemma, per document language."""
+    counts: dict[str, Counter] = {}
+    for r, language in zip(rows, languages):
+        if language:
+            counts.setdefault(language, Counter()).update(lemma for lemma, stop, _ in r if not stop)
+    return counts
 
 
 @lru_cache(maxsize=1)

@@ -75,6 +75,7 @@ class AlignOptions:
     narrative_level: int | None = 1   # 1 narratives, 2 sub-narratives, None both
     families: bool = True             # term-family members count as their concept, across languages
     bridges: bool = True              # a name or cognate in Latin and Cyrillic is one term (align.bridges)
+    meaning_bridges: bool = False     # words that translate each other (embedding neighbours) are one term
     seed: int = 0
     workers: int = 1                  # threads scoring cells (0: up to 2; measured no faster on 2 cores)
 
@@ -146,7 +147,8 @@ def build_profiles(corpus: "Corpus", options: AlignOptions, measures: list[str])
                        period=options.period)
     profiles = Profiles(units, min_reference_units=options.min_units)
     if {"terms_cosine", "phrases_shared"} & set(measures):
-        terms, phrases = text_features(units, corpus=corpus, families=options.families, bridges=options.bridges)
+        terms, phrases = text_features(units, corpus=corpus, families=options.families, bridges=options.bridges,
+                                       meaning_bridges=options.meaning_bridges)
         profiles.add("terms", terms)
         profiles.add("phrases", phrases)
     if "narratives_jsd" in measures:
