@@ -194,16 +194,15 @@ def score_cells(profiles: Profiles, cells: list[Cell], options: AlignOptions) ->
 
 
 def progress(items, label: str, total: int):
-    """The items with a progress bar on a terminal for long runs (tqdm when installed)."""
+    """The items, with a progress bar on a terminal for long runs."""
     import sys
 
-    if total < 50 or not sys.stderr.isatty():
-        return items
-    try:
-        from tqdm import tqdm
-    except ImportError:  # pragma: no cover - tqdm ships with the dependencies
-        return items
-    return tqdm(items, desc=label, unit="cell", total=total)
+    from lockstep.enrich.embeddings import progress_bar
+
+    with progress_bar(total >= 50 and sys.stderr.isatty(), total, label=label, unit="cells") as tick:
+        for item in items:
+            yield item
+            tick(1)
 
 
 def chosen_actors(units: "pd.DataFrame", options: AlignOptions) -> list[str]:

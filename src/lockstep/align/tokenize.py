@@ -27,7 +27,10 @@ def token_rows_many(items: Iterable[tuple[str, str | None]], workers: int | None
         workers = min(2, os.cpu_count() or 1)
     chunks = [distinct[i : i + CHUNK] for i in range(0, len(distinct), CHUNK)]
     done: list[list[Rows]] = []
-    with bar(len(distinct), label) as advance:
+    from lockstep.enrich.embeddings import progress_bar
+
+    show = len(distinct) >= PARALLEL_FROM and sys.stderr.isatty()
+    with progress_bar(show, len(distinct), label=label, unit="texts") as advance:
         if workers > 1 and len(distinct) >= PARALLEL_FROM:
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -48,22 +51,3 @@ def tokenize_chunk(chunk: list[tuple[str, str | None]]) -> list[Rows]:
     return [token_rows(text or "", lang) for text, lang in chunk]
 
 
-class bar:
-    """A tqdm bar on a terminal for long runs, silent otherwise; the context yields `advance(n)`."""
-
-    def __init__(self, total: int, label: str):
-        self.total, self.label, self.tqdm = total, label, None
-
-    def __enter__(self):
-        if self.total >= PARALLEL_FROM and sys.stderr.isatty():
-            try:
-                from tqdm import tqdm
-            except ImportError:  # pragma: no cover - tqdm ships with the dependencies
-                return lambda n: None
-            self.tqdm = tqdm(total=self.total, desc=self.label, unit="text")
-            return self.tqdm.update
-        return lambda n: None
-
-    def __exit__(self, *exc: object) -> None:
-        if self.tqdm is not None:
-            self.tqdm.close()

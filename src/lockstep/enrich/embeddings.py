@@ -303,8 +303,8 @@ def paragraph_embeddings(corpus: "Corpus", filters: "DocumentFilter | None" = No
 class progress_bar:
     """A context manager yielding `tick(n)`; a rich bar on stderr when enabled, nothing otherwise."""
 
-    def __init__(self, enabled: bool, total: int):
-        self.enabled, self.total, self.progress = enabled, total, None
+    def __init__(self, enabled: bool, total: int, label: str = "embed", unit: str = "paragraphs"):
+        self.enabled, self.total, self.label, self.unit, self.progress = enabled, total, label, unit, None
 
     def __enter__(self) -> Callable[[int], None]:
         if not self.enabled:
@@ -312,10 +312,10 @@ class progress_bar:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.progress = Progress(TextColumn("[bold]embed[/bold]"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("paragraphs"), TimeElapsedColumn(), console=Console(stderr=True))
+        self.progress = Progress(TextColumn(f"[bold]{self.label}[/bold]"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn(self.unit), TimeElapsedColumn(), console=Console(stderr=True))
         self.progress.start()
-        task = self.progress.add_task("embed", total=self.total)
+        task = self.progress.add_task(self.label, total=self.total)
         return lambda n: self.progress.advance(task, n)
 
     def __exit__(self, *exc: object) -> None:
