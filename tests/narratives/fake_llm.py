@@ -1,10 +1,10 @@
 """A fake OpenAI-compatible chat server on 127.0.0.1 for the LLM detector's tests (and eval/llm.py's plumbing).
 
-Its "model" labels each numbered paragraph of the user message by a few regular expressions (RULES) and quotes
-the sentence that matched, exactly as it appears in the message: so hits, quotes and offsets come from the real
-text the tests send. Tests queue other answers first (`push`): a status with headers, raw content (malformed JSON,
-schema violations, invented quotes), a delay longer than the client's timeout. Every request is recorded with its
-JSON body and headers.
+Its default "model" (`oracle`) labels each numbered paragraph of the user message by a few regular expressions
+(RULES) and quotes the sentence that matched, exactly as it appears in the message: so hits, quotes and offsets come
+from the real text the tests send; another model can be given (`model=`). Tests queue other answers first (`push`):
+a status with headers, raw content (malformed JSON, schema violations, invented quotes), a delay longer than the
+client's timeout. Every request is recorded with its JSON body and headers.
 """
 
 from __future__ import annotations
@@ -63,12 +63,14 @@ def paragraphs_in(body: dict) -> list[str]:
 
 
 class FakeLLM:
-    def __init__(self, *, refuse_schema: bool = False, delay: float = 0.0):
+    def __init__(self, *, refuse_schema: bool = False, delay: float = 0.0,
+                 model: Callable[[dict], dict] | None = None):
         self.requests: list[dict] = []
         self.headers: list[dict[str, str]] = []
         self.queue: deque[Answer] = deque()
         self.refuse_schema = refuse_schema
         self.delay = delay
+        self.model = model or oracle                # the answer when nothing is queued
         self.lock = threading.Lock()
         self.in_flight = 0
         self.max_in_flight = 0
@@ -108,7 +110,7 @@ class FakeLLM:
             if answer.body is not None or answer.status != 200:
                 return answer.status, answer.headers, (answer.body or "").encode()
             content = answer.content(body) if callable(answer.content) else answer.content
-            content = json.dumps(oracle(body)) if content is None else content
+            content = json.dumps(self.model(body)) if content is None else content
             system, user = body["messages"][0]["content"], body["messages"][-1]["content"]
             usage = {"prompt_tokens": (len(system) + len(user)) // 4, "completion_tokens": len(content) // 4 + 1}
             with self.lock:

@@ -53,7 +53,8 @@ def test_key_is_never_stored_logged_or_shown(store, doc, tmp_path, monkeypatch, 
     assert "refused the request (403) with the key in $LOCKSTEP_TEST_KEY" in str(refused.value)
     assert caplog.records and "HTTP Request" in caplog.text
     for where, text in [("logs", caplog.text), ("stdout", printed.out), ("stderr", printed.err),
-                        ("error", str(refused.value)), ("echo", str(echoed.value)), ("report", report.frame().to_string())]:
+                        ("error", str(refused.value)), ("echo", str(echoed.value)),
+                        ("report", report.frame().to_string())]:
         assert KEY not in text and "DO-NOT-LEAK" not in text, where
     files = list(tmp_path.glob("corpus.duckdb*"))
     assert files and all(b"DO-NOT-LEAK" not in f.read_bytes() for f in files)

@@ -51,7 +51,8 @@ def expected_hits(corpus) -> set[tuple[str, int, str]]:
 
 
 def options(fake: FakeLLM, **overrides) -> LLMOptions:
-    endpoint = EndpointOptions(endpoint=fake.url, model=overrides.pop("model", MODEL), timeout=overrides.pop("timeout", 10.0),
+    endpoint = EndpointOptions(endpoint=fake.url, model=overrides.pop("model", MODEL),
+                               timeout=overrides.pop("timeout", 10.0),
                                retries=overrides.pop("retries", 2), backoff=0.01,
                                api_key_env=overrides.pop("api_key_env", "LOCKSTEP_TEST_NO_KEY"))
     return LLMOptions(endpoint=endpoint, **{"documents_per_chunk": 4, "concurrency": 2, **overrides})
@@ -81,7 +82,8 @@ def stored_hits(corpus) -> pd.DataFrame:
 def test_tags_real_text_with_quotes_as_document_offsets(corpus, book, fake):
     report = tag(corpus, book, None, options(fake))
     hits = stored_hits(corpus)
-    leaves = {(r.doc_id, r.idx, r.narrative) for r in hits.itertuples() if r.level == 2 or r.narrative == "war-and-sanctions"}
+    leaves = {(r.doc_id, r.idx, r.narrative) for r in hits.itertuples()
+              if r.level == 2 or r.narrative == "war-and-sanctions"}
     assert leaves == expected_hits(corpus) and len(leaves) >= 8
     assert set(hits["detector"]) == {f"llm:{MODEL}"} and set(hits["model"]) == {MODEL}
     assert set(hits["codebook_version"]) == {book.version} and hits["above"].all()

@@ -91,7 +91,8 @@ def test_locate_finds_exact_and_lightly_changed_quotes_in_real_text():
     # straight quotes for curly ones, a lower-case first letter, spaces for a line break, an elided middle
     changed = "joining forces against 'color revolutions,' and fighting all types of false information"
     start, end = locate(changed, SEED)
-    assert SEED[start:end] == "joining forces against ‘color revolutions,’ and fighting all types of false information"
+    assert SEED[start:end] == ("joining forces against ‘color revolutions,’ and fighting all types of false "
+                               "information")
     elided = "Russia & China must work together ... Western-backed 'color revolutions'"
     start, end = locate(elided, SEED)
     assert SEED[start:end].startswith("Russia & China must work together") and SEED[start:end].endswith("revolutions")
@@ -112,7 +113,8 @@ def test_locate_rejects_paraphrases_inventions_and_scraps():
 def test_parse_keeps_valid_hits_and_counts_the_rest(book):
     offered = set(llm_prompt.offered(book))
     reply = json.dumps({"hits": [
-        {"paragraph": 1, "narrative": "west-subversion.colour-revolutions", "quote": "color revolutions", "confidence": 0.8},
+        {"paragraph": 1, "narrative": "west-subversion.colour-revolutions", "quote": "color revolutions",
+         "confidence": 0.8},
         {"paragraph": 2, "narrative": "aliens.run-kyiv", "quote": "x", "confidence": 0.9},
         {"paragraph": 7, "narrative": "history", "quote": "x", "confidence": 0.9},
         {"paragraph": 1, "narrative": "history", "confidence": 0.9},

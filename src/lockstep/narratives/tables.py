@@ -128,7 +128,8 @@ def write_llm_documents(corpus: "Corpus", codebook_version: str, doc_ids: list[s
             con.register("incoming_llm_hits", pa.Table.from_pylist([{c: h[c] for c in HIT_COLUMNS} for h in hits]))
             try:
                 columns = ", ".join(HIT_COLUMNS)
-                con.execute(f"INSERT OR REPLACE INTO narrative_hits ({columns}) SELECT {columns} FROM incoming_llm_hits")
+                con.execute(f"INSERT OR REPLACE INTO narrative_hits ({columns}) "
+                            f"SELECT {columns} FROM incoming_llm_hits")
             finally:
                 con.unregister("incoming_llm_hits")
         if cache:
