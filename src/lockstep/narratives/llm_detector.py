@@ -314,8 +314,10 @@ class Run:
         report, model = self.report, self.options.endpoint.model
         rows: list[dict] = []
         finished: list[str] = []
-        for doc_id, group in frame.groupby("doc_id", sort=False):
-            paragraphs = group.to_dict(orient="records")
+        by_document: dict[str, list[dict]] = {}
+        for record in frame[["doc_id", "idx", "start_char", "text", "actor", "key"]].to_dict(orient="records"):
+            by_document.setdefault(record["doc_id"], []).append(record)
+        for doc_id, paragraphs in by_document.items():
             if not all(p["key"] in answers for p in paragraphs):
                 reasons = {failed[p["key"]] for p in paragraphs if p["key"] in failed}
                 if reasons:
