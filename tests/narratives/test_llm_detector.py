@@ -276,3 +276,39 @@ def test_missing_model_or_endpoint_is_a_clear_error(corpus, book, fake):
         tag(corpus, book, None, LLMOptions(endpoint=EndpointOptions(model="m")))
     with pytest.raises(Exception, match="give the API's base URL"):
         tag(corpus, book, None, LLMOptions(endpoint=EndpointOptions(model="m", endpoint="localhost:8080")))
+
+
+def test_earlier_hits_of_the_version_are_replaced_document_by_document(corpus, book, fake):
+    doc_id = real_documents_ids(corpus)[0]
+    old = {"hit_id": "old-zero-shot", "doc_id": doc_id, "idx": 0, "narrative": "history", "level": 1, "score": 0.7,
+           "semantic": 0.6, "threshold": 0.5, "above": True, "claim": None, "evidence": "[]",
+           "codebook_version": book.version, "model": "use-multilingual-v3", "detector": "zero-shot"}
+    tables.ensure_tables(corpus)
+    tables.write_llm_documents(corpus, book.version, [doc_id], [old], [])
+    assert "old-zero-shot" in set(stored_hits(corpus)["hit_id"])
+    tag(corpus, book, None, options(fake))
+    assert "old-zero-shot" not in set(stored_hits(corpus)["hit_id"])
+    assert set(stored_hits(corpus)["detector"]) == {f"llm:{MODEL}"}
+
+
+def test_a_narrative_scoped_to_actors_is_dropped_elsewhere(corpus, fake, tmp_path):
+    scoped = tmp_path / "scoped.yaml"
+    scoped.write_text('codebook: scoped\nversion: "1"\nnarratives:\n  - id: war-and-sanctions\n    actors: [1tv]\n',
+                      encoding="utf-8")
+    book = load_codebook([scoped])
+    report = tag(corpus, book, None, options(fake))
+    hits = stored_hits(corpus)
+    on_sanctions = hits[hits["narrative"] == "war-and-sanctions"]
+    documents = corpus.documents(columns="d.id, d.actor").set_index("id")["actor"]
+    assert len(on_sanctions) and set(documents[on_sanctions["doc_id"]]) == {"1tv"}
+    assert report.dropped["outside the narrative's actors"] >= 1
+
+
+def test_a_paragraph_longer_than_a_call_is_sent_cut(store, doc, book, fake):
+    seed = (ROOT / "sample" / "seeds" / "004_bda7f19f8ba618f5.txt").read_text(encoding="utf-8")
+    text = " ".join(seed.split()) + " This is a colour revolution."      # one paragraph of 19,000 characters
+    with store([doc(text, actor="RT", published="2025-05-12", language="en", doc_id="long")]) as corpus:
+        report = tag(corpus, book, None, options(fake))
+        sent = paragraphs_in(fake.requests[0])
+        assert report.calls == 1 and len(sent) == 1 and len(sent[0]) == 12_000 and text.startswith(sent[0])
+        assert "west-subversion.colour-revolutions" not in set(stored_hits(corpus)["narrative"])   # in the cut part

@@ -5,7 +5,9 @@ a news paragraph is 20 to 200. One call per paragraph would spend almost everyth
 a call carries consecutive paragraphs up to `batch_chars` characters: the paragraphs of one document together
 (the model reads them in context), several short documents in one call (headline corpora), and a document longer
 than the budget split over several calls. A paragraph already answered (the cache) or already in an earlier call
-of the run (a reprint) is not sent again.
+of the run (a reprint) is not sent again. A paragraph longer than MAX_PARAGRAPH characters (a page that was never
+split into paragraphs) is sent cut at that length, so one such text cannot overflow the model's context and stop
+the run; quotes from the part sent are still found in the whole paragraph.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lockstep.narratives import llm_prompt
+
+MAX_PARAGRAPH = 12_000
 
 
 @dataclass(slots=True, frozen=True)
@@ -32,7 +36,7 @@ class Call:
 
     @property
     def chars(self) -> int:
-        return sum(len(p.text) for p in self.paragraphs)
+        return sum(min(len(p.text), MAX_PARAGRAPH) for p in self.paragraphs)
 
     def documents(self) -> list[list[str]]:
         groups: list[list[str]] = []
@@ -41,7 +45,7 @@ class Call:
             if p.doc_id != last:
                 groups.append([])
                 last = p.doc_id
-            groups[-1].append(p.text)
+            groups[-1].append(p.text[:MAX_PARAGRAPH])
         return groups
 
     def user_message(self) -> str:
@@ -54,11 +58,12 @@ def pack(paragraphs: list[Pending], batch_chars: int) -> list[Call]:
     current = Call()
     size = 0
     for p in paragraphs:
-        if current.paragraphs and size + len(p.text) > batch_chars:
+        length = min(len(p.text), MAX_PARAGRAPH)
+        if current.paragraphs and size + length > batch_chars:
             calls.append(current)
             current, size = Call(), 0
         current.paragraphs.append(p)
-        size += len(p.text)
+        size += length
     if current.paragraphs:
         calls.append(current)
     return calls

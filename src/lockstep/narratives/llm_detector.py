@@ -128,16 +128,17 @@ def cost(prompt_tokens: int, completion_tokens: int, prices: tuple[float | None,
 # ---- reading the store --------------------------------------------------------------------------------------------
 
 
-def document_chunks(corpus: "Corpus", filters: DocumentFilter | None, size: int) -> Iterator["pd.DataFrame"]:
+def document_ids(corpus: "Corpus", filters: DocumentFilter | None) -> list[str]:
+    return corpus.documents(filters, columns="d.id")["id"].tolist()
+
+
+def document_chunks(corpus: "Corpus", filters: DocumentFilter | None, size: int,
+                    ids: list[str] | None = None) -> Iterator["pd.DataFrame"]:
     """Paragraphs of the (filtered) documents, `size` documents at a time, each document's paragraphs in order."""
-    ids = corpus.documents(filters, columns="d.id")["id"].tolist()
+    ids = document_ids(corpus, filters) if ids is None else ids
     for start in range(0, len(ids), size):
         frame = corpus.paragraphs(DocumentFilter(ids=ids[start:start + size]))
         yield frame.assign(key=[tables.paragraph_hash(t) for t in frame["text"]])
-
-
-def document_count(corpus: "Corpus", filters: DocumentFilter | None) -> int:
-    return len(corpus.documents(filters, columns="d.id"))
 
 
 # ---- turning answers into hit rows ------------------------------------------------------------------------------
@@ -356,17 +357,19 @@ def tag(corpus: "Corpus", codebook: Codebook, filters: DocumentFilter | None, op
     report = LLMReport(codebook.version, options.endpoint.model, safe_url(options.endpoint.endpoint), prompt.version,
                        prices=(options.price_prompt, options.price_completion))
     started = time.perf_counter()
-    total = document_count(corpus, filters)
-    with ChatClient(options.endpoint) as client, ThreadPoolExecutor(options.concurrency) as pool, \
-            progress_bar(options.progress and total > 0, total, label="llm", unit="documents") as tick:
+    ids = document_ids(corpus, filters)
+    pool = ThreadPoolExecutor(options.concurrency, thread_name_prefix="llm")
+    with ChatClient(options.endpoint) as client, \
+            progress_bar(options.progress and bool(ids), len(ids), label="llm", unit="documents") as tick:
         run = Run(corpus, codebook, prompt, client, options, report)
         try:
-            for frame in document_chunks(corpus, filters, options.documents_per_chunk):
+            for frame in document_chunks(corpus, filters, options.documents_per_chunk, ids):
                 run.chunk(frame, pool, tick)
         except EndpointError as exc:
             raise EndpointError(f"{exc} ({report.written} documents tagged and cached before it stopped; "
                                 "the same command resumes from there)") from None
-        finally:
+        finally:   # on an error or Ctrl-C, do not wait for requests still in flight
+            pool.shutdown(wait=False, cancel_futures=True)
             report.response_format = client.format
             report.seconds = time.perf_counter() - started
     return report
