@@ -24,6 +24,30 @@ UNTIL = typer.Option(None, "--until", help="Published before (YYYY-MM-DD).")
 NARRATIVE = typer.Option(None, "--narrative", "-n", help="A narrative id or id prefix (e.g. urw, west-subversion).")
 LEVEL = typer.Option(None, "--level", help="1 = narratives, 2 = sub-narratives.")
 VERSION = typer.Option(None, "--version", help="Codebook version of the tags (default: the latest tagged).")
+LLM_ENDPOINT = typer.Option(None, "--endpoint", help="--detector llm: the OpenAI-compatible API's base URL "
+                            "(llama.cpp http://127.0.0.1:8080/v1, Ollama http://127.0.0.1:11434/v1, vLLM "
+                            "http://127.0.0.1:8000/v1, or a hosted API).")
+LLM_MODEL = typer.Option(None, "--llm-model", help="--detector llm: the model name the endpoint serves.")
+LLM_KEY_ENV = typer.Option("LOCKSTEP_LLM_KEY", "--api-key-env", help="Environment variable holding the API key "
+                           "(sent as a Bearer header; never stored or logged). Unset: no key is sent.")
+LLM_CONCURRENCY = typer.Option(4, "--llm-concurrency", min=1, help="Requests in flight.")
+LLM_BATCH = typer.Option(4000, "--llm-batch-chars", min=200, help="Paragraph text per call, in characters "
+                         "(short documents share a call; a longer one is split).")
+LLM_TIMEOUT = typer.Option(120.0, "--llm-timeout", min=1.0, help="Seconds per request.")
+LLM_RETRIES = typer.Option(4, "--llm-retries", min=0, help="Retries on timeouts, 429 and 5xx (exponential "
+                           "backoff with jitter; Retry-After honoured).")
+LLM_MAX_WAIT = typer.Option(120.0, "--llm-max-wait", min=0.0, help="Longest wait, in seconds, honoured from "
+                            "Retry-After or backoff.")
+LLM_FORMAT = typer.Option("auto", "--llm-format", help="auto (JSON schema, falling back to json_object, then to "
+                          "instructions only), json_schema, json_object or none.")
+LLM_MIN_CONFIDENCE = typer.Option(0.5, "--llm-min-confidence", min=0.0, max=1.0, help="Hits the model gives a "
+                                  "lower confidence are kept as candidates below threshold.")
+LLM_EXAMPLES = typer.Option(2, "--llm-examples", min=0, help="Example claims per narrative in the prompt.")
+PRICE_PROMPT = typer.Option(None, "--price-prompt", min=0.0, help="Price per 1,000 prompt tokens, for the cost "
+                            "summary.")
+PRICE_COMPLETION = typer.Option(None, "--price-completion", min=0.0, help="Price per 1,000 completion tokens.")
+DRY_RUN = typer.Option(False, "--dry-run", help="--detector llm: print one prompt and the estimated tokens (and cost) "
+                       "of the whole run; send nothing.")
 REPRINTS = typer.Option("per-actor", "--reprints", help="per-actor (a story counts once per actor), first "
                         "(only each duplicate cluster's first document) or all.")
 
@@ -81,17 +105,44 @@ def tag(db: Path = DB, codebook: Optional[list[Path]] = CODEBOOK,
         workers: int = typer.Option(1, "--workers", "-w", min=1, help="Embedding processes."),
         aggregate: str = typer.Option("max", "--aggregate", help="max or top2 claim similarity."),
         detector: str = typer.Option("auto", "--detector", help="auto (the newest learned model for this codebook "
-                                     "if the store holds one, else zero-shot), zero-shot, learned, or a model "
-                                     "version from `narratives models`.")) -> None:
+                                     "if the store holds one, else zero-shot), zero-shot, learned, llm (a language "
+                                     "model at --endpoint), or a model version from `narratives models`."),
+        endpoint: Optional[str] = LLM_ENDPOINT, llm_model: Optional[str] = LLM_MODEL,
+        api_key_env: str = LLM_KEY_ENV, llm_concurrency: int = LLM_CONCURRENCY, llm_batch_chars: int = LLM_BATCH,
+        llm_timeout: float = LLM_TIMEOUT, llm_retries: int = LLM_RETRIES, llm_max_wait: float = LLM_MAX_WAIT,
+        llm_format: str = LLM_FORMAT, llm_min_confidence: float = LLM_MIN_CONFIDENCE,
+        llm_examples: int = LLM_EXAMPLES, price_prompt: Optional[float] = PRICE_PROMPT,
+        price_completion: Optional[float] = PRICE_COMPLETION, dry_run: bool = DRY_RUN) -> None:
     """Tag paragraphs and documents with the codebook's narratives (embeddings are computed once, cached)."""
     import lockstep
     from lockstep.enrich.embeddings import EmbeddingOptions
     from lockstep.narratives.detect import DetectOptions
-    from lockstep.narratives.tagging import TagOptions, tag as run_tag
+    from lockstep.narratives.llm_client import EndpointOptions
+    from lockstep.narratives.llm_detector import LLMOptions, plan
+    from lockstep.narratives.llm_prompt import PromptOptions
+    from lockstep.narratives.tagging import TagOptions, load_for, tag as run_tag
 
+    llm = LLMOptions(endpoint=EndpointOptions(endpoint=endpoint or "", model=llm_model or "", api_key_env=api_key_env,
+                                              timeout=llm_timeout, retries=llm_retries, max_wait=llm_max_wait,
+                                              response_format=llm_format),
+                     prompt=PromptOptions(examples_per_narrative=llm_examples), concurrency=llm_concurrency,
+                     batch_chars=llm_batch_chars, min_confidence=llm_min_confidence, price_prompt=price_prompt,
+                     price_completion=price_completion, progress=True)
     options = TagOptions(codebook_files=list(codebook or []), only=only, filters=filters(actor, lang, since, until),
                          embedding=EmbeddingOptions(backend=model, workers=workers, progress=True),
-                         detect=DetectOptions(aggregate=aggregate), progress=True, detector=detector)
+                         detect=DetectOptions(aggregate=aggregate), progress=True, detector=detector, llm=llm)
+    if dry_run:
+        if detector != "llm":
+            err.print("--dry-run is for --detector llm")
+            raise typer.Exit(2)
+        with lockstep.open(db) as corpus:
+            estimate = plan(corpus, load_for(options), options.filters, llm)
+        out.rule("system prompt")
+        typer.echo(estimate.system)
+        out.rule("first user message")
+        typer.echo(estimate.first_user or "(nothing to send: every paragraph is answered from the cache)")
+        show(estimate.frame(), None, "dry run: nothing was sent")
+        return
     with lockstep.open(db) as corpus:
         report = run_tag(corpus, options)
     show(report.frame(), None, "narrative tagging")

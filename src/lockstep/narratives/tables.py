@@ -6,12 +6,13 @@ narrative_codebooks   the narratives of every codebook version used, so outputs 
 narrative_reviews     accept/reject decisions on hits, by coder and time
 narrative_thresholds  per-narrative decision thresholds recalibrated from reviews (override the packaged ones)
 narrative_clusters    discovery runs: clusters of unexplained paragraphs and their members
+narrative_llm_cache   the LLM detector's answers per (model, prompt version, paragraph hash): a re-run costs nothing
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.narratives.codebook import Codebook
@@ -38,6 +39,9 @@ DDL = [
         PRIMARY KEY (run_id, cluster))""",
     """CREATE TABLE IF NOT EXISTS narrative_cluster_members (
         run_id VARCHAR, cluster INTEGER, doc_id VARCHAR, idx INTEGER, probability DOUBLE)""",
+    """CREATE TABLE IF NOT EXISTS narrative_llm_cache (
+        model VARCHAR, prompt_version VARCHAR, paragraph_hash VARCHAR, hits VARCHAR,
+        created_at TIMESTAMP DEFAULT current_timestamp, PRIMARY KEY (model, prompt_version, paragraph_hash))""",
 ]
 
 
@@ -63,8 +67,16 @@ def hit_id(doc_id: str, idx: int, narrative: str, codebook_version: str) -> str:
 
 def record_codebook(corpus: "Corpus", codebook: "Codebook") -> None:
     version = codebook.version
-    rows = [(version, n.id, n.title, n.parent, codebook.level(n.id), n.semeval) for n in codebook.narratives.values()]
-    corpus.con.executemany("INSERT INTO narrative_codebooks VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows)
+    import pyarrow as pa
+
+    rows = [{"codebook_version": version, "narrative": n.id, "title": n.title, "parent": n.parent,
+             "level": codebook.level(n.id), "semeval": n.semeval} for n in codebook.narratives.values()]
+    corpus.con.register("incoming_codebook", pa.Table.from_pylist(rows))   # one statement: executemany is slow
+    try:
+        corpus.con.execute("INSERT INTO narrative_codebooks SELECT codebook_version, narrative, title, parent, level, "
+                           "semeval FROM incoming_codebook ON CONFLICT DO NOTHING")
+    finally:
+        corpus.con.unregister("incoming_codebook")
 
 
 def latest_version(corpus: "Corpus") -> str | None:
@@ -72,3 +84,63 @@ def latest_version(corpus: "Corpus") -> str | None:
     ensure_tables(corpus)
     row = corpus.con.execute("SELECT codebook_version FROM narrative_hits ORDER BY tagged_at DESC LIMIT 1").fetchone()
     return row[0] if row else None
+
+
+# ---- the LLM detector's cache and its per-document writes -----------------------------------------------------
+
+HIT_COLUMNS = ("hit_id", "doc_id", "idx", "narrative", "level", "score", "semantic", "threshold", "above", "claim",
+               "evidence", "codebook_version", "model", "detector")
+
+
+def paragraph_hash(text: str) -> str:
+    """The cache key of a paragraph's text (exact text: any change asks the model again)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def llm_cached(corpus: "Corpus", model: str, prompt_version: str, hashes: list[str]) -> dict[str, str]:
+    """Cached answers (the paragraph's hits as JSON) for those of `hashes` the model has answered."""
+    if not hashes:
+        return {}
+    rows = corpus.con.execute(
+        "SELECT paragraph_hash, hits FROM narrative_llm_cache WHERE model = ? AND prompt_version = ? "
+        "AND paragraph_hash IN (SELECT unnest(?))", [model, prompt_version, sorted(set(hashes))]).fetchall()
+    return dict(rows)
+
+
+def llm_cache_size(corpus: "Corpus", model: str | None = None) -> int:
+    sql = "SELECT count(*) FROM narrative_llm_cache" + (" WHERE model = ?" if model else "")
+    return corpus.con.execute(sql, [model] if model else []).fetchone()[0]
+
+
+def write_llm_documents(corpus: "Corpus", codebook_version: str, doc_ids: list[str], hits: list[dict[str, Any]],
+                        cache: list[tuple[str, str, str, str]]) -> None:
+    """In one transaction: replace these documents' hits of this codebook version with `hits`, and store the
+    answers behind them (`cache`: model, prompt version, paragraph hash, hits JSON). A failure leaves both as
+    they were."""
+    import pyarrow as pa
+
+    con = corpus.con
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM narrative_hits WHERE codebook_version = ? AND doc_id IN (SELECT unnest(?))",
+                    [codebook_version, doc_ids])
+        if hits:
+            con.register("incoming_llm_hits", pa.Table.from_pylist([{c: h[c] for c in HIT_COLUMNS} for h in hits]))
+            try:
+                columns = ", ".join(HIT_COLUMNS)
+                con.execute(f"INSERT OR REPLACE INTO narrative_hits ({columns}) "
+                            f"SELECT {columns} FROM incoming_llm_hits")
+            finally:
+                con.unregister("incoming_llm_hits")
+        if cache:
+            names = ("model", "prompt_version", "paragraph_hash", "hits")
+            con.register("incoming_llm_cache", pa.table({n: [row[k] for row in cache] for k, n in enumerate(names)}))
+            try:
+                con.execute("INSERT OR REPLACE INTO narrative_llm_cache (model, prompt_version, paragraph_hash, hits) "
+                            "SELECT model, prompt_version, paragraph_hash, hits FROM incoming_llm_cache")
+            finally:
+                con.unregister("incoming_llm_cache")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise

@@ -7,8 +7,9 @@ are stable); hits made with other versions are kept, each row names its version.
 
 Detector (`TagOptions.detector`): `auto` uses the newest learned model trained for this codebook version when the
 store holds one (`lockstep narratives train`), else zero-shot; `zero-shot`, `learned` (newest, required) or a
-model version. Every hit row names its detector: `zero-shot`, or `learned:<version>` for the narratives whose
-learned arm decides them (see `learned_tagging.py`).
+model version; `llm` asks a language model behind an OpenAI-compatible endpoint (`TagOptions.llm`, see
+`llm_detector.py`; no embeddings needed). Every hit row names its detector: `zero-shot`, `learned:<version>` for
+the narratives whose learned arm decides them (see `learned_tagging.py`), or `llm:<model>`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Iterator
 import numpy as np
 
 from lockstep.enrich.embeddings import EmbeddingOptions, batch_to_frame, compute_missing, get_backend
-from lockstep.narratives import learned_tagging, tables
+from lockstep.narratives import learned_tagging, llm_detector, tables
 from lockstep.narratives.calibrate import thresholds_for
 from lockstep.narratives.codebook import Codebook, load_codebook
 from lockstep.narratives.detect import DetectOptions, Detector, Hit, sentence_spans
@@ -46,7 +47,8 @@ class TagOptions:
     sentence_evidence: bool = True            # point semantic evidence at the most similar sentence
     chunk_rows: int = 20_000
     progress: bool = False
-    detector: str = "auto"                    # auto | zero-shot | learned | a model version
+    detector: str = "auto"                    # auto | zero-shot | learned | llm | a model version
+    llm: llm_detector.LLMOptions = field(default_factory=llm_detector.LLMOptions)   # for detector "llm"
 
 
 @dataclass(slots=True)
@@ -77,10 +79,12 @@ def load_for(options: TagOptions) -> Codebook:
     return load_codebook(options.codebook_files, include_default=options.include_default).subset(options.only)
 
 
-def tag(corpus: "Corpus", options: TagOptions | None = None) -> TagReport:
+def tag(corpus: "Corpus", options: TagOptions | None = None) -> "TagReport | llm_detector.LLMReport":
     """Tag the paragraphs of the (filtered) corpus; returns what was done."""
     options = options or TagOptions()
     codebook = load_for(options)
+    if options.detector == "llm":
+        return llm_detector.tag(corpus, codebook, options.filters, options.llm)
     tables.ensure_tables(corpus)
     backend = get_backend(options.embedding.backend)
     report = TagReport(codebook.version, backend.name)
