@@ -133,13 +133,14 @@ def find_sample(con, sample_id: str | None) -> dict:
 
 
 def sample_documents(con, sample_id: str | None = None, *, status: str | None = None, coder: str | None = None,
-                     level: int | None = None, limit: int | None = None) -> pd.DataFrame:
+                     level: int | None = None, limit: int | None = None,
+                     actors: list[str] | None = None) -> pd.DataFrame:
     """The sample's documents in review order with an excerpt, the detector's narratives and the review so far
-    (`labels`: a JSON list, [] = carries none, empty = not reviewed)."""
+    (`labels`: a JSON list, [] = carries none, empty = not reviewed); `status` pending | reviewed."""
     record = find_sample(con, sample_id)
     version = tables.latest_version_read(con)
     frame = tables.sample_members(con, record["sample_id"], version, reprints=record["reprints"], coder=coder,
-                                  status=status, level=level, limit=limit)
+                                  status=status, level=level, limit=limit, actors=actors)
     frame["excerpt"] = [excerpt(t) for t in frame["text"]]
     frame["sample_id"] = record["sample_id"]
     return frame

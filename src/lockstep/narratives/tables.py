@@ -228,7 +228,8 @@ def latest_reviews_sql(con, coder: str | None) -> tuple[str, list]:
 
 
 def sample_members(con, sample_id: str, version: str | None, *, reprints: str, coder: str | None = None,
-                   status: str | None = None, level: int | None = None, limit: int | None = None) -> "pd.DataFrame":
+                   status: str | None = None, level: int | None = None, limit: int | None = None,
+                   actors: list[str] | None = None) -> "pd.DataFrame":
     """A sample's documents in review order (the first of each stratum, then the second, ...), with their text,
     the detector's narratives for the unit (`;`-joined, at `level` when given) and the latest review (or
     `coder`'s): labels is a JSON list, [] = carries none, null = not reviewed. `status`: pending | reviewed."""
@@ -240,9 +241,11 @@ def sample_members(con, sample_id: str, version: str | None, *, reprints: str, c
         params.append(version)
     reviews, review_params = latest_reviews_sql(con, coder)
     status_sql = {"pending": "AND r.doc_id IS NULL", "reviewed": "AND r.doc_id IS NOT NULL"}.get(status or "", "")
+    if actors:
+        status_sql += f" AND m.actor IN ({', '.join('?' * len(actors))})"
     sql = MEMBERS_SQL.format(detector=detector, reviews=reviews, status=status_sql,
                              limit=f"LIMIT {int(limit)}" if limit else "")
-    return con.execute(sql, [*params, *review_params, sample_id]).df()
+    return con.execute(sql, [*params, *review_params, sample_id, *(actors or [])]).df()
 
 
 def codebook_rows(con, version: str | None) -> list[tuple[str, str | None, str | None, int, str | None]]:
