@@ -78,9 +78,10 @@ HAND_GROUPS = {"ru-state-media-headlines": "ru-state-headlines", "cn-state-media
 # ---- data: documents with gold labels, into a tagged store ---------------------------------------------------
 
 
-def document(dataset: str, key: str, text: str, actor: str, language: str, published: str, gold: set[str]) -> dict:
+def document(dataset: str, key: str, text: str, actor: str, language: str, published: str, gold: set[str],
+             title: str | None = None) -> dict:
     doc_id = f"{dataset}-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
-    return {"id": doc_id, "title": text[:80], "text": text, "outlet": actor, "actor": actor, "published": published,
+    return {"id": doc_id, "title": title or "", "text": text, "outlet": actor, "actor": actor, "published": published,
             "language": language, "duplicate_of": None, "cluster_id": doc_id, "source": f"eval:{dataset}",
             "source_position": key, "text_hash": hashlib.sha1(text.encode()).hexdigest(), "gold": sorted(gold),
             "dataset": dataset}
@@ -128,7 +129,7 @@ def planted_documents(cases: list[dict]) -> list[dict]:
             paragraphs.insert(rng.randint(0, len(paragraphs)), case["text"])
             gold = set(case["gold"])
         docs.append(document("planted", f"{k}", "\n\n".join(paragraphs), article.outlet, article.language,
-                             article.date, gold))
+                             article.date, gold, title=article.title))
     return docs
 
 

@@ -206,8 +206,9 @@ def print_correction_notes(table) -> None:
                   "(draw one with `lockstep narratives sample`, review it with `lockstep narratives review-docs`)")
     else:
         corrected = int(table["corrected"].sum()) if len(table) else 0
+        rest = "" if corrected == len(table) else "; the others show the raw share, uncorrected, and say why in `note`"
         err.print(f"reviews of sample {escape(str(table.attrs['sample_id']))}: {corrected} of {len(table)} rows "
-                  "corrected; the others show the raw share, uncorrected, and say why in `note`")
+                  f"corrected{rest}")
     if table.attrs.get("unknown_labels"):
         err.print(f"{table.attrs['unknown_labels']} review labels are not in this codebook version and were left out")
 

@@ -92,10 +92,12 @@ def corrected_prevalence_block(corpus: "Corpus", query: Any) -> tuple[Table, Cha
             "and this table shows shares corrected for the detector's errors, with intervals."),
             columns=["narrative", "title", "actor", "documents", "actor_documents", "share (uncorrected)"]), None
     done = frame[frame["corrected"]]
-    note = (f"From the reviews of sample {frame.attrs['sample_id']}: share = the detector's share corrected by what "
-            "review found it missed or wrongly flagged, with its 95 % interval (sampling of documents and detector "
-            "error); `reviewed` counts the reviewed documents behind it. Rows whose group had too few reviews show "
-            f"the raw share, uncorrected, and say so ({len(frame) - len(done)} of {len(frame)} rows).")
+    short = len(frame) - len(done)
+    note = (f"From the reviews of sample {frame.attrs['sample_id']}: share = the detector's share (raw_share) "
+            "corrected by what review found it missed or wrongly flagged, with its 95 % interval (sampling of "
+            "documents and detector error); `reviewed` counts the reviewed documents behind it. "
+            + (f"{short} of {len(frame)} rows had too few reviews in their group: they show the raw share, "
+               "uncorrected, and say so." if short else "Every group had enough reviews."))
     chart = Chart(id="chart-narrative-corrected", title="Corrected prevalence", figure=interval_chart(
         records(done), title="Prevalence corrected for detector error (95 % intervals); open marks: detector")) \
         if len(done) else None
@@ -110,7 +112,7 @@ def interval_chart(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
         mine = sorted((r for r in rows if str(r["actor"]) == actor), key=lambda r: str(r["narrative"]))
         colour = charts.PALETTE[i % len(charts.PALETTE)]
         x = [plot_text(r["narrative"]) for r in mine]
-        traces.append({"type": "scatter", "mode": "markers", "name": plot_text(actor), "x": x,
+        traces.append({"type": "scatter", "mode": "markers", "name": plot_text(actor), "x": x, "offsetgroup": str(i),
                        "y": [r["share"] for r in mine], "marker": {"color": colour, "size": 9},
                        "error_y": {"type": "data", "symmetric": False, "color": colour,
                                    "array": [r["ci_high"] - r["share"] for r in mine],
@@ -119,12 +121,14 @@ def interval_chart(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
                        "text": [plot_text(f"{r['reviewed']} reviews; detector {r['raw_share']:.3f}") for r in mine],
                        "hovertemplate": f"{plot_text(actor)}<br>%{{x}}: %{{y:.3f}} (%{{text}})<extra></extra>"})
         traces.append({"type": "scatter", "mode": "markers", "name": plot_text(f"{actor} (detector)"), "x": x,
+                       "offsetgroup": str(i),
                        "y": [r["raw_share"] for r in mine], "showlegend": False, "customdata": [None] * len(mine),
                        "marker": {"color": colour, "symbol": "circle-open", "size": 9},
                        "hovertemplate": f"{plot_text(actor)} detector<br>%{{x}}: %{{y:.3f}}<extra></extra>"})
-    return {"data": traces, "layout": charts.layout(title, yaxis={"title": {"text": "share of documents"},
-                                                                 "rangemode": "tozero"},
-                                                    xaxis={"type": "category", "tickangle": -30})}
+    return {"data": traces, "layout": charts.layout(
+        title, yaxis={"title": {"text": "share of documents"}, "rangemode": "tozero"}, scattermode="group",
+        xaxis={"type": "category", "tickangle": -35, "automargin": True}, height=460,
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}, margin={"l": 60, "r": 20, "t": 70, "b": 40})}
 
 
 def actor_periods(con, filters, period: str) -> dict[tuple[str, str], int]:
