@@ -14,6 +14,9 @@
     found = narratives.discover(corpus)
     examples = narratives.read_semeval("semeval/EN", book)       # or read_labels("labels.csv", book)
     model = narratives.train_and_store(corpus, examples)          # then `tag` uses the learned detector
+    sample = narratives.draw_sample(corpus, narratives.SampleOptions(per_stratum=30, seed=1))
+    narratives.review_document(corpus, doc_id, ["world-order"], coder="anna")   # or import_reviews(corpus, "r.csv")
+    table = narratives.corrected_prevalence(corpus)               # shares corrected for detector error, intervals
 
 Modules: codebook (YAML, validation), lexical (phrases with offsets), detect (scores, hits), tagging (store runs),
 calibrate (thresholds), review, agreement, prevalence (outputs), semeval (task label format), discover, cli;
@@ -43,3 +46,11 @@ __all__ = ["Codebook", "DetectOptions", "Detector", "DiscoverOptions", "HitQuery
            "document_labels", "document_narratives", "evidence", "first_appearance", "hits", "krippendorff_alpha",
            "list_models", "load_codebook", "prevalence", "promote", "read_labels", "read_reviews", "read_semeval",
            "recalibrate", "review_queue", "review_tag", "reviews", "tag", "train", "train_and_store"]
+
+# prevalence corrected for detector error: review samples, document reviews, the corrected shares
+from lockstep.narratives.corrected import CorrectedQuery, corrected_prevalence  # noqa: E402
+from lockstep.narratives.review import import_reviews, review_document  # noqa: E402
+from lockstep.narratives.sampling import SampleOptions, draw_sample, sample_documents  # noqa: E402
+
+__all__ += ["CorrectedQuery", "SampleOptions", "corrected_prevalence", "draw_sample", "import_reviews",
+            "review_document", "sample_documents"]

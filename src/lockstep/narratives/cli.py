@@ -9,6 +9,14 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+import lockstep
+from lockstep.errors import InputError
+from lockstep.narratives.corrected import MIN_REVIEWS, CorrectedQuery, corrected_prevalence
+from lockstep.narratives.prevalence import HitQuery
+from lockstep.narratives.review import import_reviews, review_document, review_labels
+from lockstep.narratives.sampling import SampleOptions, draw_sample, sample_documents, write_review_file
+from lockstep.narratives.tables import samples as stored_samples
+
 app = typer.Typer(help="Narratives: codebook, detection with evidence, discovery, human review.",
                   no_args_is_help=True, add_completion=False)
 out = Console()
@@ -210,15 +218,142 @@ def prevalence(db: Path = DB, narrative: Optional[str] = NARRATIVE, level: Optio
                period: str = typer.Option("month", "--period", help="day, week, month, quarter, year or all."),
                reprints: str = REPRINTS, actor: Optional[list[str]] = ACTOR, lang: Optional[str] = LANG,
                since: Optional[str] = SINCE, until: Optional[str] = UNTIL, version: Optional[str] = VERSION,
-               output: Optional[Path] = OUTPUT) -> None:
-    """Narrative prevalence by actor x period: documents carrying it and their share of the actor's output."""
-    import lockstep
-    from lockstep.narratives.prevalence import HitQuery, prevalence as run
+               output: Optional[Path] = OUTPUT,
+               corrected: bool = typer.Option(False, "--corrected", help="Correct the shares for the detector's "
+                                              "errors with the reviews of a sample (`narratives sample`, "
+                                              "`narratives review-docs`): raw_share, share, ci_low, ci_high, "
+                                              "reviewed."),
+               sample_id: Optional[str] = typer.Option(None, "--sample", help="With --corrected: the review "
+                                                       "sample (default: the newest)."),
+               coder: Optional[str] = typer.Option(None, "--coder", help="With --corrected: only this coder's "
+                                                   "reviews (default: each document's latest review)."),
+               by_language: bool = typer.Option(False, "--by-language", help="With --corrected: groups are "
+                                                "actor x period x language."),
+               estimator: str = typer.Option("tuned", "--estimator", help="With --corrected: tuned (PPI++, the "
+                                             "default), difference (PPI) or reviews (the reviews alone)."),
+               confidence: float = typer.Option(0.95, "--confidence", help="With --corrected: interval level."),
+               min_reviews: int = typer.Option(MIN_REVIEWS, "--min-reviews", min=1, help="With --corrected: "
+                                               "reviews a stratum needs before its group is corrected.")) -> None:
+    """Narrative prevalence by actor x period: documents carrying it and their share of the actor's output;
+    with --corrected, the share corrected for the detector's errors and its interval."""
+    from lockstep.narratives.prevalence import prevalence as run
 
     query = HitQuery(filters=filters(actor, lang, since, until), narrative=narrative, level=level, version=version,
                      reprints=reprints, period=period)
     with lockstep.open(db, read_only=True) as corpus:
-        show(run(corpus, query), output, "narrative prevalence")
+        if not corrected:
+            show(run(corpus, query), output, "narrative prevalence")
+            return
+        table = corrected_prevalence(corpus, CorrectedQuery(
+            hits=query, sample_id=sample_id, coder=coder, by_language=by_language, confidence=confidence,
+            min_reviews=min_reviews, estimator=estimator))
+    print_correction_notes(table)
+    show(table, output, "narrative prevalence, corrected for detector error")
+
+
+def print_correction_notes(table) -> None:
+    if table.attrs.get("sample_id") is None:
+        err.print("no review sample in the store: every share below is the detector's, [bold]uncorrected[/bold] "
+                  "(draw one with `lockstep narratives sample`, review it with `lockstep narratives review-docs`)")
+    else:
+        corrected = int(table["corrected"].sum()) if len(table) else 0
+        rest = "" if corrected == len(table) else "; the others show the raw share, uncorrected, and say why in `note`"
+        err.print(f"reviews of sample {escape(str(table.attrs['sample_id']))}: {corrected} of {len(table)} rows "
+                  f"corrected{rest}")
+    if table.attrs.get("unknown_labels"):
+        err.print(f"{table.attrs['unknown_labels']} review labels are not in this codebook version and were left out")
+
+
+@app.command()
+def sample(db: Path = DB, actor: Optional[list[str]] = ACTOR, lang: Optional[str] = LANG,
+           since: Optional[str] = SINCE, until: Optional[str] = UNTIL,
+           per_stratum: int = typer.Option(30, "--per-stratum", min=0, help="Documents drawn in each stratum "
+                                           "(actor x language [x period]); all of a smaller stratum."),
+           fraction: float = typer.Option(0.0, "--fraction", min=0.0, max=1.0, help="Or this share of each "
+                                          "stratum, when it is more than --per-stratum."),
+           seed: int = typer.Option(0, "--seed", help="The same seed and options draw the same documents; a "
+                                    "larger sample with the same seed contains the smaller one."),
+           period: Optional[str] = typer.Option(None, "--period", help="Also stratify by day, week, month, quarter "
+                                                "or year (use the period you will report prevalence by)."),
+           reprints: str = REPRINTS,
+           output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the documents for review "
+                                                 "(CSV or JSONL by suffix): fill `reviewed` and `labels`, then "
+                                                 "`narratives review-docs --import`.")) -> None:
+    """Draw a reproducible stratified random sample of documents for review and record it in the store."""
+    options = SampleOptions(filters=filters(actor, lang, since, until), per_stratum=per_stratum, fraction=fraction,
+                            seed=seed, period=period, reprints=reprints)
+    with lockstep.open(db) as corpus:
+        drawn = draw_sample(corpus, options)
+        documents = sample_documents(corpus.con, drawn.sample_id)
+    err.print(f"sample {escape(drawn.sample_id)}: {len(drawn.members)} documents from {drawn.strata} strata "
+              f"({drawn.units} units in all)")
+    show(drawn.summary(), None, f"sample {drawn.sample_id}: strata", max_rows=100)
+    if output:
+        path = write_review_file(documents, output)
+        err.print(f"wrote {len(documents)} documents for review to {escape(str(path))}")
+
+
+@app.command()
+def samples(db: Path = DB, output: Optional[Path] = OUTPUT) -> None:
+    """The review samples in the store, newest first, with how many of their documents are reviewed."""
+    with lockstep.open(db, read_only=True) as corpus:
+        show(stored_samples(corpus.con), output, "review samples")
+
+
+@app.command("review-docs")
+def review_docs(db: Path = DB,
+                coder: Optional[str] = typer.Option(None, "--coder", help="Your name, stored with each review "
+                                                    "(an imported file may carry a `coder` column instead)."),
+                import_file: Optional[Path] = typer.Option(None, "--import", help="A CSV or JSONL of `doc_id` and "
+                                                           "`labels` (codebook ids or SemEval names joined by ';'; "
+                                                           "empty = carries none), optional `reviewed` (blank = not "
+                                                           "yet), `coder`, `note`."),
+                doc: Optional[str] = typer.Option(None, "--doc", help="Review this one document (with --labels)."),
+                labels: Optional[str] = typer.Option(None, "--labels", help="With --doc: the narratives it carries, "
+                                                     "joined by ';'; 'none' or '' = carries none."),
+                sample_id: Optional[str] = typer.Option(None, "--sample", help="Interactive: the sample to review "
+                                                        "(default: the newest)."),
+                limit: int = typer.Option(20, "--limit", help="Interactive: documents to review.")) -> None:
+    """Say which narratives sampled documents carry: import a file, review one document, or go through the
+    sample's unreviewed documents in order (labels, 'none', s = skip, q = quit)."""
+    with lockstep.open(db) as corpus:
+        if import_file:
+            report = import_reviews(corpus, import_file, coder)
+            show(report.frame(), None, "imported document reviews")
+        elif doc:
+            if labels is None:
+                err.print("give --labels with --doc ('none' when the document carries no narrative)")
+                raise typer.Exit(2)
+            stored = review_document(corpus, doc, labels, coder or "")
+            out.print(f"{escape(doc)}: {escape(', '.join(stored['labels']) or 'carries none')} "
+                      f"(by {escape(stored['coder'])})")
+        else:
+            interactive_document_review(corpus, coder or typer.prompt("coder name"), sample_id, limit)
+
+
+def interactive_document_review(corpus, coder: str, sample_id: str | None, limit: int) -> None:
+    index = review_labels(corpus.con)
+    pending = sample_documents(corpus.con, sample_id, status="pending", coder=coder, limit=limit)
+    if pending.empty:
+        out.print("nothing left to review in this sample")
+        return
+    for row in pending.to_dict(orient="records"):
+        out.rule(f"{row['doc_id']}  {row['actor'] or ''} {row['language'] or ''} {str(row['published'] or '')[:10]}")
+        out.print(f"[bold]{escape(str(row['title'] or ''))}[/bold]")
+        out.print(escape(row["excerpt"]))
+        out.print(f"[dim]detector: {escape(row['detector'] or 'no narrative')}[/dim]")
+        answer = typer.prompt("narratives (ids or SemEval names joined by ';', 'none', s = skip, q = quit)",
+                              default="s").strip()
+        if answer.lower() == "q":
+            break
+        if answer.lower() == "s":
+            continue
+        try:
+            stored = review_document(corpus, row["doc_id"], "" if answer.lower() == "none" else answer, coder)
+        except InputError as exc:
+            out.print(f"[red]{escape(str(exc))}[/red] (skipped; known ids: `lockstep narratives list`)")
+            continue
+        out.print(f"stored: {escape(', '.join(index.titles.get(n, n) for n in stored['labels']) or 'carries none')}")
 
 
 @app.command()

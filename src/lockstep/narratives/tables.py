@@ -15,6 +15,8 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from lockstep.narratives.codebook import Codebook
     from lockstep.store.corpus import Corpus
 
@@ -140,7 +142,304 @@ def write_llm_documents(corpus: "Corpus", codebook_version: str, doc_ids: list[s
                             "SELECT model, prompt_version, paragraph_hash, hits FROM incoming_llm_cache")
             finally:
                 con.unregister("incoming_llm_cache")
+# ---- review samples and document reviews (prevalence corrected for detector error) -----------------------------
+#
+# narrative_samples          one row per drawn sample: seed, strata, allocation, the filters it was drawn under
+# narrative_sample_members   its units (a document, or one story per actor): stratum, stratum size, units drawn
+#                            there, inclusion probability, position in review order
+# narrative_document_reviews which narratives a reviewer says a document carries (JSON list of codebook ids; an
+#                            empty list = carries none; no row = not reviewed), by coder and time
+
+SAMPLE_DDL = [
+    """CREATE TABLE IF NOT EXISTS narrative_samples (
+        sample_id VARCHAR PRIMARY KEY, seed BIGINT, period VARCHAR, reprints VARCHAR, per_stratum INTEGER,
+        fraction DOUBLE, filters VARCHAR, codebook_version VARCHAR, strata INTEGER, units INTEGER,
+        sampled INTEGER, created_at TIMESTAMP DEFAULT current_timestamp)""",
+    """CREATE TABLE IF NOT EXISTS narrative_sample_members (
+        sample_id VARCHAR, doc_id VARCHAR, actor VARCHAR, unit VARCHAR, language VARCHAR, period VARCHAR,
+        stratum_units INTEGER, stratum_sampled INTEGER, inclusion DOUBLE, position INTEGER,
+        PRIMARY KEY (sample_id, actor, unit))""",
+    """CREATE TABLE IF NOT EXISTS narrative_document_reviews (
+        doc_id VARCHAR, coder VARCHAR, labels VARCHAR, codebook_version VARCHAR, source VARCHAR, note VARCHAR,
+        reviewed_at TIMESTAMP DEFAULT current_timestamp, PRIMARY KEY (doc_id, coder))""",
+]
+
+
+def ensure_sample_tables(corpus: "Corpus") -> None:
+    """Create the sample and document-review tables (a read-only store keeps what it has)."""
+    if getattr(corpus, "read_only", False):
+        return
+    for ddl in SAMPLE_DDL:
+        corpus.con.execute(ddl)
+
+
+def has_table(con, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                            [name]).fetchall()[0][0])
+
+
+UNITS_SQL = """
+    WITH units AS (
+        SELECT coalesce(d.actor, '') AS actor, {unit} AS unit, min(d.id) AS doc_id
+        FROM documents d WHERE {where} GROUP BY ALL)
+    SELECT u.actor, u.unit, u.doc_id, coalesce(d.language, '') AS language, {period} AS period,
+           {stratum_period} AS stratum_period
+    FROM units u JOIN documents d ON d.id = u.doc_id"""
+
+DRAW_SQL = """
+    WITH framed AS ({units}),
+    ranked AS (
+        SELECT *, count(*) OVER (PARTITION BY actor, language, period) AS stratum_units,
+               row_number() OVER (PARTITION BY actor, language, period
+                                  ORDER BY md5(? || '|' || actor || '|' || unit)) AS position
+        FROM framed),
+    allocated AS (
+        SELECT *, least(stratum_units, greatest(?, CAST(ceil(? * stratum_units) AS INTEGER))) AS stratum_sampled
+        FROM ranked)
+    SELECT actor, unit, doc_id, language, period, stratum_units, stratum_sampled,
+           stratum_sampled / stratum_units AS inclusion, position
+    FROM allocated WHERE position <= stratum_sampled
+    ORDER BY actor, language, period, position"""
+
+
+def draw_members(corpus: "Corpus", frame: tuple[str, list], unit: str, period: str, seed: int, per_stratum: int,
+                 fraction: float) -> "pd.DataFrame":
+    """A stratified simple random sample of units (actor x language x period strata): in each stratum the units
+    ranked by md5(seed | actor | unit) — a reproducible random order that a larger sample with the same seed
+    extends — and the first max(per_stratum, ceil(fraction x stratum size)) taken (all of a smaller stratum)."""
+    where, params = frame
+    sql = DRAW_SQL.format(units=UNITS_SQL.format(unit=unit, where=where, period=period, stratum_period="NULL"))
+    return corpus.con.execute(sql, [*params, str(seed), per_stratum, fraction]).df()
+
+
+def store_sample(corpus: "Corpus", sample: dict, members: "pd.DataFrame") -> None:
+    """Write a sample and its members in one transaction, replacing a sample with the same id."""
+    ensure_sample_tables(corpus)
+    con = corpus.con
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM narrative_sample_members WHERE sample_id = ?", [sample["sample_id"]])
+        con.execute("DELETE FROM narrative_samples WHERE sample_id = ?", [sample["sample_id"]])
+        con.execute("INSERT INTO narrative_samples (sample_id, seed, period, reprints, per_stratum, fraction, filters,"
+                    " codebook_version, strata, units, sampled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [sample[k] for k in ("sample_id", "seed", "period", "reprints", "per_stratum", "fraction",
+                                         "filters", "codebook_version", "strata", "units", "sampled")])
+        incoming_members = members.assign(sample_id=sample["sample_id"])  # noqa: F841 (read by the statement)
+        con.execute("INSERT INTO narrative_sample_members SELECT sample_id, doc_id, actor, unit, language, period, "
+                    "stratum_units, stratum_sampled, inclusion, position FROM incoming_members")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def samples(con) -> "pd.DataFrame":
+    """Every stored sample, newest first, with how many of its documents have a review."""
+    if not has_table(con, "narrative_samples"):
+        import pandas as pd
+
+        return pd.DataFrame(columns=["sample_id", "seed", "period", "reprints", "per_stratum", "fraction", "strata",
+                                     "units", "sampled", "reviewed", "created_at", "filters", "codebook_version"])
+    return con.execute("""
+        SELECT s.sample_id, s.seed, s.period, s.reprints, s.per_stratum, s.fraction, s.strata, s.units, s.sampled,
+               (SELECT count(DISTINCT m.doc_id) FROM narrative_sample_members m JOIN narrative_document_reviews r
+                  ON r.doc_id = m.doc_id WHERE m.sample_id = s.sample_id) AS reviewed,
+               s.created_at, s.filters, s.codebook_version
+        FROM narrative_samples s ORDER BY s.created_at DESC, s.sample_id""").df()
+
+
+def sample_record(con, sample_id: str | None) -> dict | None:
+    """One sample (a unique id prefix is enough), or the newest when `sample_id` is None."""
+    if not has_table(con, "narrative_samples"):
+        return None
+    sql = "SELECT * FROM narrative_samples"
+    params: list = []
+    if sample_id:
+        sql += " WHERE sample_id = ? OR sample_id LIKE ?"
+        params = [sample_id, f"{sample_id}%"]
+    cur = con.execute(sql + " ORDER BY created_at DESC, sample_id LIMIT 2", params)
+    rows = cur.fetchall()
+    if not rows or (sample_id and len(rows) > 1 and rows[0][0] != sample_id):
+        return None if not rows else {"ambiguous": True}
+    return dict(zip([c[0] for c in cur.description], rows[0]))
+
+
+def unit_expression(reprints: str, alias: str = "d") -> str:
+    """What one counted unit is (as in `prevalence.unit_sql`): a duplicate cluster per actor, or a document."""
+    return f"COALESCE({alias}.cluster_id, {alias}.id)" if reprints == "per-actor" else f"{alias}.id"
+
+
+DETECTOR_SQL = """(SELECT string_agg(DISTINCT h.narrative, ';' ORDER BY h.narrative) FROM narrative_hits h
+        JOIN documents x ON x.id = h.doc_id
+        WHERE h.above AND h.codebook_version = ? {level} AND coalesce(x.actor, '') = m.actor AND {unit} = m.unit)"""
+LATEST_REVIEWS_SQL = """(SELECT doc_id, coder, labels, reviewed_at FROM narrative_document_reviews {coder}
+        QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY reviewed_at DESC, coder) = 1)"""
+NO_REVIEWS_SQL = """(SELECT NULL::VARCHAR AS doc_id, NULL::VARCHAR AS coder, NULL::VARCHAR AS labels,
+        NULL::TIMESTAMP AS reviewed_at WHERE FALSE)"""
+MEMBERS_SQL = """
+    SELECT m.position, m.doc_id, nullif(m.actor, '') AS actor, nullif(m.language, '') AS language,
+           m.period AS stratum_period, d.published, d.outlet, d.title, d.text, m.stratum_units, m.stratum_sampled,
+           m.inclusion, {detector} AS detector, r.labels, r.coder, r.reviewed_at
+    FROM narrative_sample_members m JOIN documents d ON d.id = m.doc_id
+    LEFT JOIN {reviews} r ON r.doc_id = m.doc_id
+    WHERE m.sample_id = ? {status}
+    ORDER BY m.position, m.actor, m.language, m.period {limit}"""
+
+
+def latest_reviews_sql(con, coder: str | None) -> tuple[str, list]:
+    """A relation of the latest document review per document (or `coder`'s), empty when there are none."""
+    if not has_table(con, "narrative_document_reviews"):
+        return NO_REVIEWS_SQL, []
+    return LATEST_REVIEWS_SQL.format(coder="WHERE coder = ?" if coder else ""), [coder] if coder else []
+
+
+def sample_members(con, sample_id: str, version: str | None, *, reprints: str, coder: str | None = None,
+                   status: str | None = None, level: int | None = None, limit: int | None = None,
+                   actors: list[str] | None = None) -> "pd.DataFrame":
+    """A sample's documents in review order (the first of each stratum, then the second, ...), with their text,
+    the detector's narratives for the unit (`;`-joined, at `level` when given) and the latest review (or
+    `coder`'s): labels is a JSON list, [] = carries none, null = not reviewed. `status`: pending | reviewed."""
+    params: list = []
+    detector = "NULL"
+    if version is not None and has_table(con, "narrative_hits"):
+        detector = DETECTOR_SQL.format(level=f"AND h.level = {int(level)}" if level else "",
+                                       unit=unit_expression(reprints, "x"))
+        params.append(version)
+    reviews, review_params = latest_reviews_sql(con, coder)
+    status_sql = {"pending": "AND r.doc_id IS NULL", "reviewed": "AND r.doc_id IS NOT NULL"}.get(status or "", "")
+    if actors:
+        status_sql += f" AND m.actor IN ({', '.join('?' * len(actors))})"
+    sql = MEMBERS_SQL.format(detector=detector, reviews=reviews, status=status_sql,
+                             limit=f"LIMIT {int(limit)}" if limit else "")
+    return con.execute(sql, [*params, *review_params, sample_id, *(actors or [])]).df()
+
+
+def codebook_rows(con, version: str | None) -> list[tuple[str, str | None, str | None, int, str | None]]:
+    """(narrative, title, parent, level, semeval) of a tagged codebook version, in codebook order of levels."""
+    if version is None or not has_table(con, "narrative_codebooks"):
+        return []
+    return con.execute("SELECT narrative, title, parent, level, semeval FROM narrative_codebooks "
+                       "WHERE codebook_version = ? ORDER BY level, narrative", [version]).fetchall()
+
+
+def existing_documents(con, doc_ids: list[str]) -> set[str]:
+    """The ids among `doc_ids` that name a document in the store."""
+    if not doc_ids:
+        return set()
+    import pyarrow as pa
+
+    cur = con.cursor()
+    try:
+        cur.register("wanted_ids", pa.table({"id": pa.array(list(dict.fromkeys(doc_ids)), pa.string())}))
+        return {r[0] for r in cur.execute("SELECT w.id FROM wanted_ids w JOIN documents d ON d.id = w.id").fetchall()}
+    finally:
+        cur.close()
+
+
+def write_document_reviews(corpus: "Corpus", rows: list[dict]) -> int:
+    """Store document reviews (doc_id, coder, labels JSON, codebook_version, source, note) in one transaction;
+    a coder's new review of a document replaces the earlier one. Returns how many were written."""
+    ensure_sample_tables(corpus)
+    con = corpus.con
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.executemany("INSERT OR REPLACE INTO narrative_document_reviews (doc_id, coder, labels, codebook_version, "
+                        "source, note, reviewed_at) VALUES (?, ?, ?, ?, ?, ?, current_timestamp)",
+                        [[r["doc_id"], r["coder"], r["labels"], r["codebook_version"], r["source"], r.get("note")]
+                         for r in rows])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return len(rows)
+
+
+def document_reviews(con, coder: str | None = None) -> "pd.DataFrame":
+    """Every document review: document, actor, coder, labels (JSON list; [] = carries none), when, from where."""
+    if not has_table(con, "narrative_document_reviews"):
+        return con.execute("SELECT NULL::VARCHAR AS doc_id, NULL::VARCHAR AS actor, NULL::VARCHAR AS coder, "
+                           "NULL::VARCHAR AS labels, NULL::TIMESTAMP AS reviewed_at, NULL::VARCHAR AS source, "
+                           "NULL::VARCHAR AS codebook_version WHERE FALSE").df()
+    where = "WHERE r.coder = ?" if coder else ""
+    return con.execute(f"SELECT r.doc_id, d.actor, r.coder, r.labels, r.reviewed_at, r.source, r.codebook_version "
+                       f"FROM narrative_document_reviews r LEFT JOIN documents d ON d.id = r.doc_id {where} "
+                       "ORDER BY r.reviewed_at, r.doc_id, r.coder", [coder] if coder else []).df()
+
+
+REVIEWED_UNITS_SQL = """
+    SELECT m.actor, m.unit, m.doc_id, r.labels
+    FROM narrative_sample_members m JOIN {reviews} r ON r.doc_id = m.doc_id
+    WHERE m.sample_id = ?"""
+
+
+def reviewed_units(con, sample_id: str, coder: str | None = None) -> list[tuple[str, str, str, str]]:
+    """(actor, unit, doc_id, labels JSON) of the sample's units that have a document review (the latest, or
+    `coder`'s)."""
+    reviews, params = latest_reviews_sql(con, coder)
+    return con.execute(REVIEWED_UNITS_SQL.format(reviews=reviews), [*params, sample_id]).fetchall()
+
+
+CELLS_SQL = """
+    WITH u AS ({units}),
+    flags AS (
+        SELECT DISTINCT coalesce(d.actor, '') AS actor, {unit} AS unit, h.narrative
+        FROM narrative_hits h JOIN documents d ON d.id = h.doc_id WHERE h.above AND {hit_where}),
+    marks AS (
+        SELECT actor, unit, narrative, bool_or(flagged) AS flagged, bool_or(carried) AS carried FROM (
+            SELECT actor, unit, narrative, TRUE AS flagged, FALSE AS carried FROM flags
+            UNION ALL SELECT actor, unit, narrative, FALSE, TRUE FROM review_labels) GROUP BY ALL)
+    SELECT u.actor, u.language, u.period, u.stratum_period, mk.narrative,
+           count(*) FILTER (WHERE mk.flagged) AS flagged,
+           count(*) FILTER (WHERE mk.flagged AND ru.unit IS NOT NULL) AS reviewed_flagged,
+           count(*) FILTER (WHERE mk.carried) AS reviewed_carrying,
+           count(*) FILTER (WHERE mk.carried AND mk.flagged) AS reviewed_both
+    FROM marks mk JOIN u USING (actor, unit)
+    LEFT JOIN reviewed_set ru USING (actor, unit)
+    GROUP BY ALL"""
+CELL_SIZES_SQL = """
+    WITH u AS ({units})
+    SELECT u.actor, u.language, u.period, u.stratum_period, count(*) AS units, count(ru.unit) AS reviewed
+    FROM u LEFT JOIN reviewed_set ru USING (actor, unit)
+    GROUP BY ALL"""
+
+
+def prevalence_cells(con, frame: tuple[str, list], hits: tuple[str, list], *, unit: str, period: str,
+                     stratum_period: str, reviewed: list[tuple[str, str]],
+                     labels: list[tuple[str, str, str]]) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+    """The counts behind corrected prevalence, per cell (actor, language, period, stratum period):
+    (cell sizes: units and reviewed units; per narrative: flagged units, and among the reviewed ones those flagged,
+    those the reviewers say carry it, and both). `reviewed` holds the reviewed (actor, unit) pairs, `labels` their
+    (actor, unit, narrative) review labels; `frame` and `hits` are WHERE clauses over documents `d` and hits `h`."""
+    import pyarrow as pa
+
+    where, params = frame
+    hit_where, hit_params = hits
+    units = UNITS_SQL.format(unit=unit, where=where, period=period, stratum_period=stratum_period)
+    cur = con.cursor()      # registered relations live on this cursor only (and need no pending result)
+    try:
+        cur.register("reviewed_set", pa.table({"actor": [r[0] for r in reviewed], "unit": [r[1] for r in reviewed]},
+                                              schema=pa.schema([("actor", pa.string()), ("unit", pa.string())])))
+        cur.register("review_labels", pa.table(
+            {"actor": [r[0] for r in labels], "unit": [r[1] for r in labels], "narrative": [r[2] for r in labels]},
+            schema=pa.schema([("actor", pa.string()), ("unit", pa.string()), ("narrative", pa.string())])))
+        sizes = cur.execute(CELL_SIZES_SQL.format(units=units), params).df()
+        counts = cur.execute(CELLS_SQL.format(units=units, unit=unit, hit_where=hit_where),
+                             [*params, *hit_params]).df()
+    finally:
+        cur.close()
+    return sizes, counts
+
+
+def latest_version_read(con) -> str | None:
+    """The codebook version of the latest tagging run, read without creating tables (None when untagged)."""
+    if not has_table(con, "narrative_hits"):
+        return None
+    rows = con.execute("SELECT codebook_version FROM narrative_hits ORDER BY tagged_at DESC LIMIT 1").fetchall()
+    return rows[0][0] if rows else None
+
+
+def sampled_documents(con) -> set[str]:
+    """The documents held by any review sample."""
+    if not has_table(con, "narrative_sample_members"):
+        return set()
+    return {r[0] for r in con.execute("SELECT DISTINCT doc_id FROM narrative_sample_members").fetchall()}

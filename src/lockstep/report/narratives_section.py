@@ -10,10 +10,10 @@ from lockstep.output import records
 from lockstep.report import charts
 from lockstep.report.analyses import analysis
 from lockstep.report.frames import clip, table
-from lockstep.report.model import Chart, Evidence, EvidenceLine, Section
+from lockstep.report.model import Chart, Evidence, EvidenceLine, Section, Table
 from lockstep.report.options import ReportOptions
 from lockstep.report.overview import top_actors
-from lockstep.report.safe import anchor
+from lockstep.report.safe import anchor, plot_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -64,12 +64,71 @@ def prevalence_section(corpus: "Corpus", options: ReportOptions) -> Section:
         section.evidence.extend(narrative_evidence(corpus, prev, replace(query, narrative=narrative), options))
     section.tables.append(table(_frame(overall), id="prevalence", title="Prevalence over the whole window",
                                 columns=["narrative", "title", "actor", "documents", "actor_documents", "share"]))
+    corrected_table, corrected_chart = corrected_prevalence_block(corpus, query)
+    section.tables.append(corrected_table)
+    if corrected_chart is not None:
+        section.charts.append(corrected_chart)
     first = prev.first_appearance(corpus, replace(query, narrative=None))
     section.tables.append(table(first, id="first-appearance", title="First appearance per actor",
                                 columns=["narrative", "actor", "first_published", "outlet", "score", "doc_id"],
                                 doc_column="doc_id", limit=80))
     section.data = {"version": version, "narratives": ranked}
     return section
+
+
+CORRECTED_COLUMNS = ["narrative", "title", "actor", "raw_share", "share", "ci_low", "ci_high", "reviewed", "note"]
+
+
+def corrected_prevalence_block(corpus: "Corpus", query: Any) -> tuple[Table, Chart | None]:
+    """The whole window's prevalence corrected for detector error from the reviews of a random sample (table and
+    chart with intervals); without reviews the detector's shares, labelled uncorrected, and no chart."""
+    corr = analysis("narratives.corrected", "CorrectedQuery", "corrected_prevalence")
+    frame = corr.corrected_prevalence(corpus, corr.CorrectedQuery(hits=replace(query, period="all")))
+    if frame.attrs.get("sample_id") is None:
+        frame = frame.rename(columns={"share": "share (uncorrected)"})
+        return table(frame, id="prevalence-corrected", title="Prevalence, uncorrected (no reviews)", note=(
+            "No review sample: these are the detector's shares, uncorrected. Draw a random sample with "
+            "`lockstep narratives sample`, review it (`narratives review-docs` or the dashboard with --review), "
+            "and this table shows shares corrected for the detector's errors, with intervals."),
+            columns=["narrative", "title", "actor", "documents", "actor_documents", "share (uncorrected)"]), None
+    done = frame[frame["corrected"]]
+    short = len(frame) - len(done)
+    note = (f"From the reviews of sample {frame.attrs['sample_id']}: share = the detector's share (raw_share) "
+            "corrected by what review found it missed or wrongly flagged, with its 95 % interval (sampling of "
+            "documents and detector error); `reviewed` counts the reviewed documents behind it. "
+            + (f"{short} of {len(frame)} rows had too few reviews in their group: they show the raw share, "
+               "uncorrected, and say so." if short else "Every group had enough reviews."))
+    chart = Chart(id="chart-narrative-corrected", title="Corrected prevalence", figure=interval_chart(
+        records(done), title="Prevalence corrected for detector error (95 % intervals); open marks: detector")) \
+        if len(done) else None
+    return table(frame, id="prevalence-corrected", title="Prevalence corrected for detector error", note=note,
+                 columns=CORRECTED_COLUMNS, limit=400), chart
+
+
+def interval_chart(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
+    """Per actor: the corrected share of each narrative with its interval, and the raw share as an open mark."""
+    traces = []
+    for i, actor in enumerate(sorted({str(r["actor"]) for r in rows})):
+        mine = sorted((r for r in rows if str(r["actor"]) == actor), key=lambda r: str(r["narrative"]))
+        colour = charts.PALETTE[i % len(charts.PALETTE)]
+        x = [plot_text(r["narrative"]) for r in mine]
+        traces.append({"type": "scatter", "mode": "markers", "name": plot_text(actor), "x": x, "offsetgroup": str(i),
+                       "y": [r["share"] for r in mine], "marker": {"color": colour, "size": 9},
+                       "error_y": {"type": "data", "symmetric": False, "color": colour,
+                                   "array": [r["ci_high"] - r["share"] for r in mine],
+                                   "arrayminus": [r["share"] - r["ci_low"] for r in mine]},
+                       "customdata": [None] * len(mine),
+                       "text": [plot_text(f"{r['reviewed']} reviews; detector {r['raw_share']:.3f}") for r in mine],
+                       "hovertemplate": f"{plot_text(actor)}<br>%{{x}}: %{{y:.3f}} (%{{text}})<extra></extra>"})
+        traces.append({"type": "scatter", "mode": "markers", "name": plot_text(f"{actor} (detector)"), "x": x,
+                       "offsetgroup": str(i),
+                       "y": [r["raw_share"] for r in mine], "showlegend": False, "customdata": [None] * len(mine),
+                       "marker": {"color": colour, "symbol": "circle-open", "size": 9},
+                       "hovertemplate": f"{plot_text(actor)} detector<br>%{{x}}: %{{y:.3f}}<extra></extra>"})
+    return {"data": traces, "layout": charts.layout(
+        title, yaxis={"title": {"text": "share of documents"}, "rangemode": "tozero"}, scattermode="group",
+        xaxis={"type": "category", "tickangle": -35, "automargin": True}, height=460,
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}, margin={"l": 60, "r": 20, "t": 70, "b": 40})}
 
 
 def actor_periods(con, filters, period: str) -> dict[tuple[str, str], int]:

@@ -110,3 +110,11 @@ def record_review(store: Store, hit_id: str, decision: str, coder: str) -> dict[
     with store.writer() as corpus:
         result = narratives.review_tag(corpus, hit_id, decision, coder)
     return {"hit_id": hit_id, "decision": decision, "coder": coder, "result": result}
+
+
+def record_document_review(store: Store, doc_id: str, labels: list[str], coder: str) -> dict[str, Any]:
+    """Store which narratives a coder says a document carries ([] = none) through the narratives module."""
+    review = analysis("narratives.review", "review_document")
+    with store.writer() as corpus:
+        stored = review.review_document(corpus, doc_id, labels, coder, source="dashboard")
+    return {"doc_id": doc_id, "labels": stored["labels"], "coder": coder}

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from lockstep.report.safe import clean_json
 from lockstep.web import views
+from lockstep.web.analyses import record_document_review
 from lockstep.web.document import document_view
 from lockstep.web.panels import ExplorerQuery, run_panel
 from lockstep.web.params import check_doc_id, clean_names, explorer_query, search_query
@@ -84,6 +85,32 @@ def review(request: Request, body: ReviewRequest) -> dict[str, Any]:
         raise HTTPException(501, f"review is not available: {exc}") from exc
 
 
+class DocumentReviewRequest(BaseModel):
+    doc_id: str = Field(min_length=1, max_length=64)
+    labels: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(default_factory=list, max_length=200)
+    none: bool = False
+    coder: str = Field(min_length=1, max_length=80, pattern=r"^[^\x00-\x1f<>]+$")
+
+
+@router.post("/narratives/document-review", summary="Say which narratives a sampled document carries "
+             "(needs `lockstep serve --review`)")
+def document_review(request: Request, body: DocumentReviewRequest) -> dict[str, Any]:
+    check_review_request(request)
+    if not body.labels and not body.none:
+        raise HTTPException(422, "tick the narratives the document carries, or “carries none”")
+    if body.labels and body.none:
+        raise HTTPException(422, "a document cannot carry narratives and none")
+    return clean_json(record_document_review(store_of(request), body.doc_id, body.labels, body.coder.strip()))
+
+
+def check_review_request(request: Request) -> None:
+    if "application/json" not in request.headers.get("content-type", ""):
+        raise HTTPException(415, "send the review as application/json")
+    origin = request.headers.get("origin")
+    if origin and origin.split("://", 1)[-1] != request.headers.get("host", ""):
+        raise HTTPException(403, "cross-origin review requests are refused")
+
+
 explorer_routes("terms", ("trend", "keyness", "kwic", "collocates", "usage"))
-explorer_routes("narratives", ("codebook", "prevalence", "evidence"))
+explorer_routes("narratives", ("codebook", "prevalence", "evidence", "corrected", "documents"))
 explorer_routes("alignment", ("matrix", "cell", "leads"))

@@ -48,6 +48,16 @@ def narratives_evidence(store: Store, q: ExplorerQuery) -> Section:
         return narrative_panels.evidence_panel(corpus, q)
 
 
+def narratives_corrected(store: Store, q: ExplorerQuery) -> Section:
+    with store.corpus() as corpus:
+        return narrative_panels.corrected_panel(corpus, q)
+
+
+def narratives_documents(store: Store, q: ExplorerQuery) -> Section:
+    with store.corpus() as corpus:
+        return narrative_panels.document_review_panel(corpus, q)
+
+
 def alignment_matrix(store: Store, q: ExplorerQuery) -> Section:
     with store.corpus() as corpus:
         return align_panels.matrix_panel(corpus, q)
@@ -68,7 +78,9 @@ PANELS = {
               "kwic": ("Concordance (KWIC)", terms_kwic), "collocates": ("Collocates", terms_collocates),
               "usage": ("Usage comparison", terms_usage)},
     "narratives": {"codebook": ("Codebook", narratives_codebook), "prevalence": ("Prevalence", narratives_prevalence),
-                   "evidence": ("Evidence and review", narratives_evidence)},
+                   "evidence": ("Evidence and review", narratives_evidence),
+                   "corrected": ("Prevalence corrected for detector error", narratives_corrected),
+                   "documents": ("Document review (random sample)", narratives_documents)},
     "alignment": {"matrix": ("Alignment matrix", alignment_matrix), "cell": ("Drill-down", alignment_cell),
                   "leads": ("Lead–lag", alignment_leads)},
 }

@@ -11,7 +11,8 @@ from lockstep.report import charts
 from lockstep.report.analyses import analysis
 from lockstep.report.frames import table
 from lockstep.report.model import Chart, Evidence, Section
-from lockstep.report.narratives_section import actor_periods, evidence_lines, not_tagged, tagged_version, with_zeros
+from lockstep.report.narratives_section import (actor_periods, corrected_prevalence_block, evidence_lines, not_tagged,
+                                                tagged_version, with_zeros)
 from lockstep.report.overview import top_actors
 from lockstep.store.corpus import Corpus
 from lockstep.web.panels import ExplorerQuery
@@ -138,3 +139,73 @@ def _frame(rows):
     import pandas as pd
 
     return pd.DataFrame(rows)
+
+
+# ---- prevalence corrected for detector error, and the document review form on sampled documents ---------------
+
+
+def corrected_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
+    """The whole window's prevalence corrected from the reviews of a random sample, with intervals and the number
+    of reviews; the detector's shares labelled uncorrected when there are none."""
+    prev = analysis("narratives.prevalence", "HitQuery")
+    version = tagged_version(corpus.con)
+    if version is None:
+        return not_tagged("narratives-corrected")
+    actors = q.actors or top_actors(corpus.con, q.filters(), 8)
+    query = prev.HitQuery(filters=replace(q.filters(), actor=actors), narrative=q.narrative,
+                          level=None if q.narrative else 1, version=version)
+    corrected_table, chart = corrected_prevalence_block(corpus, query)
+    section = Section(key="narratives-corrected", title="", note=corrected_table.note)
+    corrected_table.note = ""
+    if chart is not None:
+        section.charts.append(chart)
+    section.tables.append(corrected_table)
+    return section
+
+
+def document_review_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
+    """The sampled documents in review order, each with a form: which narratives it carries (or none)."""
+    sampling = analysis("narratives.sampling", "sample_documents", "find_sample")
+    review = analysis("narratives.review", "review_labels")
+    tables = analysis("narratives.tables", "sample_record")
+    if tables.sample_record(corpus.con, None) is None:
+        return Section(key="narratives-documents", title="", available=False, missing=(
+            "No review sample in this store: draw one with `lockstep narratives sample --db STORE` "
+            "(stratified by actor and language), then review its documents here."))
+    status = "pending" if q.status == "pending" else None
+    docs = records(sampling.sample_documents(corpus.con, status=status, level=1, limit=q.limit, actors=q.actors))
+    labels = review.review_labels(corpus.con)
+    sample = sampling.find_sample(corpus.con, None)
+    section = Section(key="narratives-documents", title="", note=(
+        f"Sample {sample['sample_id']}: {sample['sampled']} documents drawn at random from {sample['strata']} strata "
+        "(actor x language"
+        f"{' x ' + sample['period'] if sample['period'] else ''}), listed in review order. Tick every narrative the "
+        "document carries, or “carries none”, then save; review in this order so that the reviewed part stays a "
+        "random sample. Decide before opening “what the detector found”."))
+    section.data = {"document_review": {
+        "sample_id": sample["sample_id"],
+        "documents": [review_item(d, labels) for d in docs],
+        "narratives": narrative_tree(labels),
+    }}
+    return section
+
+
+def review_item(doc: dict[str, Any], labels: Any) -> dict[str, Any]:
+    import json
+
+    reviewed = json.loads(doc["labels"]) if doc.get("labels") is not None else None
+    detector = [n for n in (doc.get("detector") or "").split(";") if n]
+    return {"doc_id": doc["doc_id"], "position": doc["position"], "actor": doc.get("actor"),
+            "language": doc.get("language"), "published": str(doc.get("published") or "")[:10],
+            "title": doc.get("title") or "", "excerpt": doc["excerpt"],
+            "detector": [labels.titles.get(n, n) for n in detector],
+            "reviewed": reviewed, "coder": doc.get("coder"),
+            "reviewed_titles": [labels.titles.get(n, n) for n in reviewed or []]}
+
+
+def narrative_tree(labels: Any) -> list[dict[str, Any]]:
+    """Top-level narratives with their sub-narratives, for the review form's checkboxes."""
+    tops = sorted(n for n, parent in labels.parents.items() if parent is None)
+    return [{"id": top, "title": labels.titles.get(top, top),
+             "children": [{"id": n, "title": labels.titles.get(n, n)} for n in sorted(labels.parents)
+                          if labels.parents[n] == top]} for top in tops]

@@ -78,6 +78,48 @@
     }).catch(function (err) { if (status) status.textContent = "not saved: " + err; });
   }
 
+  function saveDocumentReview(form) {
+    var coderInput = document.getElementById("coder");
+    var coder = coderInput ? coderInput.value.trim() : "";
+    var status = form.querySelector(".save-status");
+    if (!coder) { status.textContent = "enter your coder name first"; if (coderInput) coderInput.focus(); return; }
+    try { localStorage.setItem("lockstep-coder", coder); } catch (e) { /* private mode */ }
+    var labels = Array.prototype.map.call(form.querySelectorAll("input[name=label]:checked"), function (el) { return el.value; });
+    var none = form.querySelector("input[name=none]").checked;
+    if (!labels.length && !none) { status.textContent = "tick the narratives it carries, or “carries none”"; return; }
+    fetch("/api/narratives/document-review", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ doc_id: form.getAttribute("data-doc"), labels: labels, none: none, coder: coder })
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        if (response.ok) {
+          var said = data.labels.length ? data.labels.join("; ") : "carries none";
+          status.textContent = "saved: " + said + " by " + coder;
+          var card = form.closest(".doc-review");
+          if (card) {
+            card.setAttribute("data-status", "reviewed");
+            var state = card.querySelector(".review-state");
+            if (state) state.textContent = "reviewed by " + coder + ": " + said;
+          }
+        } else status.textContent = "not saved: " + (data.error || data.detail || response.status);
+      });
+    }).catch(function (err) { status.textContent = "not saved: " + err; });
+  }
+
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.closest || box.type !== "checkbox") return;
+    var form = box.closest("form.doc-review-form");
+    if (!form || !box.checked) return;
+    if (box.name === "none") form.querySelectorAll("input[name=label]").forEach(function (el) { el.checked = false; });
+    else form.querySelector("input[name=none]").checked = false;
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest && event.target.closest("form.doc-review-form");
+    if (form) { event.preventDefault(); saveDocumentReview(form); }
+  });
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button.review-btn");
     if (button) { event.preventDefault(); review(button); }
