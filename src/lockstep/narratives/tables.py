@@ -142,6 +142,12 @@ def write_llm_documents(corpus: "Corpus", codebook_version: str, doc_ids: list[s
                             "SELECT model, prompt_version, paragraph_hash, hits FROM incoming_llm_cache")
             finally:
                 con.unregister("incoming_llm_cache")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
 # ---- review samples and document reviews (prevalence corrected for detector error) -----------------------------
 #
 # narrative_samples          one row per drawn sample: seed, strata, allocation, the filters it was drawn under
