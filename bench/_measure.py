@@ -98,3 +98,18 @@ def fmt(value) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return "" if value is None else str(value)
+
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def write_result(name: str, figures: dict) -> Path:
+    """bench/results/<name>.json: the figures with the machine, load and date they were measured on (the README's
+    Performance figures are generated from these files by bench/readme.py)."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    payload = {"machine": machine(), "load_average": round(os.getloadavg()[0], 1),
+               "measured": time.strftime("%Y-%m-%d %H:%M"), **figures}
+    path.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
+    print(f"figures written to {path.relative_to(path.parents[2])}")
+    return path

@@ -4,9 +4,12 @@
 
 Scores, measured in the same run:
 
-* HTML: ``lockstep.clean.html.extract_html`` and bare ``trafilatura.extract`` (configured as the benchmark's
-  own runner: ``include_comments=False``), with pages per CPU-second of each (the extractors take turns page
-  by page, so load from other processes falls on both alike) and their ratio.
+* HTML: ``lockstep.clean.html.extract_html`` next to trafilatura in the mode lockstep itself calls it
+  (``fast=True``: no readability/jusText fallback), with and without its metadata extraction (lockstep always
+  extracts title, author, date and site), in its slower default mode (with fallbacks), and Resiliparse's
+  main-content extraction where it is installed (``pip install resiliparse``; no metadata), all with
+  ``include_comments=False`` as the benchmark's own runner; with pages per CPU-second of each (the extractors
+  take turns page by page, so load from other processes falls on all alike) and lockstep's ratio to each.
 * Plain text: ``lockstep.clean.scraped.clean_scraped`` on ``text/*.txt`` (the same pages as a naive scraper
   saves them), next to jusText and trafilatura run on that text wrapped as ``<p>`` paragraphs.
 
@@ -145,10 +148,32 @@ def lockstep_html(page: Page) -> str:
     return "\n\n".join(d.text for d in extract_html(page.html))
 
 
+def trafilatura_fast_html(page: Page) -> str:
+    """The mode lockstep calls: ``fast=True``, main text only."""
+    import trafilatura
+
+    return trafilatura.extract(page.html, fast=True, include_comments=False) or ""
+
+
+def trafilatura_fast_meta_html(page: Page) -> str:
+    """The same with trafilatura's metadata extraction (title, author, date, site), as lockstep extracts them."""
+    import trafilatura
+
+    result = trafilatura.bare_extraction(page.html, fast=True, include_comments=False, with_metadata=True)
+    return (result.text or "") if result is not None else ""
+
+
 def trafilatura_html(page: Page) -> str:
+    """trafilatura's default mode (with its readability/jusText fallbacks)."""
     import trafilatura
 
     return trafilatura.extract(page.html, include_comments=False) or ""
+
+
+def resiliparse_html(page: Page) -> str:
+    from resiliparse.extract.html2text import extract_plain_text
+
+    return extract_plain_text(page.html, main_content=True)
 
 
 def lockstep_text(page: Page) -> str:
@@ -175,7 +200,24 @@ def trafilatura_text(page: Page) -> str:
     return trafilatura.extract(_as_paragraph_html(page.text), include_comments=False) or ""
 
 
-HTML_EXTRACTORS: dict[str, Callable[[Page], str]] = {"lockstep": lockstep_html, "trafilatura": trafilatura_html}
+HTML_EXTRACTORS: dict[str, Callable[[Page], str]] = {
+    "lockstep": lockstep_html,
+    "trafilatura_fast": trafilatura_fast_html,
+    "trafilatura_fast_meta": trafilatura_fast_meta_html,
+    "trafilatura": trafilatura_html,
+    "resiliparse": resiliparse_html,
+}
+FAST_REFERENCE = "trafilatura_fast"  # the mode lockstep calls trafilatura in: the speed ratio that counts
+
+
+def available(extractors: dict[str, Callable[[Page], str]]) -> dict[str, Callable[[Page], str]]:
+    """The extractors whose library is installed (Resiliparse is optional; it is named when left out)."""
+    try:
+        import resiliparse  # noqa: F401
+    except ImportError:
+        print("resiliparse not installed (pip install resiliparse): left out of the comparison")
+        return {name: fn for name, fn in extractors.items() if name != "resiliparse"}
+    return extractors
 TEXT_EXTRACTORS: dict[str, Callable[[Page], str]] = {
     "lockstep": lockstep_text,
     "justext": justext_text,
@@ -200,7 +242,7 @@ def run_interleaved(extractors: dict[str, Callable[[Page], str]], pages: list[Pa
 
 def evaluate(pages: list[Page]) -> dict[str, dict[str, dict[str, float]]]:
     results: dict[str, dict[str, dict[str, float]]] = {"html": {}, "text": {}}
-    for name, (outputs, speed) in run_interleaved(HTML_EXTRACTORS, pages).items():
+    for name, (outputs, speed) in run_interleaved(available(HTML_EXTRACTORS), pages).items():
         score = token_score([page_counts(p.gold, o) for p, o in zip(pages, outputs)])
         results["html"][name] = {"precision": score.precision, "recall": score.recall, "f1": score.f1, "pages_per_s": speed}
     for name, (outputs, speed) in run_interleaved(TEXT_EXTRACTORS, pages).items():
@@ -216,7 +258,9 @@ def evaluate(pages: list[Page]) -> dict[str, dict[str, dict[str, float]]]:
             "pages_per_s": speed,
         }
     speeds = results["html"]
-    results["html"]["lockstep"]["speed_vs_trafilatura"] = speeds["lockstep"]["pages_per_s"] / speeds["trafilatura"]["pages_per_s"]
+    for name in speeds:
+        if name != "lockstep":
+            speeds["lockstep"][f"speed_vs_{name}"] = speeds["lockstep"]["pages_per_s"] / speeds[name]["pages_per_s"]
     return results
 
 
@@ -229,7 +273,10 @@ def print_results(results: dict[str, dict[str, dict[str, float]]], pages: int) -
         for name, row in rows.items():
             cells = " ".join(f"{row[c]:>14.3f}" if c in row else f"{'-':>14}" for c in columns)
             print(f"{kind:<6} {name:<12} {cells}")
-    print(f"html lockstep speed / trafilatura speed: {results['html']['lockstep']['speed_vs_trafilatura']:.2f}")
+    lockstep = results["html"]["lockstep"]
+    for name in results["html"]:
+        if name != "lockstep":
+            print(f"html lockstep speed / {name} speed: {lockstep[f'speed_vs_{name}']:.2f}")
 
 
 def check(results: dict[str, dict[str, dict[str, float]]]) -> list[str]:
@@ -249,6 +296,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a figure falls below eval/floors.json")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N pages")
     args = parser.parse_args(argv)
+    if not BENCHMARK.exists():
+        print(f"extraction benchmark not found: {BENCHMARK} (the 181-page set in ../shared/corpus)", file=sys.stderr)
+        return 2
     pages = load_pages(args.limit)
     results = evaluate(pages)
     print_results(results, len(pages))

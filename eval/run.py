@@ -16,6 +16,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 EVALUATIONS = ("extraction", "dedup", "narratives", "alignment", "prevalence", "llm")   # llm: skipped unless an endpoint is set
+SHARED = HERE.parents[1] / "shared" / "corpus"
 
 
 def main() -> int:
@@ -24,6 +25,9 @@ def main() -> int:
     parser.add_argument("--only", default="", help="comma-separated evaluations to run")
     args = parser.parse_args()
     names = [n for n in (args.only.split(",") if args.only else EVALUATIONS) if (HERE / f"{n}.py").exists()]
+    if not SHARED.exists():
+        print(f"evaluations need the labelled real data in {SHARED}: not found", file=sys.stderr)
+        return 2
     failed = []
     for name in names:
         print(f"== {name}", flush=True)

@@ -1,4 +1,7 @@
-"""Shared fixtures: paths to the real data under ../shared and small stores built once per session."""
+"""Shared fixtures: paths to the real data the tests read, inside the repository (a bare clone runs them).
+
+tests/data holds slices of ../shared with the same layout and file names (built by scripts/build_test_data.py;
+origin and licences in tests/data/README.md); the seed pages are the demo sample's, sample/seeds."""
 
 from __future__ import annotations
 
@@ -8,15 +11,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-SEEDS = SHARED / "corpus" / "seeds"
+DATA = ROOT / "tests" / "data"
+SEEDS = ROOT / "sample" / "seeds"
 
 
 @pytest.fixture(scope="session")
 def shared() -> Path:
-    if not SHARED.exists():
-        pytest.fail(f"shared data not found at {SHARED}")
-    return SHARED
+    """The slices of ../shared that the tests carry (tests/data, same layout)."""
+    return DATA
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import lockstep
 from lockstep.store.writer import insert_documents
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
+SHARED = ROOT / "tests" / "data"  # slices of ../shared, same layout
 ACTOR_OF = {"rt": "RT", "tass": "TASS", "mfa": "MFA Russia", "xinhua": "Xinhua", "cgtn": "CGTN",
             "globaltimes": "Global Times", "chinadaily": "China Daily", "bbc": "BBC", "a": "A", "b": "B", "c": "C"}
 

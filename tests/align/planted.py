@@ -18,7 +18,7 @@ import random
 from datetime import datetime, timedelta
 from pathlib import Path
 
-LEADS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "ru-state-media" / "1tv_news_leads_ru.csv.gz"
+LEADS = Path(__file__).resolve().parents[1] / "data" / "corpus" / "ru-state-media" / "1tv_news_leads_ru.csv.gz"
 FRAMING = "Западные СМИ предпочитают об этом молчать."
 RULES = {"ukraine": ("Украин", "Киев"), "west": ("Запад", "санкци", "США", "НАТО")}
 

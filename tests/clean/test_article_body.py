@@ -14,7 +14,7 @@ from trafilatura.utils import load_html
 from lockstep.clean.article_body import article_body
 from lockstep.clean.html import HtmlOptions, extract_html
 
-BENCHMARK = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "extraction-benchmark"
+BENCHMARK = Path(__file__).resolve().parents[1] / "data" / "corpus" / "extraction-benchmark"
 STRUCTURED = "08f793762792"  # a benchmark page with one <article> of plain paragraphs
 SENTENCE = "The minister said the talks would continue next week in the capital, with both delegations present. "
 STORY = [SENTENCE * 2, "Officials on both sides described the first round as constructive and open. " * 2,

@@ -11,7 +11,7 @@ from lockstep.clean.html import extract_html
 from lockstep.clean.scraped import clean_scraped, page_lines
 from lockstep.model import PRECISIONS, DATE_SOURCES
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "sample" / "seeds"
 SEED_LINES = [line for path in sorted(SEEDS.glob("*.txt")) for line in path.read_text(encoding="utf-8").splitlines()]
 FAST = settings(max_examples=60, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 

@@ -12,7 +12,7 @@ import pytest
 
 from lockstep.clean.html import extract_html
 
-BENCHMARK = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "extraction-benchmark"
+BENCHMARK = Path(__file__).resolve().parents[1] / "data" / "corpus" / "extraction-benchmark"
 PAGES = [
     "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856",
     "04a6711caa7c687592777718866e781e976e0fe684faebe8b3cedcef8cd0ea34",

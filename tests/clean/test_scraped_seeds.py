@@ -9,7 +9,7 @@ import pytest
 from lockstep.clean.scraped import clean_scraped
 from lockstep.model import Document
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "sample" / "seeds"
 
 
 def _clean(name: str) -> list[Document]:

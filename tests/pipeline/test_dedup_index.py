@@ -13,13 +13,13 @@ import lockstep
 from lockstep.dedup import keyindex
 from lockstep.dedup.clusters import DedupIndex
 from lockstep.dedup.fingerprint import minhash_bytes, text_hash
-from tests.conftest import SHARED
+from tests.conftest import DATA
 
 
 @pytest.fixture(scope="module")
 def leads() -> list[str]:
     """Real Russian news leads (Channel One), long enough for word shingles."""
-    table = pd.read_csv(SHARED / "corpus/ru-state-media/1tv_news_leads_ru.csv.gz", nrows=3000)
+    table = pd.read_csv(DATA / "corpus/ru-state-media/1tv_news_leads_ru.csv.gz", nrows=3000)
     texts = [t for t in table["content"].dropna() if len(t.split()) >= 20]
     distinct = {text_hash(t): t for t in reversed(texts)}  # one text per normalised form
     return list(reversed(distinct.values()))[:300]

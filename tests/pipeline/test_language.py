@@ -8,7 +8,7 @@ import gzip
 import pytest
 
 from lockstep.enrich.language import detect_language
-from tests.conftest import SHARED
+from tests.conftest import DATA
 
 
 @pytest.mark.parametrize(("text", "code"), [
@@ -26,13 +26,13 @@ def test_detects_language_of_short_texts(text, code):
 
 
 def test_english_headlines_are_english():
-    with gzip.open(SHARED / "corpus" / "cn-state-media-2022" / "headlines.csv.gz", "rt") as fh:
+    with gzip.open(DATA / "corpus" / "cn-state-media-2022" / "headlines.csv.gz", "rt") as fh:
         headlines = [row["headline"] for _, row in zip(range(400), csv.DictReader(fh))]
     found = [detect_language(h) for h in headlines]
     assert found.count("en") / len(found) >= 0.97
 
 
 def test_russian_leads_are_russian():
-    with gzip.open(SHARED / "corpus" / "ru-state-media" / "1tv_news_leads_ru.csv.gz", "rt") as fh:
+    with gzip.open(DATA / "corpus" / "ru-state-media" / "1tv_news_leads_ru.csv.gz", "rt") as fh:
         leads = [row["content"] for _, row in zip(range(200), csv.DictReader(fh))]
     assert [detect_language(t) for t in leads].count("ru") >= 198

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 import lockstep
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+SHARED = Path(__file__).resolve().parents[1] / "data"  # slices of ../shared, same layout
 CORPUS = SHARED / "corpus"
-SEEDS = CORPUS / "seeds"
+SEEDS = SHARED.parents[1] / "sample" / "seeds"
 
 # Hand-made rows: (outlet, date, text). Kremlin and Global Times appear only here (the keyness case).
 CRAFTED = [

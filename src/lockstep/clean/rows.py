@@ -10,6 +10,9 @@ from lockstep.model import Document
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTH_ONLY = re.compile(r"^\d{4}-\d{2}$")
 YEAR_ONLY = re.compile(r"^\d{4}$")
+SPACES = " \t\u00a0"
+SPACE_RUN = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")  # a run that is not one plain space
+PIECE_CHARS = 1 << 16
 
 
 def row_document(fields: dict[str, str]) -> Document:
@@ -30,9 +33,27 @@ def row_document(fields: dict[str, str]) -> Document:
 
 
 def normalise_paragraphs(text: str) -> str:
-    """One paragraph per non-empty line, separated by blank lines."""
-    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.replace("\r", "\n").split("\n")]
+    """One paragraph per non-empty line, separated by blank lines; runs of spaces, tabs and no-break spaces as
+    one space."""
+    lines = [collapse_spaces(line).strip() for line in text.replace("\r", "\n").split("\n")]
     return "\n\n".join(line for line in lines if line)
+
+
+def collapse_spaces(line: str, chars: int = PIECE_CHARS) -> str:
+    """Every run of spaces, tabs and no-break spaces as one space. Only runs that change are matched (not each
+    single space between words), and a long line is done in pieces cut after a character outside any run, so
+    the substitution's list of pieces stays small whatever the line's length (one 36 MB cell of prose built a
+    list of every word: ~12x the text)."""
+    if len(line) <= chars:
+        return SPACE_RUN.sub(" ", line)
+    pieces, start = [], 0
+    while start < len(line):
+        end = min(start + chars, len(line))
+        while end < len(line) and line[end - 1] in SPACES:
+            end += 1
+        pieces.append(SPACE_RUN.sub(" ", line[start:end]))
+        start = end
+    return "".join(pieces)
 
 
 def first_line(text: str, width: int = 120) -> str:
