@@ -228,33 +228,12 @@ class Pipeline:
         always when draining to 0)."""
         while len(self.in_flight) > keep:
             future, states, tick, raw = self.in_flight.popleft()
-            batch = self.result_of(future, raw)
+            batch = result_or_rerun(self.pool, future, raw, self.stage_options)
             self.processed.append((batch.append_column("tick", pa.array([tick] * batch.num_rows, pa.int64())), states))
             if sum(batch.num_rows for batch, _ in self.processed) >= self.options.write_rows:
                 self.write_processed()
         if keep == 0:
             self.write_processed()
-
-    def result_of(self, future: Future, raw: pa.RecordBatch) -> pa.RecordBatch:
-        """A processed batch; when the batch failed as a whole, its records run again one by one, so only the
-        record at fault is skipped."""
-        try:
-            return future.result()
-        except Exception as exc:  # noqa: BLE001 - a worker crash or an unforeseen fault in a stage
-            if isinstance(exc, BrokenProcessPool):
-                self.pool.restart()
-            if raw.num_rows == 1:
-                return fault_batch(raw, exc)
-        parts = []
-        for i in range(raw.num_rows):
-            single = raw.slice(i, 1)
-            try:
-                parts.append(self.pool.submit(process_raw, single, self.stage_options).result())
-            except Exception as exc:  # noqa: BLE001
-                if isinstance(exc, BrokenProcessPool):
-                    self.pool.restart()
-                parts.append(fault_batch(single, exc))
-        return pa.concat_batches(parts)
 
     def write_processed(self) -> None:
         if not self.processed:
@@ -293,6 +272,29 @@ class Pipeline:
         if self.options.progress:
             self.options.progress("file", len(self.finished))
         self.finished = []
+
+
+def result_or_rerun(pool: Workers, future: Future, raw: pa.RecordBatch, stage_options: StageOptions,
+                    process: Callable = process_raw) -> pa.RecordBatch:
+    """The processed batch; when it failed as a whole (a worker died, an unforeseen fault), its records are run
+    again one by one, so only the record at fault becomes a skip row."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - a worker crash or an unforeseen fault in a stage
+        if isinstance(exc, BrokenProcessPool):
+            pool.restart()
+        if raw.num_rows == 1:
+            return fault_batch(raw, exc)
+    parts = []
+    for i in range(raw.num_rows):
+        single = raw.slice(i, 1)
+        try:
+            parts.append(pool.submit(process, single, stage_options).result())
+        except Exception as exc:  # noqa: BLE001
+            if isinstance(exc, BrokenProcessPool):
+                pool.restart()
+            parts.append(fault_batch(single, exc))
+    return pa.concat_batches(parts)
 
 
 def safe_raw_batch(records: list[RawRecord]) -> pa.RecordBatch:
