@@ -92,9 +92,8 @@ def scalar_cell(value: Any) -> tuple[str | None, str]:
     if isinstance(value, bool):
         return str(value).lower(), ""
     if isinstance(value, (int, float, Decimal)):
-        if isinstance(value, (float, Decimal)) and not math.isfinite(value):
-            return None, f"a non-finite number ({value})"
-        return str(value), ""
+        finite = value.is_finite() if isinstance(value, Decimal) else not isinstance(value, float) or math.isfinite(value)
+        return (str(value), "") if finite else (None, f"a non-finite number ({value})")
     if isinstance(value, (datetime, date)):
         return value.isoformat(), ""
     return None, f"{describe(value)}, not a value"
