@@ -16,6 +16,7 @@ from typing import Iterator
 from lockstep.errors import SkipInput
 from lockstep.model import RawRecord
 from lockstep.sources.encoding import valid_text
+from lockstep.sources.walk import display_path
 
 TEXTUAL = ("text/html", "application/xhtml", "text/plain")
 # WARC headers kept with the record: the crawl time, and the date a feed or sitemap listed the page
@@ -25,7 +26,9 @@ MAX_TAIL_CHECK = 64 * 1024 * 1024  # bytes read to check how an archive ends
 EXTRA_HEADERS = {"crawled": "WARC-Date", "listed_date": "Lockstep-Listed-Date", "listed_in": "Lockstep-Listed-In"}
 
 
-def read_warc(path: Path, raw_sha: str, source: str, *, opener) -> Iterator[RawRecord]:
+def read_warc(path: Path, raw_sha: str, source: str | None = None, *, opener) -> Iterator[RawRecord]:
+    """The pages of a WARC (opened by `opener`), named `source` (default: the path) in records and reasons."""
+    source = source or display_path(path)
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
