@@ -209,6 +209,19 @@ def test_long_text_field_is_cut_and_reported(tmp_path):
     assert not report.complete
 
 
+def test_oversize_rows_are_skipped_and_the_rest_of_the_table_read(tmp_path):
+    big = "word " * 400  # 2,000 bytes, over the 1,000-byte cap below
+    csv_path = write(tmp_path / "big.csv", f'title,text\nA,"{STORY}"\nB,"{big}"\nC,"{STORY} C"\n')
+    jsonl_path = write(tmp_path / "big.jsonl", "\n".join(json.dumps({"text": t}) for t in (STORY, big, STORY + " C")))
+    for path in (csv_path, jsonl_path):
+        records, reason = [], ""
+        try:
+            records.extend(read_input(path, "sha", ReadOptions(max_bytes=1000)))
+        except SkipInput as exc:
+            reason = str(exc)
+        assert len(records) == 2 and "1 row(s) skipped" in reason and "1,000 bytes" in reason, reason
+
+
 def test_special_files_in_a_folder_are_listed_not_opened(tmp_path):
     root = tmp_path / "in"
     root.mkdir()

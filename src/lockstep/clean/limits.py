@@ -4,30 +4,17 @@ and the cut is noted, so one huge field bounds neither the cleaners' memory nor 
 from __future__ import annotations
 
 from lockstep.model import Document, RawRecord, Removed
+from lockstep.sources.cells import CUT_FIELD, DEFAULT_MAX_FIELD_CHARS, cap_text
 
-DEFAULT_MAX_FIELD_CHARS = 1_000_000  # about 150,000 words: far above any article, below a 36 MB cell
+__all__ = ["CUT", "DEFAULT_MAX_FIELD_CHARS", "cap_document", "cap_text", "losses", "record_cuts"]
+
 CUT = "cut at --max-field-chars"
 
 
-def cap_text(text: str, limit: int) -> tuple[str, int]:
-    """(text kept, characters cut): at most `limit` characters, ending at a paragraph or word boundary."""
-    if len(text) <= limit:
-        return text, 0
-    end = text.rfind("\n", limit // 2, limit)
-    end = end if end > 0 else text.rfind(" ", limit // 2, limit)
-    end = end if end > 0 else limit
-    return text[:end].rstrip(), len(text) - end
-
-
-def cap_record(raw: RawRecord, limit: int) -> list[Removed]:
-    """Cut a table row's text and html cells before cleaning (the cleaners then never see more): the cuts."""
-    cuts = []
-    for name in ("text", "html"):
-        value = raw.fields.get(name)
-        if isinstance(value, str) and len(value) > limit:
-            raw.fields[name], cut = cap_text(value, limit)
-            cuts.append(Removed(f"[{name}: {cut:,} characters after the first {limit:,}]", CUT))
-    return cuts
+def record_cuts(raw: RawRecord) -> list[Removed]:
+    """The cut a reader made in a table row's text cell (see sources/cells.py), as a removed piece."""
+    note = raw.fields.pop(CUT_FIELD, None)
+    return [Removed(f"[{note}]", CUT)] if note else []
 
 
 def cap_document(doc: Document, limit: int) -> None:

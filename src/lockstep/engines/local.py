@@ -122,7 +122,8 @@ def stage_options_of(options: IngestOptions) -> StageOptions:
 
 
 def read_options_of(options: IngestOptions) -> ReadOptions:
-    return ReadOptions(column_map=options.column_map, max_bytes=options.max_bytes)
+    return ReadOptions(column_map=options.column_map, max_bytes=options.max_bytes,
+                       max_field_chars=options.max_field_chars)
 
 
 def run_ingest(corpus: "Corpus", paths: list[str], options: IngestOptions) -> IngestReport:

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from lockstep.actors import load_registry
 from lockstep.clean import clean_record
-from lockstep.clean.limits import DEFAULT_MAX_FIELD_CHARS, cap_document, cap_record, losses
+from lockstep.clean.limits import DEFAULT_MAX_FIELD_CHARS, cap_document, losses, record_cuts
 from lockstep.dedup.provenance import find_original_source
 from lockstep.errors import SkipInput
 from lockstep.model import DOCUMENT_SCHEMA, Document, RawRecord, batch_to_raw, documents_to_batch
@@ -53,7 +53,7 @@ def clean_one(raw: RawRecord, options: StageOptions) -> list[dict]:
     """The rows of one record: its documents, or one skip row; nothing it holds stops the batch."""
     where = f"{raw.source} {raw.position}".strip()
     try:
-        cuts = cap_record(raw, options.max_field_chars) if raw.kind == "row" else []
+        cuts = record_cuts(raw) if raw.kind == "row" else []
         docs = clean_record(raw)
         rows = []
         for doc in docs:

@@ -19,6 +19,8 @@ from lockstep.sources.encoding import valid_text
 
 TEXT_FIELDS = ("text", "title", "html")
 MAX_METADATA_CHARS = 2_000  # a date, outlet or URL longer than this is not one
+DEFAULT_MAX_FIELD_CHARS = 1_000_000  # about 150,000 words: far above any article, below a 36 MB cell
+CUT_FIELD = "cut"  # a record field saying that its text cell was cut, and by how much
 JSON_INT_DIGITS = 4_000  # Python refuses to convert integers of more than 4,300 digits
 
 
@@ -111,3 +113,27 @@ def describe(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "a list"
     return f"a {type(value).__name__}"
+
+
+def cap_text(text: str, limit: int) -> tuple[str, int]:
+    """(text kept, characters cut): at most `limit` characters, ending at a paragraph or word boundary."""
+    if len(text) <= limit:
+        return text, 0
+    end = text.rfind("\n", limit // 2, limit)
+    end = end if end > 0 else text.rfind(" ", limit // 2, limit)
+    end = end if end > 0 else limit
+    return text[:end].rstrip(), len(text) - end
+
+
+def cap_fields(fields: dict[str, str], limit: int) -> None:
+    """Cut a row's text cell to `limit` characters as it is read (so no later copy holds more), noting the cut in
+    fields[CUT_FIELD]. An html cell is bounded like an HTML file (--max-mb); its extracted text is cut later."""
+    text = fields.get("text")
+    if text and len(text) > limit:
+        fields["text"], cut = cap_text(text, limit)
+        fields[CUT_FIELD] = f"text: {cut:,} characters after the first {limit:,}"
+
+
+def size_text(size: int) -> str:
+    """A byte count as people say it: 100 MB, 1.5 MB, 800 bytes."""
+    return f"{size / (1024 * 1024):g} MB" if size >= 1024 * 1024 else f"{size:,} bytes"

@@ -17,6 +17,7 @@ from typing import Iterator
 from lockstep.errors import InputError, SkipInput
 from lockstep.model import RawRecord
 from lockstep.sources import tables, warc
+from lockstep.sources.cells import DEFAULT_MAX_FIELD_CHARS, size_text
 from lockstep.sources.sniff import sniff_format
 from lockstep.sources.walk import HIDDEN_PREFIXES, InputFile, display_path, iter_inputs
 
@@ -32,6 +33,7 @@ class ReadOptions:
 
     column_map: dict[str, str] = field(default_factory=dict)
     max_bytes: int = DEFAULT_MAX_BYTES
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS  # a table's text cell is cut to this many characters (noted)
     batch_rows: int = 500
 
 
@@ -112,7 +114,8 @@ def read_format(fmt: str, path: Path, raw_sha: str, options: ReadOptions, source
         yield from warc.read_warc(path, raw_sha, source, opener=opener)
     elif fmt in ("csv", "jsonl", "json", "parquet"):
         table = tables.TableInput(fmt=fmt, path=path, source=source, raw_sha=raw_sha, opener=opener,
-                                  column_map=options.column_map, batch_rows=options.batch_rows)
+                                  column_map=options.column_map, batch_rows=options.batch_rows,
+                                  max_row_bytes=options.max_bytes, max_field_chars=options.max_field_chars)
         yield from tables.read_table(table)
     else:
         data = read_capped(source, opener, options.max_bytes)
@@ -126,7 +129,7 @@ def read_capped(source: str, opener, max_bytes: int) -> bytes:
     except (OSError, EOFError, zlib.error) as exc:
         raise SkipInput(f"{source}: truncated or corrupt compressed data ({exc})") from exc
     if len(data) > max_bytes:
-        raise SkipInput(f"{source}: larger than {max_bytes // (1024 * 1024)} MB for a single page; "
+        raise SkipInput(f"{source}: larger than {size_text(max_bytes)} for a single page; "
                         "split it or raise --max-mb")
     return data
 

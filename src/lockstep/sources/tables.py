@@ -19,7 +19,8 @@ from typing import Any, Callable, Iterator
 
 from lockstep.errors import SkipInput
 from lockstep.model import RawRecord
-from lockstep.sources.cells import TEXT_FIELDS, parse_json_int, row_fields
+from lockstep.sources.cells import (DEFAULT_MAX_FIELD_CHARS, TEXT_FIELDS, cap_fields, parse_json_int, row_fields,
+                                    size_text)
 
 FIELDS = ("text", "title", "published", "outlet", "url", "author", "language", "id", "html")
 ALIASES = {
@@ -49,7 +50,8 @@ class TableInput:
     opener: Callable[[], Any]
     column_map: dict[str, str] = field(default_factory=dict)
     batch_rows: int = 500
-    max_row_bytes: int = DEFAULT_MAX_ROW_BYTES  # a JSONL line or JSON file above this is refused
+    max_row_bytes: int = DEFAULT_MAX_ROW_BYTES  # a JSONL line, CSV field or JSON file above this is refused
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS  # a text cell is cut to this many characters (noted)
 
 
 @dataclass(slots=True)
@@ -112,6 +114,7 @@ def read_table(table: TableInput) -> Iterator[RawRecord]:
             problems.skip(where, columns)
             continue
         fields, skip, left_out = row_fields(row, columns)
+        cap_fields(fields, table.max_field_chars)
         for why in left_out:
             problems.leave_out(where, why)
         if skip:
@@ -146,15 +149,13 @@ def csv_rows(table: TableInput, problems: RowProblems) -> Iterator[tuple[str, di
     header is skipped and counted, a shorter one keeps the cells it has."""
     index = 0
     tsv = table.path.name.lower().removesuffix(".gz").endswith(".tsv")
-    csv.field_size_limit(max(csv.field_size_limit(), table.max_row_bytes))
+    csv.field_size_limit(table.max_row_bytes)  # process-wide; lockstep reads CSV here only
     try:
         with table.opener() as fh:
             text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline="")
             reader = csv.reader(text, delimiter="\t" if tsv else ",", quoting=csv.QUOTE_NONE if tsv else csv.QUOTE_MINIMAL)
             names = unique_names(next(reader, []))
-            for cells in reader:
-                if not cells:
-                    continue
+            for cells in rows_of(reader, problems, table.max_row_bytes):
                 if len(cells) > len(names):
                     problems.skip(f"line {reader.line_num}", f"expected {len(names)} fields, saw {len(cells)}")
                     continue
@@ -163,6 +164,23 @@ def csv_rows(table: TableInput, problems: RowProblems) -> Iterator[tuple[str, di
     except (csv.Error, UnicodeDecodeError, OSError, EOFError) as exc:
         raise SkipInput(f"{table.source}: unreadable CSV after row {index} ({str(exc).splitlines()[0][:150]}); "
                         f"the {index} row(s) before it were read") from exc
+
+
+def rows_of(reader, problems: RowProblems, max_bytes: int) -> Iterator[list[str]]:
+    """The non-empty rows of a csv.reader; a row with a field over the size cap is skipped and counted (the
+    reader goes on at the next line)."""
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger than field limit" not in str(exc):
+                raise
+            problems.skip(f"line {reader.line_num}", f"a field larger than {size_text(max_bytes)}")
+            continue
+        if cells:
+            yield cells
 
 
 def unique_names(header: list[str]) -> list[str]:
@@ -191,7 +209,7 @@ def jsonl_rows(table: TableInput, problems: RowProblems) -> Iterator[tuple[str, 
                 where = f"row {line_no - 1}"  # rows are numbered by line from 0, as in the documents' positions
                 if len(line) >= table.max_row_bytes and not line.endswith("\n"):
                     rest_of_line(lines, table.max_row_bytes)
-                    problems.skip(where, f"longer than {table.max_row_bytes // (1024 * 1024)} MB")
+                    problems.skip(where, f"longer than {size_text(table.max_row_bytes)}")
                     continue
                 if not line.strip():
                     continue
@@ -232,7 +250,7 @@ def json_rows(table: TableInput, problems: RowProblems) -> Iterator[tuple[str, d
     except (OSError, EOFError) as exc:
         raise SkipInput(f"{table.source}: truncated JSON ({exc})") from exc
     if len(data) > table.max_row_bytes:
-        raise SkipInput(f"{table.source}: a JSON document larger than {table.max_row_bytes // (1024 * 1024)} MB; "
+        raise SkipInput(f"{table.source}: a JSON document larger than {size_text(table.max_row_bytes)}; "
                         "write it as JSONL (one object per line)")
     try:
         rows = json.loads(data.decode("utf-8-sig", errors="replace"), parse_int=parse_json_int)
