@@ -13,7 +13,6 @@ import re
 import time
 from collections import Counter, deque
 from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -278,12 +277,10 @@ class Pipeline:
 def result_or_rerun(pool: Workers, future: Future, raw: pa.RecordBatch, stage_options: StageOptions,
                     process: Callable = process_raw) -> pa.RecordBatch:
     """The processed batch; when it failed as a whole (a worker died, an unforeseen fault), its records are run
-    again one by one, so only the record at fault becomes a skip row."""
+    again one by one (`pool.submit` replaces a broken pool), so only the record at fault becomes a skip row."""
     try:
         return future.result()
     except Exception as exc:  # noqa: BLE001 - a worker crash or an unforeseen fault in a stage
-        if isinstance(exc, BrokenProcessPool):
-            pool.restart()
         if raw.num_rows == 1:
             return fault_batch(raw, exc)
     parts = []
@@ -292,8 +289,6 @@ def result_or_rerun(pool: Workers, future: Future, raw: pa.RecordBatch, stage_op
         try:
             parts.append(pool.submit(process, single, stage_options).result())
         except Exception as exc:  # noqa: BLE001
-            if isinstance(exc, BrokenProcessPool):
-                pool.restart()
             parts.append(fault_batch(single, exc))
     return pa.concat_batches(parts)
 

@@ -37,7 +37,7 @@ def read_warc(path: Path, raw_sha: str, source: str | None = None, *, opener) ->
         with opener() as fh:
             records = ArchiveIterator(fh)
             for index, record in enumerate(records):
-                if record.length is None:  # Content-Length is mandatory: headers cut short or not a record
+                if not declared_length(record).isdigit():  # mandatory: headers cut short, or not a record
                     raise SkipInput(f"{source}: truncated or corrupt WARC: record {index} has incomplete headers "
                                     f"(no Content-Length){kept_note(kept)}")
                 raw = to_raw(record, index, source, raw_sha)
@@ -73,7 +73,15 @@ def unread_bytes(record) -> int:
     stream = record.raw_stream
     while stream.read(1 << 16):
         pass
-    return getattr(stream, "limit", 0) or 0
+    missing = getattr(stream, "limit", 0) or 0
+    declared = int(declared_length(record))
+    if record.length is not None and declared > record.length:
+        missing = max(missing, declared - record.length)
+    return missing
+
+
+def declared_length(record) -> str:
+    return (record.rec_headers.get_header("Content-Length") or "").strip()
 
 
 def end_problem(fh, start: int, end: int) -> str:
