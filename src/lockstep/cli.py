@@ -39,7 +39,8 @@ def ingest(
     actors: Optional[Path] = typer.Option(None, "--actors", help="YAML file extending/overriding the actor registry."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes."),
     column_map: Optional[str] = typer.Option(None, "--map", help="Table columns, e.g. text=body,published=date."),
-    max_mb: int = typer.Option(100, "--max-mb", min=1, help="Refuse single pages/text files larger than this."),
+    max_mb: int = typer.Option(100, "--max-mb", min=1, help="Refuse single pages/text files, and skip table rows "
+                                                            "(a CSV field, a JSONL line), larger than this."),
     engine: str = typer.Option("local", "--engine", help="local (process pool) or ray (needs lockstep\\[ray])."),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (with --engine ray)."),
     store_memory: str = typer.Option("1GB", "--store-memory",
