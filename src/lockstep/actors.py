@@ -71,7 +71,10 @@ def host_of(text: str) -> str:
         if " " in text or "." not in text:
             return ""
         text = "//" + text
-    return (urlsplit(text).hostname or "").removeprefix("www.")
+    try:
+        return (urlsplit(text).hostname or "").removeprefix("www.")
+    except ValueError:  # not a URL after all ("http://[::1"): no host, no actor
+        return ""
 
 
 def parse_actor_file(path: Path | None, text: str) -> list[Actor]:

@@ -39,18 +39,30 @@ def ingest(
     actors: Optional[Path] = typer.Option(None, "--actors", help="YAML file extending/overriding the actor registry."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes."),
     column_map: Optional[str] = typer.Option(None, "--map", help="Table columns, e.g. text=body,published=date."),
-    max_mb: int = typer.Option(100, "--max-mb", min=1, help="Refuse single pages/text files larger than this."),
+    max_mb: int = typer.Option(100, "--max-mb", min=1, help="Refuse single pages/text files, and skip table rows "
+                                                            "(a CSV field, a JSONL line), larger than this."),
     engine: str = typer.Option("local", "--engine", help="local (process pool) or ray (needs lockstep\\[ray])."),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (with --engine ray)."),
     store_memory: str = typer.Option("1GB", "--store-memory",
                                      help="DuckDB's memory while ingesting (e.g. 512MB, 4GB; none = DuckDB's "
                                           "default, 80% of RAM, which caches the growing store)."),
+    max_field_chars: int = typer.Option(1_000_000, "--max-field-chars", min=1000,
+                                        help="Cut a document's text (and a table's text cell) to this many "
+                                             "characters; each cut is listed as stored in part."),
 ) -> None:
-    """Read inputs, clean them into articles, deduplicate and store them. Re-running adds nothing new."""
+    """Read inputs, clean them into articles, deduplicate and store them. Re-running adds nothing new.
+
+    A bad input (or row, or record) is skipped with a one-line reason and everything else is stored.
+    Exit status: 0 everything stored in full; 1 something was skipped or stored in part (all listed);
+    2 a usage, configuration or store error; 3 an internal error.
+    """
     from lockstep import pipeline_cli
 
-    pipeline_cli.ingest(paths, db=db, actors=actors, workers=workers, column_map=column_map, max_mb=max_mb,
-                        engine=engine, address=address, store_memory=store_memory)
+    report = pipeline_cli.ingest(paths, db=db, actors=actors, workers=workers, column_map=column_map, max_mb=max_mb,
+                                 engine=engine, address=address, store_memory=store_memory,
+                                 max_field_chars=max_field_chars)
+    if not report.complete:
+        raise typer.Exit(pipeline_cli.EXIT_INCOMPLETE)
 
 
 @app.command()

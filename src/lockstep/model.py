@@ -25,7 +25,7 @@ class RawRecord:
     source: str  # file path or URL
     position: str = ""  # where inside the source ("record 12", "row 7"); empty for whole files
     data: bytes = b""  # raw bytes (pages) or empty for table rows
-    kind: str = ""  # sniffed format: text, html, row
+    kind: str = ""  # sniffed format: text, html, row; "unreadable" (fields["reason"] says why)
     url: str = ""  # target URL when known (WARC, feeds, tables)
     fields: dict[str, Any] = field(default_factory=dict)  # mapped columns for table rows
     raw_sha: str = ""  # sha256 of the raw bytes of the whole input file

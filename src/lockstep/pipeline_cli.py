@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from lockstep.clean.limits import DEFAULT_MAX_FIELD_CHARS
 from lockstep.engines.local import IngestOptions, IngestReport
 from lockstep.errors import InputError
 from lockstep.output import print_lines, print_table, write_table
@@ -29,15 +30,21 @@ EXPORT_COLUMNS = (
 )
 
 
+# `lockstep ingest` exit status: 0 everything stored in full; 1 something was skipped or stored in part (listed);
+# 2 a usage, configuration or store error (nothing ingested); 3 an internal error (a bug: please report it).
+EXIT_INCOMPLETE = 1
+
+
 def ingest(paths: list[Path], *, db: Path, actors: Path | None, workers: int, column_map: str | None,
-           max_mb: int, engine: str, address: str | None, store_memory: str = "1GB") -> IngestReport:
+           max_mb: int, engine: str, address: str | None, store_memory: str = "1GB",
+           max_field_chars: int = DEFAULT_MAX_FIELD_CHARS) -> IngestReport:
     if actors:
         from lockstep.actors import load_registry
 
         load_registry(str(actors))  # validate before any work: errors name file and line
     options = IngestOptions(workers=workers, actors_file=str(actors) if actors else None,
                             column_map=parse_column_map(column_map), max_bytes=max_mb * 1024 * 1024,
-                            store_memory=parse_memory(store_memory))
+                            store_memory=parse_memory(store_memory), max_field_chars=max_field_chars)
     if engine == "ray":
         from lockstep.engines.ray import run_ray_ingest
 
@@ -88,26 +95,32 @@ def print_report(report: IngestReport) -> None:
     """The ingest summary and the skipped inputs (path, reason): boxed tables on a terminal, else one
     `path<TAB>reason` line per skipped input (all of them), so logs can be grepped."""
     skipped = [(source, reason_only(source, reason)) for source, reason in report.skipped]
-    skipped_title = f"skipped inputs ({len(skipped)})"
+    partial = [(source, reason_only(source, reason)) for source, reason in report.partial]
+    lists = [(f"skipped inputs ({len(skipped)})", skipped), (f"stored in part ({len(partial)})", partial)]
     if not console.is_terminal:
         print_lines(console, report.summary().items(), title="ingest summary")
-        if skipped:
-            print_lines(console, skipped, title=skipped_title)
+        for title, rows in lists:
+            if rows:
+                print_lines(console, rows, title=title)
         return
     table = Table(title="ingest summary", show_header=False)
     for key, value in report.summary().items():
         table.add_row(key, str(value))
     console.print(table)
-    if skipped:
-        listed = Table(title=skipped_title)
-        listed.add_column("input", overflow="fold", max_width=60)
-        listed.add_column("reason", overflow="fold")
-        for source, reason in skipped[:100]:
-            listed.add_row(source, reason)
-        console.print(listed)
-        if len(skipped) > 100:
-            console.print(f"[dim]{len(skipped) - 100} more; the store's `skipped` and `inputs` tables list them "
-                          "all[/dim]")
+    for title, rows in lists:
+        if rows:
+            print_listed(title, rows)
+
+
+def print_listed(title: str, rows: list[tuple[str, str]], limit: int = 100) -> None:
+    listed = Table(title=title)
+    listed.add_column("input", overflow="fold", max_width=60)
+    listed.add_column("reason", overflow="fold")
+    for source, reason in rows[:limit]:
+        listed.add_row(Text(source), Text(reason))
+    console.print(listed)
+    if len(rows) > limit:
+        console.print(f"[dim]{len(rows) - limit} more; the store's `skipped` and `inputs` tables list them all[/dim]")
 
 
 def reason_only(source: str, reason: str) -> str:

@@ -105,6 +105,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.redirect("/loop2" if path == "/loop" else "/loop")
         if path == "/moved":
             return self.redirect("/articles/moved-here")
+        if path == "/to-private":  # allowed by robots.txt, but redirects into /private/, which is not
+            return self.redirect("/private/after-redirect")
         if path == "/huge":
             return self.send(200, b"x" * HUGE, "text/html")
         if path == "/huge-stream":

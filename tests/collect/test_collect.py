@@ -109,6 +109,15 @@ def test_robots_txt_is_respected_unless_switched_off(site, options, tmp_path):
     assert site.url("/private/secret") in {f.url for f in report.fetched}
 
 
+def test_robots_txt_is_checked_on_every_redirect_hop(site, options):
+    report = collect([site.url("/to-private")], options)
+
+    assert not report.fetched
+    [skip] = report.skipped
+    assert skip.reason == "robots" and "redirects to" in skip.detail and "/private/after-redirect" in skip.detail
+    assert site.hits["/to-private"] == 1 and site.hits["/private/after-redirect"] == 0  # never requested
+
+
 def test_user_agent_names_the_crawler(site, options):
     collect([site.url("/atom.xml")], options)
     assert site.agents == {USER_AGENT}

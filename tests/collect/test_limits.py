@@ -61,6 +61,14 @@ def test_loopback_is_refused_without_allow_private(site, options):
     ("169.254.169.254", False), ("0.0.0.0", False), ("::1", False), ("fe80::1", False), ("fc00::1", False),
     ("::ffff:127.0.0.1", False), ("100.64.0.1", False), ("224.0.0.1", False),
     ("8.8.8.8", True), ("2001:4860:4860::8888", True),
+    # IPv6 forms that carry an IPv4 address are judged by it; site-local and local NAT64 are never public
+    ("64:ff9b::7f00:1", False), ("64:ff9b::a9fe:a9fe", False), ("64:ff9b::808:808", True),  # NAT64
+    ("64:ff9b:1::808:808", False),  # local-use NAT64 (RFC 8215)
+    ("2002:7f00:1::", False), ("2002:a00:1::1", False), ("2002:808:808::1", True),  # 6to4
+    ("::7f00:1", False), ("::a00:1", False), ("::808:808", True),  # IPv4-compatible
+    ("::ffff:10.0.0.1", False), ("::ffff:8.8.8.8", True),  # IPv4-mapped
+    ("fec0::1", False), ("fec0::808:808", False),  # site-local
+    ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),  # Teredo
 ])
 def test_which_addresses_count_as_public(address, public):
     assert is_public(address) is public

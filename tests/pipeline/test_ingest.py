@@ -240,7 +240,7 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 def test_cli_ingest_export_and_show(tmp_path, mixed_inputs):
     result = run_cli("ingest", str(mixed_inputs), "--db", "c.duckdb", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # the bad inputs were skipped (listed): status 1, not an error
     assert "documents stored" in result.stdout and "skipped inputs" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
     result = run_cli("export", "--format", "jsonl", "--output", "out.jsonl", "--db", "c.duckdb", cwd=tmp_path)
@@ -258,9 +258,10 @@ def test_cli_off_a_terminal_prints_one_line_per_skipped_input(tmp_path, mixed_in
     long_name = mixed_inputs / "a-rather-long-folder-name-for-a-crawl-of-state-media" / "truncated.warc.gz"
     long_name.parent.mkdir()
     long_name.write_bytes((mixed_inputs / "broken.warc.gz").read_bytes())
-    write(mixed_inputs / "no-records.warc.gz", gzip.compress(b"WARC/1.0\r\n" * 300)[:50])
+    write(mixed_inputs / "no-records.warc.gz", warcinfo_only())
+    write(mixed_inputs / "cut-headers.warc.gz", gzip.compress(b"WARC/1.0\r\n" * 300)[:50])
     result = run_cli("ingest", str(mixed_inputs), "--db", "c.duckdb", cwd=tmp_path)  # stdout is a pipe
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
     assert "# ingest summary" in lines and any(line.startswith("documents stored\t") for line in lines)
     start = next(i for i, line in enumerate(lines) if line.startswith("# skipped inputs")) + 1
@@ -269,8 +270,21 @@ def test_cli_off_a_terminal_prints_one_line_per_skipped_input(tmp_path, mixed_in
     assert skipped["truncated.warc.gz"].startswith("truncated WARC")
     assert skipped["empty.txt"] == "empty file" and "image.txt" in skipped
     assert skipped["no-records.warc.gz"].startswith("nothing to read")  # read without error, held nothing
+    assert skipped["cut-headers.warc.gz"].startswith("truncated or corrupt WARC")
     assert not any(reason.startswith(str(mixed_inputs)) for reason in skipped.values())  # no path in the reason
     assert "┃" not in result.stdout and "│" not in result.stdout
+
+
+def warcinfo_only() -> bytes:
+    """A whole WARC.gz whose only record is a warcinfo record: no page in it."""
+    import io
+
+    from warcio.warcwriter import WARCWriter
+
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    writer.write_record(writer.create_warcinfo_record("crawl.warc.gz", {"software": "test"}))
+    return buffer.getvalue()
 
 
 def test_cli_errors_are_one_line(tmp_path):

@@ -7,8 +7,10 @@ scraped plain text to the line classifier (`scraped.py`), table rows to `rows.py
 from __future__ import annotations
 
 from lockstep.errors import SkipInput
-from lockstep.model import Document, RawRecord, document_id
-from lockstep.sources.encoding import decode_text
+from lockstep.model import Document, RawRecord, Removed, document_id
+from lockstep.sources.encoding import decode_page
+
+UNDECODABLE = "undecodable line (not UTF-8 and no known encoding fits; bytes shown as \\x escapes)"
 
 
 def clean_record(raw: RawRecord) -> list[Document]:
@@ -28,6 +30,8 @@ def clean_record(raw: RawRecord) -> list[Document]:
 
 
 def extract(raw: RawRecord) -> list[Document]:
+    if raw.kind == "unreadable":  # a reader kept the record's place and said why it could not read it
+        raise SkipInput(str(raw.fields.get("reason") or f"{raw.source} {raw.position}: unreadable"))
     if raw.kind == "row":
         if raw.fields.get("html") and not raw.fields.get("text"):
             from lockstep.clean.html import extract_html
@@ -44,10 +48,13 @@ def extract(raw: RawRecord) -> list[Document]:
         return [date_from_listing(d, raw.fields) for d in docs]
     from lockstep.clean.scraped import clean_scraped
 
-    text, _ = decode_text(raw.data, raw.source)
-    if not text.strip():
+    decoded = decode_page(raw.data, raw.source)
+    if not decoded.text.strip():
         raise SkipInput(f"{raw.source}: only whitespace")
-    return clean_scraped(text, source=raw.source)
+    docs = clean_scraped(decoded.text, source=raw.source)
+    if docs and decoded.undecodable:  # a mixed-encoding page: say which lines no encoding fits
+        docs[0].removed.extend(Removed(line, UNDECODABLE) for line in decoded.undecodable if line)
+    return docs
 
 
 def merge_row_metadata(doc: Document, fields: dict) -> Document:

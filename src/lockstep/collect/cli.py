@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
+from lockstep.collect.options import BY_CHOICE
 from lockstep.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -15,7 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from lockstep.collect.options import CollectOptions, CollectReport
 
-QUIET_REASONS = ("already fetched", "max pages", "before since")
+EXIT_NOTHING_FETCHED = 1
 
 
 def collect(
@@ -37,7 +38,11 @@ def collect(
     report: Optional[Path] = typer.Option(None, "--report", help="Write every URL with its outcome to "
                                           "CSV/Parquet/JSON/JSONL."),
 ) -> None:
-    """Collect article pages politely into a WARC file that `lockstep ingest` reads. Re-running resumes."""
+    """Collect article pages politely into a WARC file that `lockstep ingest` reads. Re-running resumes.
+
+    Exit status: 0 pages written, or nothing new to write; 1 nothing could be fetched (every URL tried was
+    refused or failed: see the skipped list); 2 a usage error.
+    """
     from lockstep.collect.options import CollectOptions
 
     options = CollectOptions(output=output, since=parse_since(since), max_pages=max_pages, per_host_rate=rate,
@@ -51,6 +56,8 @@ def collect(
         from lockstep.output import write_table
 
         write_table(outcomes(result), report)
+    if result.nothing_fetched:
+        raise typer.Exit(EXIT_NOTHING_FETCHED)
 
 
 def parse_since(value: str | None) -> datetime | None:
@@ -113,6 +120,6 @@ def show_summary(result: "CollectReport") -> None:
 
     print_table(summary(result), title=f"collected into {result.output}")
     table = outcomes(result)
-    problems = table[~table["outcome"].isin(("fetched", *QUIET_REASONS))]
+    problems = table[~table["outcome"].isin(("fetched", *BY_CHOICE))]
     if len(problems):
         print_table(problems[["url", "outcome", "detail"]], title="skipped", max_rows=20)

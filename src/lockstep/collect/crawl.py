@@ -228,14 +228,17 @@ class Run:
     # -- shared -------------------------------------------------------------------------------------------
 
     def get(self, url: str) -> Response | Skipped:
-        """Fetch one URL if the SSRF guard and robots.txt allow it (the guard first: its reason is clearer)."""
-        refusal = check_url(url, self.options.allow_private)
-        if refusal:
-            return Skipped(url, refusal.reason, refusal.detail)
-        if self.options.respect_robots:
-            if not self.robots.allowed(url):
-                return Skipped(url, "robots", f"disallowed by {host_key(url)}/robots.txt")
-        return self.fetcher.fetch(url)
+        """Fetch one URL if the SSRF guard and robots.txt allow it, and allow every URL it redirects to."""
+        return self.refusal(url) or self.fetcher.fetch(url, may_fetch=self.refusal)
+
+    def refusal(self, url: str) -> Skipped | None:
+        """Why `url` may not be fetched (the guard first: its reason is clearer), or None."""
+        refused = check_url(url, self.options.allow_private)
+        if refused:
+            return Skipped(url, refused.reason, refused.detail)
+        if self.options.respect_robots and not self.robots.allowed(url):
+            return Skipped(url, "robots", f"disallowed by {host_key(url)}/robots.txt")
+        return None
 
     def skip_all(self, urls: Iterable[str], reason: str, detail: str) -> None:
         self.report.skipped.extend(Skipped(url, reason, detail) for url in urls)

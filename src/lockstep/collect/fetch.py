@@ -13,7 +13,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
@@ -101,14 +101,18 @@ class Fetcher:
                 self.gates[host] = HostGate(interval, self.options.per_host_concurrency)
             return self.gates[host]
 
-    def fetch(self, url: str) -> Response | Skipped:
-        """GET a URL, following redirects by hand (each hop guarded); a Response or why not."""
+    def fetch(self, url: str, may_fetch: Callable[[str], Skipped | None] | None = None) -> Response | Skipped:
+        """GET a URL, following redirects by hand; a Response or why not. Every hop passes the SSRF guard, and
+        each redirect target also `may_fetch` (robots.txt), so an allowed URL cannot lead to a refused one."""
         seen = {url}
         current = url
-        for _hop in range(self.options.max_redirects + 1):
+        for hop in range(self.options.max_redirects + 1):
             refusal = check_url(current, self.options.allow_private)
             if refusal:
                 return Skipped(url, refusal.reason, refusal.detail)
+            refused = may_fetch(current) if hop and may_fetch else None
+            if refused:
+                return Skipped(url, refused.reason, f"redirects to {current}: {refused.detail}")
             result = self.fetch_with_retries(current)
             if isinstance(result, Skipped):
                 return Skipped(url, result.reason, result.detail)

@@ -49,6 +49,9 @@ REASONS = (
     "before since", "not a page", "max pages", "dns error", "not parsed",
 )
 
+# Reasons that say the run chose not to fetch a URL, rather than that fetching it was refused or failed.
+BY_CHOICE = ("already fetched", "max pages", "before since")
+
 
 @dataclass(frozen=True)
 class Fetched:
@@ -78,3 +81,9 @@ class CollectReport:
 
     def skipped_for(self, reason: str) -> list[str]:
         return [s.url for s in self.skipped if s.reason == reason]
+
+    @property
+    def nothing_fetched(self) -> bool:
+        """True when no page was written although some URL was refused or failed (not merely one fetched
+        before, dated before --since or over --max-pages): the run achieved nothing it was asked for."""
+        return not self.fetched and any(s.reason not in BY_CHOICE for s in self.skipped)

@@ -8,19 +8,23 @@ about `write_rows` rows per transaction.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import time
 from collections import Counter, deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator
 
 import pyarrow as pa
 
 from lockstep.dedup.clusters import DedupIndex, point_to_earliest
-from lockstep.engines.stages import StageOptions, process_raw
+from lockstep.clean.limits import DEFAULT_MAX_FIELD_CHARS
+from lockstep.engines.stages import StageOptions, process_raw, rows_to_batch, skip_row
+from lockstep.engines.workers import Workers, fault_of
 from lockstep.errors import SkipInput
 from lockstep.model import RawRecord, raw_to_batch
+from lockstep.sources.encoding import valid_text
 from lockstep.sources.files import InputFile, ReadOptions, file_sha, iter_inputs, read_input
 from lockstep.store.writer import (BatchResult, capped_memory, record_inputs, stored_inputs, tick_base,
                                    write_batch)
@@ -41,6 +45,7 @@ class IngestOptions:
     actors_file: str | None = None
     column_map: dict[str, str] = field(default_factory=dict)
     max_bytes: int = 100 * 1024 * 1024
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS  # a document's text is cut to this many characters (noted)
     keep_raw: bool = True
     detect_language: bool = True
     progress: Callable[[str, int], None] | None = None  # (event, amount): "file", "documents"
@@ -56,7 +61,8 @@ class IngestReport:
     exact_duplicates: int = 0
     near_duplicates: int = 0
     already_stored: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (input, reason): inputs and records not stored
+    partial: list[tuple[str, str]] = field(default_factory=list)  # (input, what was lost): documents stored in part
     seconds: float = 0.0
 
     def add(self, result: BatchResult) -> None:
@@ -65,6 +71,12 @@ class IngestReport:
         self.near_duplicates += result.near_duplicates
         self.already_stored += result.already_stored
         self.skipped.extend(result.skipped)
+        self.partial.extend(result.partial)
+
+    @property
+    def complete(self) -> bool:
+        """True when every input was read and stored in full: nothing skipped, nothing cut."""
+        return not self.skipped and not self.partial
 
     def summary(self) -> dict[str, int | float]:
         return {
@@ -77,6 +89,7 @@ class IngestReport:
             "near duplicates": self.near_duplicates,
             "already in store": self.already_stored,
             "skipped": len(self.skipped),
+            "documents stored in part": len(self.partial),
             "seconds": round(self.seconds, 2),
         }
 
@@ -102,13 +115,22 @@ def empty_input_fault(path: object, records: int, fault: str) -> str:
     return fault or ("" if records else f"{path}: nothing to read (no pages, records or rows found)")
 
 
+def stage_options_of(options: IngestOptions) -> StageOptions:
+    return StageOptions(actors_file=options.actors_file, detect_language=options.detect_language,
+                        max_field_chars=options.max_field_chars)
+
+
+def read_options_of(options: IngestOptions) -> ReadOptions:
+    return ReadOptions(column_map=options.column_map, max_bytes=options.max_bytes,
+                       max_field_chars=options.max_field_chars)
+
+
 def run_ingest(corpus: "Corpus", paths: list[str], options: IngestOptions) -> IngestReport:
     report = IngestReport()
     started = time.perf_counter()
     index = DedupIndex.load(corpus.con)
-    stage_options = StageOptions(actors_file=options.actors_file, detect_language=options.detect_language)
-    read_options = ReadOptions(column_map=options.column_map, max_bytes=options.max_bytes)
-    with capped_memory(corpus.con, options.store_memory), executor(options.workers) as pool:
+    stage_options, read_options = stage_options_of(options), read_options_of(options)
+    with capped_memory(corpus.con, options.store_memory), Workers(options.workers) as pool:
         pipeline = Pipeline(corpus, index, pool, stage_options, options, report, seen=stored_inputs(corpus.con))
         for item in iter_inputs(paths):
             pipeline.feed_file(item, read_options)
@@ -116,29 +138,6 @@ def run_ingest(corpus: "Corpus", paths: list[str], options: IngestOptions) -> In
     point_to_earliest(corpus.con)
     report.seconds = time.perf_counter() - started
     return report
-
-
-class InlineExecutor:
-    """Runs stages in this process (workers=1): no pickling, same results."""
-
-    def submit(self, fn, *args) -> Future:
-        future: Future = Future()
-        future.set_result(fn(*args))
-        return future
-
-    def __enter__(self) -> "InlineExecutor":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-def executor(workers: int):
-    if workers <= 1:
-        return InlineExecutor()
-    import multiprocessing
-
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 @dataclass
@@ -149,7 +148,7 @@ class Pipeline:
 
     corpus: "Corpus"
     index: DedupIndex
-    pool: object
+    pool: Workers
     stage_options: StageOptions
     options: IngestOptions
     report: IngestReport
@@ -167,13 +166,13 @@ class Pipeline:
 
     def feed_file(self, item: InputFile, read_options: ReadOptions) -> None:
         if item.missing_reason:
-            self.report.skipped.append((str(item.path), item.missing_reason))
+            self.report.skipped.append((item.name, item.missing_reason))
             return
         state = self.open_file(item)
         if state is None:
             return
         try:
-            for record in read_input(item.path, state.raw_sha, read_options):
+            for record in read_input(item.path, state.raw_sha, read_options, source=item.name):
                 state.kind = state.kind or record.kind
                 state.records += 1
                 self.report.records += 1
@@ -182,10 +181,8 @@ class Pipeline:
                 if len(self.buffer) >= self.options.batch_size:
                     self.submit_buffer()
         except SkipInput as exc:
-            state.fault = str(exc)
-        except OSError as exc:
-            state.fault = f"{item.path}: cannot read ({exc.strerror or exc})"
-        state.fault = empty_input_fault(item.path, state.records, state.fault)
+            state.fault = valid_text(str(exc))
+        state.fault = empty_input_fault(item.name, state.records, state.fault)
         state.closed = True
         if state.pending == 0 and state.raw_sha not in self.buffer_files:
             self.finish_file(state)
@@ -204,7 +201,7 @@ class Pipeline:
             else:
                 data, raw_sha = None, file_sha(item.path)
         except OSError as exc:
-            self.report.skipped.append((str(item.path), f"{item.path}: cannot read ({exc.strerror or exc})"))
+            self.report.skipped.append((item.name, f"{item.name}: cannot read ({exc.strerror or exc})"))
             return None
         self.report.files_read += 1
         if raw_sha in self.seen:
@@ -218,10 +215,11 @@ class Pipeline:
             return
         self.drain(2 * max(1, self.options.workers) - 1)
         states = list(self.buffer_files.values())
-        future = self.pool.submit(process_raw, raw_to_batch(self.buffer), self.stage_options)
+        raw = safe_raw_batch(self.buffer)
+        future = self.pool.submit(process_raw, raw, self.stage_options)
         for state in states:
             state.pending += 1
-        self.in_flight.append((future, states, self.submitted))
+        self.in_flight.append((future, states, self.submitted, raw))
         self.submitted += 1
         self.buffer, self.buffer_files = [], {}
 
@@ -229,8 +227,8 @@ class Pipeline:
         """Collect processed batches until at most `keep` are in flight; write once enough rows wait (and
         always when draining to 0)."""
         while len(self.in_flight) > keep:
-            future, states, tick = self.in_flight.popleft()
-            batch = future.result()
+            future, states, tick, raw = self.in_flight.popleft()
+            batch = result_or_rerun(self.pool, future, raw, self.stage_options)
             self.processed.append((batch.append_column("tick", pa.array([tick] * batch.num_rows, pa.int64())), states))
             if sum(batch.num_rows for batch, _ in self.processed) >= self.options.write_rows:
                 self.write_processed()
@@ -260,7 +258,7 @@ class Pipeline:
 
     def finish_file(self, state: FileState) -> None:
         if state.fault:
-            self.report.skipped.append((str(state.input.path), state.fault))
+            self.report.skipped.append((state.input.name, state.fault))
         self.finished.append(state)
 
     def record_finished(self) -> None:
@@ -268,12 +266,52 @@ class Pipeline:
         if not self.finished:
             return
         record_inputs(self.corpus.con, [
-            {"raw_sha": s.raw_sha, "source": str(s.input.path), "size": s.input.size, "kind": s.kind,
+            {"raw_sha": s.raw_sha, "source": s.input.name, "size": s.input.size, "kind": s.kind,
              "status": "stored" if s.documents else "skipped", "reason": s.fault, "n_documents": s.documents,
              "data": s.data} for s in self.finished])
         if self.options.progress:
             self.options.progress("file", len(self.finished))
         self.finished = []
+
+
+def result_or_rerun(pool: Workers, future: Future, raw: pa.RecordBatch, stage_options: StageOptions,
+                    process: Callable = process_raw) -> pa.RecordBatch:
+    """The processed batch; when it failed as a whole (a worker died, an unforeseen fault), its records are run
+    again one by one (`pool.submit` replaces a broken pool), so only the record at fault becomes a skip row."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - a worker crash or an unforeseen fault in a stage
+        if raw.num_rows == 1:
+            return fault_batch(raw, exc)
+    parts = []
+    for i in range(raw.num_rows):
+        single = raw.slice(i, 1)
+        try:
+            parts.append(pool.submit(process, single, stage_options).result())
+        except Exception as exc:  # noqa: BLE001
+            parts.append(fault_batch(single, exc))
+    return pa.concat_batches(parts)
+
+
+def safe_raw_batch(records: list[RawRecord]) -> pa.RecordBatch:
+    """The records as a batch; strings Arrow refuses (lone surrogates a reader let through) are made valid."""
+    try:
+        return raw_to_batch(records)
+    except (pa.ArrowException, UnicodeError, ValueError, TypeError):
+        return raw_to_batch([valid_record(record) for record in records])
+
+
+def valid_record(record: RawRecord) -> RawRecord:
+    fields = json.loads(valid_text(json.dumps(record.fields, ensure_ascii=False, default=str)))
+    return RawRecord(source=valid_text(record.source), position=valid_text(record.position), data=record.data,
+                     kind=record.kind, url=valid_text(record.url), fields=fields, raw_sha=record.raw_sha)
+
+
+def fault_batch(raw: pa.RecordBatch, exc: BaseException) -> pa.RecordBatch:
+    """Skip rows for the records of a batch that failed as a whole."""
+    rows = [skip_row(source, position, valid_text(f"{source} {position}".strip() + f": {fault_of(exc)}"))
+            for source, position in zip(raw.column("source").to_pylist(), raw.column("position").to_pylist())]
+    return rows_to_batch(rows)
 
 
 def batched(records: Iterator[RawRecord], size: int) -> Iterator[list[RawRecord]]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -33,10 +34,11 @@ import pyarrow.compute as pc
 
 from lockstep.dedup.clusters import DedupIndex, point_to_earliest
 from lockstep.engines.local import (RAW_KEEP_MAX, IngestOptions, IngestReport, batched, count_split_pages,
-                                    empty_input_fault)
+                                    empty_input_fault, read_options_of, stage_options_of)
 from lockstep.engines.stages import STAGE_SCHEMA, StageOptions, clean_stage, enrich_stage, fingerprint_stage
 from lockstep.errors import InputError, MissingExtraError, SkipInput
 from lockstep.model import RAW_SCHEMA, raw_to_batch
+from lockstep.sources.encoding import valid_text
 from lockstep.sources.files import HIDDEN_PREFIXES, ReadOptions, file_sha, iter_inputs, read_input
 from lockstep.store.writer import capped_memory, record_inputs, tick_base, write_batch
 
@@ -159,12 +161,13 @@ def list_inputs(paths: list[str], report: IngestReport) -> list[dict]:
     """Input files in the local engine's order: (file_idx, path, size); missing paths go to the report."""
     files: list[dict] = []
     for raw in paths:
-        entries = list_uri(raw) if is_uri(raw) else [(str(i.path), i.size, i.missing_reason) for i in iter_inputs([raw])]
-        for path, size, missing in entries:
+        entries = list_uri(raw) if is_uri(raw) else [(i.name, i.size, i.missing_reason, os.fsencode(i.path))
+                                                     for i in iter_inputs([raw])]
+        for path, size, missing, *local in entries:
             if missing:
                 report.skipped.append((path, missing))
-            else:
-                files.append({"file_idx": len(files), "path": path, "size": size})
+            else:  # the path as text (printed, stored) and, for a local file, as the bytes that open it
+                files.append({"file_idx": len(files), "path": path, "size": size, "local": local[0] if local else None})
     return files
 
 
@@ -212,13 +215,14 @@ def local_copy(path: str) -> Iterator[Path]:
 def read_files(table: pa.Table, settings: ReadSettings) -> Iterator[pa.Table]:
     """Ray map_batches UDF: each input file -> its raw records in batches, then one row about the file."""
     for row in table.to_pylist():
-        yield from read_file(row["file_idx"], row["path"], row["size"], settings)
+        yield from read_file(row["file_idx"], row["path"], row["size"], settings, row.get("local"))
 
 
-def read_file(file_idx: int, path: str, size: int, settings: ReadSettings) -> Iterator[pa.Table]:
+def read_file(file_idx: int, path: str, size: int, settings: ReadSettings,
+              local_path: bytes | None = None) -> Iterator[pa.Table]:
     info: dict[str, Any] = {"file_idx": file_idx, "source": path, "input_size": size, "input_records": 0}
     try:
-        with local_copy(path) as local:
+        with local_copy(os.fsdecode(local_path) if local_path else path) as local:
             yield from read_records(local, path, info, settings)
     except OSError as exc:
         info.update(input_status="unreadable", input_fault=f"{path}: cannot read ({exc.strerror or exc})")
@@ -236,17 +240,13 @@ def read_records(local: Path, path: str, info: dict, settings: ReadSettings) -> 
     info["input_data"] = data if settings.keep_raw else None
     try:
         records_read = 0
-        for records in batched(read_input(local, sha, settings.read_options), settings.batch_size):
+        for records in batched(read_input(local, sha, settings.read_options, source=path), settings.batch_size):
             info["input_kind"] = info.get("input_kind") or records[0].kind
-            for record in records:
-                record.source = path if record.source == str(local) else record.source
             yield raw_rows(records, info["file_idx"], records_read)
             records_read += len(records)
             info["input_records"] = records_read
-    except SkipInput as exc:
-        info["input_fault"] = str(exc).replace(str(local), path)
-    except OSError as exc:
-        info["input_fault"] = f"{path}: cannot read ({exc.strerror or exc})"
+    except SkipInput as exc:  # the only error read_input raises
+        info["input_fault"] = valid_text(str(exc))
 
 
 def raw_rows(records: list, file_idx: int, first: int) -> pa.Table:
@@ -301,9 +301,9 @@ def write_corpus(files: list[dict], parquet_dir: str, options: IngestOptions, do
     """Read and process every input on Ray; write the result as Parquet partitioned by table."""
     import ray.data
 
-    settings = ReadSettings(read_options=ReadOptions(column_map=options.column_map, max_bytes=options.max_bytes),
-                            batch_size=options.batch_size, keep_raw=options.keep_raw, done=done)
-    stage_options = StageOptions(actors_file=options.actors_file, detect_language=options.detect_language)
+    settings = ReadSettings(read_options=read_options_of(options), batch_size=options.batch_size,
+                            keep_raw=options.keep_raw, done=done)
+    stage_options = stage_options_of(options)
     (ray.data.from_items(files, override_num_blocks=min(len(files), MAX_READ_BLOCKS))
      .map_batches(read_files, fn_args=(settings,), batch_size=1, batch_format="pyarrow")
      .map_batches(process_records, fn_args=(stage_options,), batch_size=options.batch_size,

@@ -1,7 +1,8 @@
-"""Walk input paths and read each file into RawRecords.
+"""Read each input file into RawRecords.
 
 A file that cannot be read raises :class:`SkipInput` with a one-line reason naming the file; records read
-before a fault (a truncated WARC, say) are still yielded, then the fault is raised for the rest.
+before a fault (a truncated WARC, say) are still yielded, then the fault is raised for the rest. Whatever a
+file holds, `read_input` raises nothing else: an unexpected fault in a reader becomes that file's reason.
 """
 
 from __future__ import annotations
@@ -16,10 +17,14 @@ from typing import Iterator
 from lockstep.errors import InputError, SkipInput
 from lockstep.model import RawRecord
 from lockstep.sources import tables, warc
+from lockstep.sources.cells import DEFAULT_MAX_FIELD_CHARS, size_text
 from lockstep.sources.sniff import sniff_format
+from lockstep.sources.walk import HIDDEN_PREFIXES, InputFile, display_path, iter_inputs
+
+__all__ = ["DEFAULT_MAX_BYTES", "HIDDEN_PREFIXES", "InputFile", "ReadOptions", "file_sha", "iter_inputs",
+           "parse_column_map", "read_input"]
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024  # a single page/text file above this is refused, tables stream
-HIDDEN_PREFIXES = (".", "_", "~")
 
 
 @dataclass(slots=True, kw_only=True)
@@ -28,28 +33,8 @@ class ReadOptions:
 
     column_map: dict[str, str] = field(default_factory=dict)
     max_bytes: int = DEFAULT_MAX_BYTES
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS  # a table's text cell is cut to this many characters (noted)
     batch_rows: int = 500
-
-
-@dataclass(slots=True)
-class InputFile:
-    path: Path
-    size: int
-    missing_reason: str = ""
-
-
-def iter_inputs(paths: list[str]) -> Iterator[InputFile]:
-    """Expand files and directories (recursively, skipping hidden files); missing paths are reported."""
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            yield InputFile(path, 0, missing_reason=f"{path}: no such file or directory")
-        elif path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(HIDDEN_PREFIXES) for part in child.relative_to(path).parts):
-                    yield InputFile(child, child.stat().st_size)
-        else:
-            yield InputFile(path, path.stat().st_size)
 
 
 def file_sha(path: Path) -> str:
@@ -60,62 +45,91 @@ def file_sha(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_input(path: Path, raw_sha: str, options: ReadOptions) -> Iterator[RawRecord]:
-    """Yield the records of one file; raise SkipInput for a bad file."""
+def read_input(path: Path, raw_sha: str, options: ReadOptions, source: str | None = None) -> Iterator[RawRecord]:
+    """Yield the records of one file; raise SkipInput (and only SkipInput) for a bad file.
+
+    `source` names the file in records and reasons (default: the path, undecodable bytes escaped)."""
+    source = source or display_path(path)
+    kept = 0
+    try:
+        for record in read_sniffed(path, raw_sha, options, source):
+            kept += 1
+            yield record
+    except SkipInput:
+        raise
+    except OSError as exc:
+        raise SkipInput(f"{source}: cannot read ({exc.strerror or exc}){kept_note(kept)}") from exc
+    except MemoryError as exc:
+        raise SkipInput(f"{source}: too large to read in memory{kept_note(kept)}") from exc
+    except RecursionError as exc:
+        raise SkipInput(f"{source}: nested too deep to read{kept_note(kept)}") from exc
+    except Exception as exc:  # a reader meeting hostile bytes: this file is skipped, never the run
+        detail = (str(exc).splitlines() or [""])[0][:150]
+        raise SkipInput(f"{source}: unreadable ({type(exc).__name__}: {detail}){kept_note(kept)}") from exc
+
+
+def kept_note(kept: int) -> str:
+    return f"; the {kept} record(s) read before it were kept" if kept else ""
+
+
+def read_sniffed(path: Path, raw_sha: str, options: ReadOptions, source: str) -> Iterator[RawRecord]:
     with path.open("rb") as fh:
         head = fh.read(8192)
     fmt = sniff_format(head, path.name)
     if fmt == "gzip":
-        yield from read_gzip(path, raw_sha, options)
+        yield from read_gzip(path, raw_sha, options, source)
         return
-    yield from read_format(fmt, path, raw_sha, options, opener=lambda: path.open("rb"), head=head)
+    yield from read_format(fmt, path, raw_sha, options, source, opener=lambda: path.open("rb"))
 
 
-def read_gzip(path: Path, raw_sha: str, options: ReadOptions) -> Iterator[RawRecord]:
-    head = gzip_head(path)
+def read_gzip(path: Path, raw_sha: str, options: ReadOptions, source: str) -> Iterator[RawRecord]:
+    head = gzip_head(path, source)
     inner_name = path.name[:-3] if path.name.endswith(".gz") else path.name
     fmt = sniff_format(head, inner_name)
     if fmt == "gzip":
-        raise SkipInput(f"{path}: nested gzip is not supported")
+        raise SkipInput(f"{source}: nested gzip is not supported")
     if fmt == "warc":  # warcio reads (multi-member) gzip itself
-        yield from warc.read_warc(path, raw_sha, opener=lambda: path.open("rb"))
+        yield from warc.read_warc(path, raw_sha, source, opener=lambda: path.open("rb"))
         return
-    yield from read_format(fmt, path, raw_sha, options, opener=lambda: gzip.open(path, "rb"), head=head)
+    yield from read_format(fmt, path, raw_sha, options, source, opener=lambda: gzip.open(path, "rb"))
 
 
-def gzip_head(path: Path, size: int = 8192) -> bytes:
+def gzip_head(path: Path, source: str, size: int = 8192) -> bytes:
     """The first decompressed bytes, even when the stream is truncated later on."""
     with path.open("rb") as fh:
         compressed = fh.read(256 * 1024)
     try:
         return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(compressed, size)
     except zlib.error as exc:
-        raise SkipInput(f"{path}: broken gzip ({exc})") from exc
+        raise SkipInput(f"{source}: broken gzip ({exc})") from exc
 
 
-def read_format(fmt: str, path: Path, raw_sha: str, options: ReadOptions, *, opener, head: bytes) -> Iterator[RawRecord]:
+def read_format(fmt: str, path: Path, raw_sha: str, options: ReadOptions, source: str, *,
+                opener) -> Iterator[RawRecord]:
     if fmt == "empty":
-        raise SkipInput(f"{path}: empty file")
+        raise SkipInput(f"{source}: empty file")
     if fmt == "binary":
-        raise SkipInput(f"{path}: binary file, not text, HTML, WARC or a table")
+        raise SkipInput(f"{source}: binary file, not text, HTML, WARC or a table")
     if fmt == "warc":
-        yield from warc.read_warc(path, raw_sha, opener=opener)
+        yield from warc.read_warc(path, raw_sha, source, opener=opener)
     elif fmt in ("csv", "jsonl", "json", "parquet"):
-        yield from tables.read_table(fmt, path, raw_sha, options.column_map, opener=opener,
-                                     batch_rows=options.batch_rows)
+        table = tables.TableInput(fmt=fmt, path=path, source=source, raw_sha=raw_sha, opener=opener,
+                                  column_map=options.column_map, batch_rows=options.batch_rows,
+                                  max_row_bytes=options.max_bytes, max_field_chars=options.max_field_chars)
+        yield from tables.read_table(table)
     else:
-        data = read_capped(path, opener, options.max_bytes)
-        yield RawRecord(source=str(path), data=data, kind=fmt, raw_sha=raw_sha)
+        data = read_capped(source, opener, options.max_bytes)
+        yield RawRecord(source=source, data=data, kind=fmt, raw_sha=raw_sha)
 
 
-def read_capped(path: Path, opener, max_bytes: int) -> bytes:
+def read_capped(source: str, opener, max_bytes: int) -> bytes:
     try:
         with opener() as fh:
             data = fh.read(max_bytes + 1)
     except (OSError, EOFError, zlib.error) as exc:
-        raise SkipInput(f"{path}: truncated or corrupt compressed data ({exc})") from exc
+        raise SkipInput(f"{source}: truncated or corrupt compressed data ({exc})") from exc
     if len(data) > max_bytes:
-        raise SkipInput(f"{path}: larger than {max_bytes // (1024 * 1024)} MB for a single page; "
+        raise SkipInput(f"{source}: larger than {size_text(max_bytes)} for a single page; "
                         "split it or raise --max-mb")
     return data
 

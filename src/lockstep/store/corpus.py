@@ -120,7 +120,7 @@ class Corpus:
     def count(self, table: str = "documents") -> int:
         if not table.isidentifier():
             raise StoreError(f"not a table name: {table!r}")
-        return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -77,10 +77,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, *, read_only: bool = False) ->
 
 
 def stored_version(con: duckdb.DuckDBPyConnection) -> int | None:
-    has_meta = con.execute(
+    has_meta = con.execute(  # fetchall: a result left pending blocks DuckDB 2's `register`
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not has_meta:
         return None
-    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else None
+    rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    return int(rows[0][0]) if rows else None

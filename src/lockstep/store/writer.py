@@ -30,6 +30,7 @@ class BatchResult:
     near_duplicates: int = 0
     already_stored: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+    partial: list[tuple[str, str]] = field(default_factory=list)  # (source, what a stored document lost)
 
 
 def write_batch(con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch, index: DedupIndex,
@@ -41,6 +42,9 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch, index: De
     is_doc = pc.fill_null(pc.not_equal(batch.column("id"), ""), False)
     skips, docs = batch.filter(pc.invert(is_doc)), batch.filter(is_doc)
     result.skipped = list(zip(skips.column("source").to_pylist(), skips.column("skip_reason").to_pylist()))
+    has_loss = pc.fill_null(pc.not_equal(docs.column("skip_reason"), ""), False)
+    losses = docs.filter(has_loss)
+    result.partial = list(zip(losses.column("source").to_pylist(), losses.column("skip_reason").to_pylist()))
     assigned = index.assign_batch(docs.column("id").to_pylist(), docs.column("text_hash").to_pylist(),
                                   docs.column("minhash").to_pylist())
     hows = [how for _, how in assigned]
@@ -52,6 +56,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch, index: De
     try:
         insert_documents(con, new, base)
         insert_skips(con, skips)
+        insert_skips(con, losses)  # a document stored in part: what it lost is listed with the skips
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -62,7 +67,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch, index: De
 
 def tick_base(con: duckdb.DuckDBPyConnection) -> object:
     """The store's clock now: an engine stamps input batch n of this run base + n microseconds."""
-    return con.execute("SELECT CAST(current_timestamp AS TIMESTAMP)").fetchone()[0]
+    return con.execute("SELECT CAST(current_timestamp AS TIMESTAMP)").fetchall()[0][0]  # fetched to the end
 
 
 def insert_documents(con: duckdb.DuckDBPyConnection, docs: pa.Table | list[dict], base: object = None) -> None:
@@ -73,7 +78,7 @@ def insert_documents(con: duckdb.DuckDBPyConnection, docs: pa.Table | list[dict]
         docs = pa.Table.from_pylist([{c: d.get(c) for c in names} for d in docs])
     if not docs.num_rows:
         return
-    con.register("incoming_docs", docs)
+    register(con, "incoming_docs", docs)
     columns = DOC_COLUMNS.replace("duplicate_of", "CASE WHEN cluster_id = id THEN NULL ELSE cluster_id END")
     ticked = base is not None and "tick" in docs.column_names
     con.execute(
@@ -87,7 +92,7 @@ def insert_documents(con: duckdb.DuckDBPyConnection, docs: pa.Table | list[dict]
     con.unregister("incoming_docs")
     paragraphs = paragraph_table(docs.column("id").to_pylist(), docs.column("text").to_pylist())
     if paragraphs.num_rows:
-        con.register("incoming_paragraphs", paragraphs)
+        register(con, "incoming_paragraphs", paragraphs)
         con.execute("INSERT INTO paragraphs SELECT doc_id, idx, start_char, end_char, text "
                     "FROM incoming_paragraphs ON CONFLICT DO NOTHING")
         con.unregister("incoming_paragraphs")
@@ -113,9 +118,18 @@ def paragraph_rows(doc_id: str, text: str) -> list[dict]:
     return rows
 
 
+def register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """`con.register`, first closing any result a caller left unfetched (DuckDB 2 refuses to register a view
+    while a result is pending: "connection has an unfinished result")."""
+    complete = getattr(con, "complete", None)  # DuckDB >= 2
+    if complete is not None:
+        complete()
+    con.register(name, table)
+
+
 def insert_skips(con: duckdb.DuckDBPyConnection, skips: pa.RecordBatch) -> None:
     if skips.num_rows:
-        con.register("incoming_skips", pa.Table.from_batches([skips]))
+        register(con, "incoming_skips", pa.Table.from_batches([skips]))
         con.execute("INSERT INTO skipped (source, position, reason) "
                     "SELECT source, source_position, skip_reason FROM incoming_skips")
         con.unregister("incoming_skips")
@@ -128,7 +142,7 @@ INPUT_ROWS = pa.schema([("raw_sha", pa.string()), ("source", pa.string()), ("siz
 
 def record_inputs(con: duckdb.DuckDBPyConnection, records: list[dict]) -> None:
     """Record finished input files (status, reason, documents) and keep their raw bytes, in one transaction."""
-    con.register("incoming_inputs", pa.Table.from_pylist(records, schema=INPUT_ROWS))
+    register(con, "incoming_inputs", pa.Table.from_pylist(records, schema=INPUT_ROWS))
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("INSERT OR REPLACE INTO inputs (raw_sha, source, size, kind, status, reason, n_documents) "
