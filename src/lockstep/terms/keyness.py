@@ -171,7 +171,8 @@ def external_reference(corpus: "Corpus", path: Path, options: KeynessOptions) ->
     lemmas, langs = [], []
     for term in raw["term"]:
         tokens = tokenize_query(str(term), token_opts)
-        lemmas.append(" ".join(lemmatize(f, options.filters.language or lang, token_opts) for f, lang in tokens))
+        lemmas.append(" ".join(lemmatize(f, options.filters.language or lang, token_opts, case)
+                               for f, lang, case in tokens))
         langs.append(options.filters.language or (tokens[0][1] if tokens else None))
     raw["term"], raw["lang"] = lemmas, langs
     total = int(raw["count"].sum())
