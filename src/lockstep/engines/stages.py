@@ -76,15 +76,18 @@ def doc_row(doc: Document, options: StageOptions) -> dict:
 
 
 def enrich_stage(batch: pa.RecordBatch, options: StageOptions = StageOptions()) -> pa.RecordBatch:
-    """Fill the language of each document that lacks one."""
+    """Fill the language of each document that lacks one, with its actor's languages as a prior."""
     if not options.detect_language or batch.num_rows == 0:
         return batch
+    from lockstep.actors import load_registry
     from lockstep.enrich.language import detect_language
 
+    registry = load_registry(options.actors_file)
+    known = {name: actor.languages for name, actor in registry.actors.items()}
     languages = [
-        lang or (detect_language(text) if doc_id and text else None)
-        for doc_id, text, lang in zip(batch.column("id").to_pylist(), batch.column("text").to_pylist(),
-                                      batch.column("language").to_pylist())
+        lang or (detect_language(text, known.get(actor) or ()) if doc_id and text else None)
+        for doc_id, text, lang, actor in zip(batch.column("id").to_pylist(), batch.column("text").to_pylist(),
+                                             batch.column("language").to_pylist(), batch.column("actor").to_pylist())
     ]
     return set_column(batch, "language", pa.array(languages, pa.string()))
 
