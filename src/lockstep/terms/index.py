@@ -78,7 +78,7 @@ TABLES = [
 ]
 TERM_TABLES = ("term_meta", "term_docs", "term_tokens", "term_forms", "term_lemmas", "term_counts", "term_postings",
                "term_lemma_totals", "term_texts", "term_group_totals", "term_family_counts")
-ROLLUPS_VERSION = "8"  # term_meta 'rollups': an index built before the roll-ups gets them on its next update
+ROLLUPS_VERSION = "9"  # term_meta 'rollups': an index built before the roll-ups gets them on its next update
 TOKENS_VIEW = """CREATE OR REPLACE VIEW term_tokens_v AS
     SELECT d.id AS doc_id, t.para AS paragraph, t.sent AS sentence, t.pos AS position, t.start_char,
            t.end_char, f.form AS surface, l.lemma, f.lang
@@ -511,8 +511,9 @@ def rebuild_rollups(corpus: "Corpus") -> None:
         LEFT JOIN term_docs d ON d.doc_key = CAST(r.example >> 32 AS INTEGER)
         ORDER BY r.actor, r.level DESC, r.lemma_id""")  # by level within an actor: zone maps skip the reprints
     con.execute("""CREATE OR REPLACE TABLE term_texts AS
-        SELECT term_no, min(lemma) AS term, min(lang) AS lang FROM term_lemma_totals GROUP BY term_no
-        ORDER BY term_no""")  # the ranked rows' texts, read without the roll-up's wide rows
+        SELECT term_no, min(lemma) AS term, arg_max(lang, tf) AS lang
+        FROM (SELECT term_no, lemma, lang, sum(tf) AS tf FROM term_lemma_totals GROUP BY ALL)
+        GROUP BY term_no ORDER BY term_no""")  # the ranked rows' texts (a text's language: where most of it is)
     con.execute("""CREATE OR REPLACE TABLE term_group_totals AS
         SELECT actor, outlet, language, period, level, CAST(sum(n_tokens) AS BIGINT) AS tokens,
                count(*) AS docs

@@ -101,7 +101,7 @@ def side_counts(corpus: "Corpus", scope: Scope, options: KeynessOptions, referen
         rows = (f"SELECT l.lemma, l.lang, c.{column}, c.freq, c.example "
                 f"FROM ({counts}) c JOIN term_lemmas l ON l.lemma_id = c.lemma_id")
     key = "c.term_no" if keyed else "c.lemma"
-    label = "c.term_no" if keyed else "c.lemma AS term, min(c.lang) AS lang"
+    label = "c.term_no" if keyed else "c.lemma AS term, arg_max(c.lang, c.freq) AS lang"  # where most occurrences are
     if reference is None:
         ref_condition, ref_params = "FALSE", []
     elif reference == "rest":
