@@ -133,3 +133,10 @@ def test_an_index_built_by_another_tokenizer_version_is_rebuilt(tmp_path):
         assert json.loads(stored_meta(corpus)["token_options"])["version"] == TOKENIZER_VERSION
     finally:
         corpus.close()
+
+
+def test_web_addresses_give_no_tokens():
+    # a real Russian MFA Telegram post (ru-state-media, mfa), as the shared set has it
+    text = "press release on foreign minister sergey lavrov’s visit to india http://www.mid.ru/en/foreign_policy/news"
+    forms = tokenize(text, "en").form
+    assert forms[-1] == "india" and not {"http", "www", "mid", "ru", "en"} & set(forms)

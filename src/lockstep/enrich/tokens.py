@@ -6,6 +6,7 @@
 * Offsets always index the text as stored (``documents.text``); normalisation only touches the *form* of a token:
   NFKC (full-width letters and digits become ASCII), case folding, typographic quotes and apostrophes made plain,
   and by default ``ё`` folded to ``е`` (Russian print uses both for the same word).
+* Web addresses are not words (a Telegram post's ``https://www.mid.ru/en/...`` gives no tokens).
 * Dotted abbreviations stay whole (``U.S.``, ``с.в.``) and are never cut inside a word: ``S.China`` and
   ``S. China`` are the initial ``s.`` and ``china``.
 * Each token records how it was written (``case``: lower, capital, acronym), because names keep their identity:
@@ -42,6 +43,7 @@ TOKENIZER_VERSION = "2"  # token boundaries or lemmas changed: an index built wi
 NAME_GAP = re.compile(r"[ \t\u00a0]{1,2}|-")
 SHOUTING_SHARE = 0.5  # a sentence with no lower-case word and this share of acronyms is in capitals: case tells nothing
 HAN_RE = re.compile(f"[{HAN_CLASS}]")
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"«»“”]+", re.IGNORECASE)
 ABBREVIATION_RE = re.compile(rf"{ABBREVIATION}$")
 HAN_RUN_RE = re.compile(HAN_RUN)
 HAN_ONLY = re.compile(HAN_RUN)
@@ -239,7 +241,10 @@ def _lang(form: str, doc_lang: str | None) -> str:
 def token_spans(text: str, start: int, end: int, options: TokenOptions) -> list[tuple[int, int]]:
     """Word spans from the regex; Han spans from one jieba pass over the paragraph (far fewer calls than per run)."""
     spans, has_han = [], False
+    urls = [m.span() for m in URL_RE.finditer(text, start, end)]  # "https://www.mid.ru/en/..." is no words
     for match in TOKEN_RE.finditer(text, start, end):
+        if urls and any(s <= match.start() < e for s, e in urls):
+            continue
         if match.lastgroup == "word":
             spans.append(match.span())
         else:
