@@ -1,6 +1,6 @@
 """`make eval`: every quality evaluation in one run, each against its pinned floors in eval/floors.json.
 
-    python eval/run.py [--check] [--only extraction,dedup,narratives,alignment,prevalence,llm]
+    python eval/run.py [--check] [--only extraction,dedup,narratives,alignment,prevalence,llm,names,language,statements]
 
 Runs eval/<name>.py for each evaluation present, prints its figures, and with --check exits 1 when any
 figure falls below its floor (CI runs `make eval-check`).
@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-EVALUATIONS = ("extraction", "dedup", "narratives", "alignment", "prevalence", "llm")   # llm: skipped unless an endpoint is set
+EVALUATIONS = ("extraction", "dedup", "narratives", "alignment", "prevalence", "llm", "names", "language", "statements")   # llm: skipped unless an endpoint is set
 SHARED = HERE.parents[1] / "shared" / "corpus"
 
 

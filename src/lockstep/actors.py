@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from lockstep.config import packaged_then_user, yaml_list
 from lockstep.errors import ConfigError
 
+LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 ACTOR_TYPES = ("state media", "ministry/government", "independent media", "think tank", "aggregator",
                "public broadcaster")
 
@@ -26,6 +27,7 @@ class Actor:
     type: str = ""
     outlets: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()  # ISO 639-1, the main language first
 
 
 @dataclass(slots=True)
@@ -91,7 +93,19 @@ def actor_from_entry(entry: object, where: str, index: int) -> Actor:
         raise ConfigError(f"{where}: actor {entry['name']!r}: type {kind!r} is not one of {', '.join(ACTOR_TYPES)}")
     return Actor(name=str(entry["name"]), country=str(entry.get("country") or ""), type=kind,
                  outlets=tuple(str(o) for o in entry.get("outlets") or ()),
-                 domains=tuple(str(d) for d in entry.get("domains") or ()))
+                 domains=tuple(str(d) for d in entry.get("domains") or ()),
+                 languages=actor_languages(entry, where))
+
+
+def actor_languages(entry: dict, where: str) -> tuple[str, ...]:
+    """The `languages:` list of an entry: ISO 639-1 codes (two lower-case letters), or a ConfigError."""
+    raw = entry.get("languages") or ()
+    codes = [raw] if isinstance(raw, str) else raw
+    if not isinstance(codes, (list, tuple)) or not all(isinstance(c, str) and LANGUAGE_CODE.fullmatch(c)
+                                                       for c in codes):
+        raise ConfigError(f"{where}: actor {entry['name']!r}: languages must be a list of ISO 639-1 codes such as "
+                          f"[en, ru], not {raw!r}")
+    return tuple(codes)
 
 
 @lru_cache(maxsize=8)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 
 from lockstep.align.officials import load_officials, parse_officials
@@ -91,3 +94,47 @@ def test_user_registry_extends_and_errors_name_the_file(tmp_path):
 def test_unregistered_russian_speaker():
     (st,) = extract_statements("Олаф Шольц заявил, что Германия продолжит поставки.", "ru")
     assert (st.speaker, st.official, st.content) == ("Олаф Шольц", None, "Германия продолжит поставки")
+
+
+# ---- issue 19: real inputs whose speakers were missed or wrong (tests/data/statements/cases.csv) -------------------
+
+CASES_FILE = Path(__file__).resolve().parents[1] / "data" / "statements" / "cases.csv"
+
+
+def real_cases() -> list[dict]:
+    with CASES_FILE.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.parametrize("case", real_cases(), ids=lambda c: f"{c['outlet']}-{c['speaker']}")
+def test_real_statements_find_their_speaker(case):
+    found = extract_statements(case["text"], case["lang"])
+    first = next(s for s in found if case["speaker"] in (s.official, s.speaker))
+    assert first.content == case["content"]
+    assert case["text"][first.start : first.end] == first.content
+    assert not any("Leyen" in s.speaker for s in found)  # "Von der Leyen's remarks were ..." is not her statement
+
+
+def test_a_possessive_is_not_a_speaker_and_remarks_is_a_noun():
+    assert extract_statements("Von der Leyen's remarks were driven by the EU's desire to prolong the war.",
+                              "en") == []
+
+
+def test_speaker_search_finds_headline_attributions(tmp_path):
+    from lockstep.align.reuse import StatementOptions, find_statements
+    from tests.align.builders import build_store, doc
+
+    rows = [c for c in real_cases() if "Wang Yi" in c["text"]]
+    corpus = build_store(tmp_path / "s.duckdb", [doc(c["text"], c["outlet"], c["date"]) for c in rows])
+    try:
+        frame = find_statements(corpus, StatementOptions(speaker="Wang Yi", reuse=False))
+    finally:
+        corpus.close()
+    assert set(frame["outlet"]) == {c["outlet"] for c in rows}  # RT names him twice: "Chinese FM", then by name
+    assert set(frame["official"]) == {"Wang Yi"}
+
+
+def test_generic_sources_and_topics_are_not_speakers():
+    for text in ("Explosions occur again in Bahrain’s capital — TV", "Worker shortage in U.S. far from over: report",
+                 "Afghanistan: The Taliban sniper now working behind a desk"):
+        assert extract_statements(text, "en") == [], text

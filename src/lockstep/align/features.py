@@ -89,8 +89,8 @@ def token_rows(text: str, language: str | None) -> list[tuple[str, bool, int]]:
         return [(m.group().lower(), len(m.group()) < 3, 0) for m in FALLBACK_TOKEN.finditer(text)]
     doc = tk.tokenize(text, language)
     out = []
-    for form, lang, sentence in zip(doc.form, doc.lang, doc.sentence):
-        lemma = tk.lemmatize(form, lang)
+    for form, lang, case, sentence in zip(doc.form, doc.lang, doc.case, doc.sentence):
+        lemma = tk.lemmatize(form, lang, case=case)
         out.append((lemma, tk.is_stopword(lemma, lang), sentence))
     return out
 

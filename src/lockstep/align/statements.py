@@ -7,40 +7,23 @@ whether the paragraph reports what they said:
     ru  Песков заявил, что ...     «...», — заявила Мария Захарова     по словам Захаровой, ...     Захарова: ...
     zh  毛宁表示，...     外交部发言人汪文斌在例行记者会上说     “……”，王毅说
 
-A second pass finds statements by people (or institutions) not in the registry in English and Russian
-("Olaf Scholz said that ...", "The Kremlin said ..."): they come out with `official` empty. Offsets are characters
-in the paragraph; :func:`statements_of` turns them into document offsets so every statement traces to its text.
+A headline's closing attribution names a speaker too ("... — Wang Yi", "..., Wang Yi says in phone talks"). A second
+pass (:mod:`lockstep.align.speakers`) finds statements by people, roles and institutions not in the registry in
+English and Russian ("Olaf Scholz said that ...", "Kremlin spokesman says", "... – Austrian FM", "в Кремле заявили"):
+they come out with `official` empty unless a registered official fits the role in the same paragraph. A sentence
+may take its speaker or its content from the sentence before ("..., he added.", "Об этом заявил Владимир Путин.").
+Offsets are characters in the paragraph; `find_statements` turns them into document offsets so every statement
+traces to its text.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 
 from lockstep.align.officials import Mention, OfficialsRegistry, load_officials
-
-EN_VERBS = (
-    r"said|says|say|stated|states|insisted|insists|stressed|stresses|noted|notes|told|tells|added|adds|warned|warns|"
-    r"claimed|claims|declared|declares|urged|urges|emphasi[sz]ed|emphasi[sz]es|pointed out|points out|announced|"
-    r"announces|argued|argues|accused|accuses|called on|calls on|called for|calls for|slammed|slams|blasted|blasts|"
-    r"reiterated|reiterates|explained|explains|believes|believed|dismissed|dismisses|denied|denies|vowed|vows|"
-    r"confirmed|confirms|revealed|reveals|asserted|asserts|remarked|remarks|responded|responds|replied|replies|"
-    r"condemned|condemns|criticized|criticised|criticizes|criticises|rejected|rejects|hailed|hails|praised|praises"
-)
-RU_VERBS = (
-    r"заявил[аи]?|заявляет|сказал[аи]?|говорит|отметил[аи]?|подчеркнул[аи]?|сообщил[аи]?|добавил[аи]?|"
-    r"указал[аи]?|считает|назвал[аи]?|пояснил[аи]?|предупредил[аи]?|призвал[аи]?|напомнил[аи]?|ответил[аи]?|"
-    r"обвинил[аи]?|прокомментировал[аи]?|выразил[аи]?|уверен[аы]?|констатировал[аи]?|признал[аи]?|"
-    r"высказал[аи]?ся|высказалась|рассказал[аи]?|убежден[аы]?|раскритиковал[аи]?|опроверг(?:ла|ли)?"
-)
-ZH_VERBS = r"表示|说|指出|强调|称|介绍|回应|认为|宣布|重申|表态|呼吁|答问时表示|答记者问时表示|答记者问时说|透露|谴责|批评"
-EN_TITLE_WORD = (
-    r"(?:Russian|Chinese|Russia's|China's|Kremlin|Foreign|Defen[cs]e|Deputy|Vice|Prime|State|Ministry|MFA|"
-    r"Minister|Spokes(?:person|woman|man)|President|Premier|Councilor|Councillor|Ambassador|Envoy|Chief|Secretary|"
-    r"General|Security|Council|Permanent|Representative|to|the|UN|Press|Executive|Assistant|Chairman|Head|Speaker)"
-)
-EN_NAME = r"(?:[A-Z][a-z'\-]+|[A-Z]{2,5})(?:\s+(?:[A-Z][a-z'\-]+|[A-Z]{2,5})){0,2}"
-RU_NAME = r"[А-ЯЁ][а-яё\-]+(?:\s+[А-ЯЁ][а-яё\-]+){0,2}"
+from lockstep.align.speakers import Context, back_reference, pronoun_statement, resolve_roles, unregistered
+from lockstep.align.speech import (EN_TITLE_WORD, EN_VERBS, RU_VERBS, ZH_VERBS, Statement, headline_speaker, shift,
+                                   trim)
 
 # around a registered name: `a` = text after the mention, `b` = text before it
 AFTER = {
@@ -77,41 +60,32 @@ TRAILING = {
     "ru": re.compile(rf"^(?P<content>.{{12,}}?),?\s*[—–-]*\s*(?P<verb>{RU_VERBS})\s+(?:[\w\-]+\s+){{0,5}}$",
                      re.IGNORECASE | re.DOTALL),
 }
+DASH_BEFORE = re.compile(r"^(?P<content>.{8,}?)\s*(?:[—–‒]|\s-)\s*(?:[A-Z][\w'’]*\s+){0,3}$", re.DOTALL)
+TAIL_AFTER = re.compile(rf"^\s+(?P<verb>{EN_VERBS})\b(?:,?\s+(?:in|on|at|during|after|while|amid|as|when|ahead of|"
+                        rf"before)\b[^.;]{{0,80}})?[\s.!]*$")
+COMMA_BEFORE = re.compile(rf"^(?P<content>.{{12,}}?)[,;]\s*(?:{EN_TITLE_WORD}\s+)*$", re.DOTALL)
 COLON_AFTER = re.compile(r"^\s*[:：]\s*(?P<content>.{8,})$", re.DOTALL)
-GENERIC = {
-    "en": re.compile(rf"(?P<title>(?:{EN_TITLE_WORD}\s+)*)(?P<speaker>{EN_NAME})\s+(?P<verb>{EN_VERBS})\b"
-                     rf"(?:\s+that\b|\s*[,:])?\s*(?P<content>.{{12,}})$", re.DOTALL),
-    "ru": re.compile(rf"(?P<speaker>{RU_NAME})\s+(?P<verb>{RU_VERBS})\b(?:,\s*что\s+|:\s*|,\s*|\s+что\s+|\s+)"
-                     rf"(?P<content>.{{12,}})$", re.DOTALL),
-}
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“«A-ZА-ЯЁ])|(?<=[。！？])")
-GENERIC_STOP = {"The", "This", "That", "It", "He", "She", "They", "We", "I", "You", "There", "Here", "What",
-                "Who", "Why", "How", "When", "Он", "Она", "Они", "Мы", "Это", "Как", "Что", "Кто"}
-
-
-@dataclass(slots=True, frozen=True)
-class Statement:
-    speaker: str          # as written in the text
-    official: str | None  # canonical name in the officials registry
-    verb: str | None
-    form: str             # reported | quote | colon | according
-    content: str
-    start: int            # content offsets in the paragraph
-    end: int
 
 
 def extract_statements(text: str, language: str | None = None,
                        registry: OfficialsRegistry | None = None) -> list[Statement]:
-    """Statements in one paragraph: registered speakers first, then other named speakers (en, ru)."""
+    """Statements in one paragraph: registered speakers first, then other speakers (en, ru), then speakers and
+    contents that stand in the sentence before."""
     registry = registry or load_officials()
     lang = language if language in ("en", "ru", "zh") else guess_script(text)
     found: list[Statement] = []
+    context = Context()
     for s_start, sentence in sentences(text):
-        taken = [s for s in registered(sentence, lang, registry)]
-        if not taken and lang in GENERIC:
-            taken = generic(sentence, lang)
-        found.extend(shift(s, s_start) for s in taken)
-    return found
+        linked = back_reference(sentence, lang, registry, context)
+        taken = [linked] if linked else [shift(s, s_start) for s in registered(sentence, lang, registry)
+                                         or unregistered(sentence, lang, registry)]
+        if not taken and (linked := pronoun_statement(sentence, s_start, lang, registry, context)):
+            taken = [linked]
+        found.extend(taken)
+        context.previous = (s_start, sentence)
+        context.last = taken[-1] if taken else context.last
+    return resolve_roles(found, text, registry)
 
 
 def registered(sentence: str, lang: str, registry: OfficialsRegistry) -> list[Statement]:
@@ -153,49 +127,16 @@ def around(sentence: str, mention: Mention, lang: str) -> Statement | None:
     ends_here = not after.strip(" .!?。\"”»")
     if trailing and ends_here and (match := trailing.match(before)):
         return make("reported", match.group("verb"), match.start("content"), match.end("content"))
+    if lang == "en" and ends_here and (match := DASH_BEFORE.match(before)):  # "... — Wang Yi", "... - China's Wang Yi"
+        return make("attributed", None, match.start("content"), match.end("content"))
+    if lang == "en" and (tail := TAIL_AFTER.match(after)) and (match := COMMA_BEFORE.match(before)):
+        return make("reported", tail.group("verb"), match.start("content"), match.end("content"))
     if ACCORDING[lang].search(before):
         rest = re.match(r"^[^,，]*[,，]\s*(?P<content>.{8,})$", after, re.DOTALL)
         if rest:
             base = mention.end
             return make("according", None, base + rest.start("content"), base + rest.end("content"))
     return None
-
-
-def headline_speaker(before: str, lang: str, *, loose: bool = False) -> bool:
-    """The name starts the sentence (after a title, a country's possessive, a dateline), as in "Lavrov: ..."."""
-    words = re.sub(r"^[^\w'’]+|[^\w'’]+$", "", before)  # hashtags, emoji, datelines' dashes
-    if not words:
-        return True
-    if lang == "zh":
-        return len(words) <= (40 if loose else 20)
-    if lang == "en" and re.fullmatch(rf"(?:{EN_TITLE_WORD}\s*)+|[A-Z][\w'’]+(?:\s+[A-Z][\w'’]+){{0,2}}'s",
-                                     words, re.IGNORECASE):
-        return True
-    return loose and len(words.split()) <= 8 and not re.search(r"[.!?;]$", words)
-
-
-def generic(sentence: str, lang: str) -> list[Statement]:
-    match = GENERIC[lang].search(sentence)
-    if not match:
-        return []
-    speaker = match.group("speaker").removeprefix("The ")
-    if speaker.split()[0] in GENERIC_STOP:
-        return []
-    if match.start("speaker") > 0 and not headline_speaker(sentence[: match.start("speaker")], lang, loose=True):
-        if not match.groupdict().get("title"):
-            return []
-    start, end = trim(sentence, match.start("content"), match.end("content"))
-    return [Statement(speaker, None, match.group("verb"), "reported", sentence[start:end], start, end)]
-
-
-def trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Offsets without surrounding punctuation, quotes and spaces."""
-    strip = " ,.:;—–-\"“”«»。，：\n"
-    while start < end and text[start] in strip:
-        start += 1
-    while end > start and text[end - 1] in strip:
-        end -= 1
-    return start, end
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
@@ -205,10 +146,6 @@ def sentences(text: str) -> list[tuple[int, str]]:
         start = match.end()
     out.append((start, text[start:]))
     return [(s, t) for s, t in out if t.strip()]
-
-
-def shift(statement: Statement, offset: int) -> Statement:
-    return replace(statement, start=statement.start + offset, end=statement.end + offset)
 
 
 def guess_script(text: str) -> str:

@@ -110,16 +110,21 @@ def doc_row(doc: Document, options: StageOptions) -> dict:
 
 
 def enrich_stage(batch: pa.RecordBatch, options: StageOptions = StageOptions()) -> pa.RecordBatch:
-    """Fill the language of each document that lacks one."""
+    """Fill the language of each document that lacks one, with its actor's languages as a prior."""
     if not options.detect_language or batch.num_rows == 0:
         return batch
+    from lockstep.actors import load_registry
     from lockstep.enrich.language import detect_language
 
+    registry = load_registry(options.actors_file)
+    known = {name: actor.languages for name, actor in registry.actors.items()}
     faults: dict[int, str] = {}
     languages = [
-        lang or (guarded(detect_language, text, i, faults, "detecting its language") if doc_id and text else None)
-        for i, (doc_id, text, lang) in enumerate(zip(batch.column("id").to_pylist(), batch.column("text").to_pylist(),
-                                                     batch.column("language").to_pylist()))
+        lang or (guarded(detect_language, text, i, faults, "detecting its language", known.get(actor) or ())
+                 if doc_id and text else None)
+        for i, (doc_id, text, lang, actor) in enumerate(zip(
+            batch.column("id").to_pylist(), batch.column("text").to_pylist(),
+            batch.column("language").to_pylist(), batch.column("actor").to_pylist()))
     ]
     batch = set_column(batch, "language", pa.array(languages, pa.string()))
     return as_skips(batch, faults)
@@ -140,10 +145,10 @@ def fingerprint_stage(batch: pa.RecordBatch, options: StageOptions = StageOption
     return as_skips(batch, faults)
 
 
-def guarded(fn, text: str, row: int, faults: dict[int, str], doing: str):
-    """fn(text), or None with the fault noted for `row`: one document's fault never fails its batch."""
+def guarded(fn, text: str, row: int, faults: dict[int, str], doing: str, *args):
+    """fn(text, *args), or None with the fault noted for `row`: one document's fault never fails its batch."""
     try:
-        return fn(text)
+        return fn(text, *args)
     except Exception as exc:  # noqa: BLE001 - recorded as that document's skip reason
         faults[row] = f"internal error while {doing} ({type(exc).__name__}: {str(exc)[:120]})"
         return None

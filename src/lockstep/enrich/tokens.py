@@ -6,9 +6,14 @@
 * Offsets always index the text as stored (``documents.text``); normalisation only touches the *form* of a token:
   NFKC (full-width letters and digits become ASCII), case folding, typographic quotes and apostrophes made plain,
   and by default ``ё`` folded to ``е`` (Russian print uses both for the same word).
-* Lemmas: Russian with pymorphy3 (first parse; simplemma when pymorphy3 is missing or asked for), English and
-  other Latin/Cyrillic languages with simplemma, Chinese tokens are their own lemma. Each distinct form is
-  lemmatised once (cached).
+* Web addresses are not words (a Telegram post's ``https://www.mid.ru/en/...`` gives no tokens).
+* Dotted abbreviations stay whole (``U.S.``, ``с.в.``) and are never cut inside a word: ``S.China`` and
+  ``S. China`` are the initial ``s.`` and ``china``.
+* Each token records how it was written (``case``: lower, capital, acronym), because names keep their identity:
+  Russian with pymorphy3 (simplemma when pymorphy3 is missing or asked for), English and other Latin/Cyrillic
+  languages with simplemma, under the rules of :mod:`lockstep.enrich.lemmas` (``Wales`` stays ``wales``,
+  ``Пелоси`` stays ``пелоси``, ``media`` stays ``media``); Chinese tokens are their own lemma. Each distinct
+  (form, language, case) is lemmatised once (cached).
 * Stop words per language from ``lockstep/data/stopwords/<lang>.txt``; numbers and single characters of Latin
   or Cyrillic script count as stop words too.
 """
@@ -22,14 +27,24 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from lockstep.enrich.lemmas import (ACRONYM, CAPITAL, LOWER, NAME, acronym_lemma, english_lemma, russian_lemma,
+                                    simplemma_lemma)
+
 HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_RUN = f"[{HAN_CLASS}]+"
 LETTER = rf"[^\W\d_{HAN_CLASS}]"
 WORD_CHAR = rf"[^\W_{HAN_CLASS}]"
-ABBREVIATION = rf"{LETTER}(?:\.{LETTER})+\.?"  # U.S., U.K., т.е.
+UPPER = "[A-ZА-ЯЁ]"
+ABBREVIATION = rf"{LETTER}(?:\.{LETTER})+(?:\.|(?!{WORD_CHAR}))"  # U.S., U.K., т.е., с.в. (of с.в.лавров)
+INITIAL = rf"{UPPER}\.(?=\s?{UPPER})"  # the S. of S.China or S. China, the В. of В. Путин
 WORD = rf"{WORD_CHAR}+(?:[-'’‐‑]{WORD_CHAR}+)*"
-TOKEN_RE = re.compile(rf"(?P<han>{HAN_RUN})|(?P<word>{ABBREVIATION}|{WORD})")
+TOKEN_RE = re.compile(rf"(?P<han>{HAN_RUN})|(?P<word>{ABBREVIATION}|{INITIAL}|{WORD})")
+TOKENIZER_VERSION = "2"  # token boundaries or lemmas changed: an index built with another version is rebuilt
+NAME_GAP = re.compile(r"[ \t\u00a0]{1,2}|-")
+SHOUTING_SHARE = 0.5  # a sentence with no lower-case word and this share of acronyms is in capitals: case tells nothing
 HAN_RE = re.compile(f"[{HAN_CLASS}]")
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"«»“”]+", re.IGNORECASE)
+ABBREVIATION_RE = re.compile(rf"{ABBREVIATION}$")
 HAN_RUN_RE = re.compile(HAN_RUN)
 HAN_ONLY = re.compile(HAN_RUN)
 CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
@@ -55,12 +70,13 @@ class TokenOptions:
     fold_yo: bool = True                  # ё -> е in forms and lemmas
     russian_lemmatizer: str = "pymorphy3"  # or "simplemma" (3x faster, less accurate on ambiguous forms)
     phrases: tuple[str, ...] = ()         # extra Chinese dictionary words (family members), kept as one token
+    version: str = TOKENIZER_VERSION      # of the token boundaries and lemma rules
 
     def signature(self) -> str:
         import hashlib
 
         digest = hashlib.sha1("\n".join(sorted(self.phrases)).encode()).hexdigest()[:12]
-        return f"yo={int(self.fold_yo)};ru={self.russian_lemmatizer};phrases={digest}"
+        return f"v={self.version};yo={int(self.fold_yo)};ru={self.russian_lemmatizer};phrases={digest}"
 
 
 @dataclass(slots=True)
@@ -73,6 +89,7 @@ class DocTokens:
     sentence: list[int] = field(default_factory=list)
     form: list[str] = field(default_factory=list)
     lang: list[str] = field(default_factory=list)
+    case: list[str] = field(default_factory=list)  # lower | capital | acronym | name, see `token_cases`
 
     def __len__(self) -> int:
         return len(self.start)
@@ -164,7 +181,50 @@ def tokenize(text: str, lang: str | None = None, options: TokenOptions | None = 
                 out.sentence.extend(sentence_no + max(0, bisect_right(bounds, s) - 1) for s in starts)
             out.form.extend(forms)
             out.lang.extend(_lang(f, lang) for f in forms)
+            out.case.extend(token_cases(text, spans, out.sentence[-len(spans):]))
         sentence_no += len(sentences)
+    return out
+
+
+def written_case(surface: str) -> str:
+    """lower, capital (first letter upper) or acronym (at least two letters, all capitals: US, U.S., NATO's)."""
+    core = surface[:-2] if surface[-2:] in ("'s", "’s") else surface
+    if sum(ch.isalpha() for ch in core) >= 2 and core.isupper():
+        return ACRONYM
+    return CAPITAL if surface[:1].isupper() else LOWER
+
+
+def token_cases(text: str, spans: list[tuple[int, int]], sentences: list[int]) -> list[str]:
+    """How each token was written, read in its sentence:
+
+    * a run of two or more capitalised words ("United Nations", "Solomon Islands", "Boris Johnson") is a name:
+      ``name``, kept as written;
+    * in a sentence with no lower-case word of four letters or more, case tells less: a title-case headline
+      ("Ukraine First Former Soviet State In World Cup Qualifier") has no name runs, only capitals, and a headline
+      in capitals ("UKRAINE WAR LATEST") is read as lower case."""
+    surfaces = [text[s:e] for s, e in spans]
+    cases = [written_case(s) for s in surfaces]
+    lowered = {sn for sn, case, s in zip(sentences, cases, surfaces) if case == LOWER and len(s) >= 4}
+    for sentence in set(sentences) - lowered:
+        members = [i for i, sn in enumerate(sentences) if sn == sentence and surfaces[i][:1].isalpha()
+                   and not HAN_RE.match(surfaces[i])]
+        n_acronyms = sum(cases[i] == ACRONYM for i in members)
+        if len(members) >= 3 and n_acronyms >= SHOUTING_SHARE * len(members):
+            for i in members:
+                cases[i] = LOWER
+    return name_runs(text, spans, sentences, cases, lowered)
+
+
+def name_runs(text: str, spans: list[tuple[int, int]], sentences: list[int], cases: list[str],
+              lowered: set[int]) -> list[str]:
+    """Capitalised tokens next to each other (only spaces or a hyphen between) in a sentence with lower-case words
+    become ``name``."""
+    out = list(cases)
+    for i in range(len(spans) - 1):
+        if sentences[i] != sentences[i + 1] or sentences[i] not in lowered:
+            continue
+        if cases[i] == CAPITAL and cases[i + 1] == CAPITAL and NAME_GAP.fullmatch(text[spans[i][1]:spans[i + 1][0]]):
+            out[i] = out[i + 1] = NAME
     return out
 
 
@@ -181,7 +241,10 @@ def _lang(form: str, doc_lang: str | None) -> str:
 def token_spans(text: str, start: int, end: int, options: TokenOptions) -> list[tuple[int, int]]:
     """Word spans from the regex; Han spans from one jieba pass over the paragraph (far fewer calls than per run)."""
     spans, has_han = [], False
+    urls = [m.span() for m in URL_RE.finditer(text, start, end)]  # "https://www.mid.ru/en/..." is no words
     for match in TOKEN_RE.finditer(text, start, end):
+        if urls and any(s <= match.start() < e for s, e in urls):
+            continue
         if match.lastgroup == "word":
             spans.append(match.span())
         else:
@@ -197,10 +260,11 @@ def token_spans(text: str, start: int, end: int, options: TokenOptions) -> list[
     return spans
 
 
-def tokenize_query(term: str, options: TokenOptions | None = None) -> list[tuple[str, str]]:
-    """(form, lang) of each token of a search term, tokenised exactly as documents are."""
+def tokenize_query(term: str, options: TokenOptions | None = None) -> list[tuple[str, str, str]]:
+    """(form, lang, case) of each token of a search term, tokenised exactly as documents are ("Wales" finds the
+    place, "wales" the lemma *wale*)."""
     tokens = tokenize(term, None, options)
-    return list(zip(tokens.form, tokens.lang))
+    return list(zip(tokens.form, tokens.lang, tokens.case))
 
 
 @lru_cache(maxsize=4)
@@ -222,32 +286,34 @@ def chinese_segmenter(phrases: tuple[str, ...] = ()):
 # ---- lemmas --------------------------------------------------------------------------------------------------
 
 
-def lemmatize(form: str, lang: str, options: TokenOptions | None = None) -> str:
-    """Lemma of a normalised form (see `normalize_form`)."""
+def lemmatize(form: str, lang: str, options: TokenOptions | None = None, case: str = LOWER) -> str:
+    """Lemma of a normalised form (see `normalize_form`) written in `case` (see `written_case`)."""
     options = options or TokenOptions()
-    return _lemma(form, lang, options.russian_lemmatizer, options.fold_yo)
+    return _lemma(form, lang, options.russian_lemmatizer, options.fold_yo, case)
+
+
+def lemmas_of(tokens: DocTokens, options: TokenOptions | None = None) -> list[str]:
+    """The lemma of every token of a document."""
+    return [lemmatize(f, lang, options, case) for f, lang, case in zip(tokens.form, tokens.lang, tokens.case)]
 
 
 @lru_cache(maxsize=500_000)
-def _lemma(form: str, lang: str, russian: str, fold_yo: bool) -> str:
+def _lemma(form: str, lang: str, russian: str, fold_yo: bool, case: str = LOWER) -> str:
     if lang == "zh" or not HAS_LETTER_RE.search(form):
         return form
+    if ABBREVIATION_RE.match(form) and lang in CYRILLIC_LANGS:
+        return form  # т.е., с.в.
+    if case == ACRONYM or ABBREVIATION_RE.match(form):
+        return acronym_lemma(form, stopwords(lang))
     if lang == "ru" and russian == "pymorphy3":
         analyzer = morph_analyzer()
-        lemma = analyzer.parse(form)[0].normal_form if analyzer else simplemma_lemma(form, lang)
+        lemma = russian_lemma(form, case, analyzer) if analyzer else simplemma_lemma(form, lang)
+    elif lang == "en":
+        lemma = english_lemma(form, case)
     else:
         lemma = simplemma_lemma(form, lang)
     lemma = lemma.casefold()
     return lemma.replace("ё", "е") if fold_yo else lemma
-
-
-def simplemma_lemma(form: str, lang: str) -> str:
-    import simplemma
-
-    try:
-        return simplemma.lemmatize(form, lang=lang)
-    except ValueError:  # a language simplemma does not know
-        return form
 
 
 @lru_cache(maxsize=1)

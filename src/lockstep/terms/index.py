@@ -8,7 +8,8 @@ Tables (created here, next to the code that fills them):
                    reprint ``level`` (see below).
 * ``term_tokens``  one row per token: doc_key, position in the document, paragraph, sentence, start/end
                    character offsets into ``documents.text``, form id, lemma id. Punctuation is not a token.
-* ``term_forms``   normalised surface forms (form, lang -> lemma); ``term_lemmas`` lemmas with a stop-word flag.
+* ``term_forms``   normalised surface forms (form, lang, how it was written -> lemma: "Wales" and "wales" are
+                   two rows of the form ``wales``); ``term_lemmas`` lemmas with a stop-word flag.
 * ``term_counts``  lemma x actor x outlet x language x month x level: token frequency, document frequency and
                    one example occurrence (packed doc_key << 32 | position, with its paragraph and character
                    offsets). Rows may repeat a key (incremental appends); readers always SUM.
@@ -19,7 +20,8 @@ Tables (created here, next to the code that fills them):
 * ``term_family_counts`` the shipped term families counted like lemmas (see ``familycounts``).
 * ``term_postings`` the tokens again, sorted by lemma (an inverted index: a term's occurrences sit in a few row
                    groups that DuckDB's zone maps find without scanning the rest).
-* ``term_meta``    tokenizer settings and the signature of the documents the index was built from.
+* ``term_meta``    tokenizer settings (with the tokenizer's version: an index built by another version is
+                   rebuilt) and the signature of the documents the index was built from.
 
 Reprint levels: documents of one duplicate cluster count once per counting unit. ``level`` 3 = first of its
 cluster in the corpus (``duplicate_of IS NULL``), 2 = first within its actor, 1 = first within its outlet,
@@ -40,7 +42,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 import pyarrow as pa
 
-from lockstep.enrich.tokens import DocTokens, TokenOptions, is_stopword, lemmatize, tokenize
+from lockstep.enrich.tokens import TOKENIZER_VERSION, DocTokens, TokenOptions, is_stopword, lemmatize, tokenize
 from lockstep.errors import ConfigError, StoreError
 from lockstep.terms.families import chinese_phrases, load_families
 
@@ -55,7 +57,8 @@ TABLES = [
     """CREATE TABLE IF NOT EXISTS term_tokens (
         doc_key INTEGER, pos INTEGER, para INTEGER, sent INTEGER, start_char INTEGER, end_char INTEGER,
         form_id INTEGER, lemma_id INTEGER)""",
-    """CREATE TABLE IF NOT EXISTS term_forms (form_id INTEGER, form VARCHAR, lang VARCHAR, lemma_id INTEGER)""",
+    """CREATE TABLE IF NOT EXISTS term_forms (form_id INTEGER, form VARCHAR, lang VARCHAR, lemma_id INTEGER,
+        written VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS term_lemmas (lemma_id INTEGER, lemma VARCHAR, lang VARCHAR, stop BOOLEAN)""",
     """CREATE TABLE IF NOT EXISTS term_counts (
         lemma_id INTEGER, actor VARCHAR, outlet VARCHAR, language VARCHAR, period DATE, level TINYINT,
@@ -75,7 +78,7 @@ TABLES = [
 ]
 TERM_TABLES = ("term_meta", "term_docs", "term_tokens", "term_forms", "term_lemmas", "term_counts", "term_postings",
                "term_lemma_totals", "term_texts", "term_group_totals", "term_family_counts")
-ROLLUPS_VERSION = "8"  # term_meta 'rollups': an index built before the roll-ups gets them on its next update
+ROLLUPS_VERSION = "9"  # term_meta 'rollups': an index built before the roll-ups gets them on its next update
 TOKENS_VIEW = """CREATE OR REPLACE VIEW term_tokens_v AS
     SELECT d.id AS doc_id, t.para AS paragraph, t.sent AS sentence, t.pos AS position, t.start_char,
            t.end_char, f.form AS surface, l.lemma, f.lang
@@ -122,7 +125,7 @@ class IndexReport:
 def ensure_index(corpus: "Corpus") -> None:
     """Bring the index up to date before a query (cheap when nothing changed)."""
     if corpus.read_only:
-        if not has_index(corpus) or stored_meta(corpus).get("rollups") != ROLLUPS_VERSION:
+        if not has_index(corpus) or stored_meta(corpus).get("rollups") != ROLLUPS_VERSION or outdated(corpus):
             raise StoreError(f"{corpus.path}: no term index or an outdated one; run `lockstep terms index --db {corpus.path}`")
         return
     written = store_fingerprint(corpus)  # taken first: a write after it shows at the next query
@@ -131,7 +134,7 @@ def ensure_index(corpus: "Corpus") -> None:
     current = doc_signature(corpus)
     if getattr(corpus, "_term_index_signature", None) != current:
         meta = stored_meta(corpus) if has_index(corpus) else {}
-        if meta.get("doc_signature") != current or meta.get("rollups") != ROLLUPS_VERSION:
+        if meta.get("doc_signature") != current or meta.get("rollups") != ROLLUPS_VERSION or outdated(corpus):
             update_index(corpus, IndexOptions())
         corpus._term_index_signature = current  # type: ignore[attr-defined]
     corpus._term_store_fingerprint = written  # type: ignore[attr-defined]
@@ -161,7 +164,7 @@ def update_index(corpus: "Corpus", options: IndexOptions | None = None) -> Index
     corpus._term_token_options = None  # type: ignore[attr-defined]
     corpus._term_index_signature = None  # type: ignore[attr-defined]
     corpus._term_store_fingerprint = None  # type: ignore[attr-defined]
-    if options.rebuild:
+    if options.rebuild or outdated(corpus):
         drop_index(corpus)
     for ddl in TABLES:
         con.execute(ddl)
@@ -198,6 +201,12 @@ def drop_index(corpus: "Corpus") -> None:
     corpus.con.execute("DROP VIEW IF EXISTS term_tokens_v")
 
 
+def outdated(corpus: "Corpus") -> bool:
+    """True when the stored index was built by another version of the tokenizer (its lemmas may differ)."""
+    stored = stored_meta(corpus).get("token_options") if has_index(corpus) else None
+    return stored is not None and json.loads(stored).get("version") != TOKENIZER_VERSION
+
+
 def has_index(corpus: "Corpus") -> bool:
     found = corpus.con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('term_docs', 'term_counts', 'term_meta')"
@@ -215,7 +224,7 @@ def token_options(corpus: "Corpus") -> TokenOptions:
         return default_token_options(None)
     data = json.loads(stored)
     options = TokenOptions(fold_yo=data["fold_yo"], russian_lemmatizer=data["russian_lemmatizer"],
-                           phrases=tuple(data["phrases"]))
+                           phrases=tuple(data["phrases"]), version=data.get("version", "1"))
     corpus._term_token_options = options  # type: ignore[attr-defined]
     return options
 
@@ -276,29 +285,29 @@ class Vocabulary:
     """Form and lemma ids, loaded from the store and extended as new forms appear."""
 
     options: TokenOptions
-    forms: dict[tuple[str, str], tuple[int, int]]   # (form, lang) -> (form_id, lemma_id)
+    forms: dict[tuple[str, str, str], tuple[int, int]]   # (form, lang, written) -> (form_id, lemma_id)
     lemmas: dict[tuple[str, str], int]              # (lemma, lang) -> lemma_id
 
     @classmethod
     def load(cls, corpus: "Corpus", options: TokenOptions) -> "Vocabulary":
-        forms = {(f, lang): (fid, lid) for fid, f, lang, lid in
-                 corpus.con.execute("SELECT form_id, form, lang, lemma_id FROM term_forms").fetchall()}
+        forms = {(f, lang, case): (fid, lid) for fid, f, lang, lid, case in
+                 corpus.con.execute("SELECT form_id, form, lang, lemma_id, written FROM term_forms").fetchall()}
         lemmas = {(lem, lang): lid for lid, lem, lang in
                   corpus.con.execute("SELECT lemma_id, lemma, lang FROM term_lemmas").fetchall()}
         return cls(options, forms, lemmas)
 
-    def ids(self, form: str, lang: str, new_forms: list, new_lemmas: list, known: dict | None = None
+    def ids(self, form: str, lang: str, case: str, new_forms: list, new_lemmas: list, known: dict | None = None
             ) -> tuple[int, int]:
-        key = (form, lang)
+        key = (form, lang, case)
         found = self.forms.get(key)
         if found is None:
-            lemma = known[key] if known and key in known else lemmatize(form, lang, self.options)
+            lemma = known[key] if known and key in known else lemmatize(form, lang, self.options, case)
             lemma_id = self.lemmas.get((lemma, lang))
             if lemma_id is None:
                 lemma_id = self.lemmas[(lemma, lang)] = len(self.lemmas)
                 new_lemmas.append((lemma_id, lemma, lang, is_stopword(lemma, lang)))
             found = self.forms[key] = (len(self.forms), lemma_id)
-            new_forms.append((found[0], form, lang, lemma_id))
+            new_forms.append((found[0], form, lang, lemma_id, case))
         return found
 
 
@@ -319,13 +328,14 @@ def pending_batches(corpus: "Corpus", size: int) -> Iterator[list[tuple[int, str
 
 
 def tokenize_batch(docs: list[tuple[str, str | None]], options: TokenOptions) -> tuple[list[DocTokens], dict]:
-    """Tokens of each (text, language) and the lemma of every distinct (form, lang): the picklable worker step."""
+    """Tokens of each (text, language) and the lemma of every distinct (form, lang, written case): the picklable
+    worker step."""
     tokenized = [tokenize(text, lang, options) for text, lang in docs]
     lemmas = {}
     for tokens in tokenized:
-        for key in zip(tokens.form, tokens.lang):
+        for key in zip(tokens.form, tokens.lang, tokens.case):
             if key not in lemmas:
-                lemmas[key] = lemmatize(key[0], key[1], options)
+                lemmas[key] = lemmatize(key[0], key[1], options, key[2])
     return tokenized, lemmas
 
 
@@ -361,7 +371,8 @@ def index_batch(corpus: "Corpus", batch: list[tuple[int, str, str, str | None]],
     docs = []
     token_lists, lemmas = tokenized
     for (doc_key, doc_id, _, _), tokens in zip(batch, token_lists):
-        ids = [vocab.ids(f, tl, new_forms, new_lemmas, lemmas) for f, tl in zip(tokens.form, tokens.lang)]
+        ids = [vocab.ids(f, tl, case, new_forms, new_lemmas, lemmas)
+               for f, tl, case in zip(tokens.form, tokens.lang, tokens.case)]
         n = len(tokens)
         columns["doc_key"].extend([doc_key] * n)
         columns["pos"].extend(range(n))
@@ -389,7 +400,7 @@ def write_batch(corpus: "Corpus", columns: dict[str, list[int]], docs: list[dict
         con.register("incoming_term_docs", doc_table)
         con.execute("INSERT INTO term_docs (doc_key, id, n_tokens) SELECT doc_key, id, n_tokens FROM incoming_term_docs")
         if new_forms:
-            insert_rows(con, "term_forms", new_forms, ("form_id", "form", "lang", "lemma_id"))
+            insert_rows(con, "term_forms", new_forms, ("form_id", "form", "lang", "lemma_id", "written"))
         if new_lemmas:
             insert_rows(con, "term_lemmas", new_lemmas, ("lemma_id", "lemma", "lang", "stop"))
         con.execute("COMMIT")
@@ -500,8 +511,9 @@ def rebuild_rollups(corpus: "Corpus") -> None:
         LEFT JOIN term_docs d ON d.doc_key = CAST(r.example >> 32 AS INTEGER)
         ORDER BY r.actor, r.level DESC, r.lemma_id""")  # by level within an actor: zone maps skip the reprints
     con.execute("""CREATE OR REPLACE TABLE term_texts AS
-        SELECT term_no, min(lemma) AS term, min(lang) AS lang FROM term_lemma_totals GROUP BY term_no
-        ORDER BY term_no""")  # the ranked rows' texts, read without the roll-up's wide rows
+        SELECT term_no, min(lemma) AS term, arg_max(lang, tf) AS lang
+        FROM (SELECT term_no, lemma, lang, sum(tf) AS tf FROM term_lemma_totals GROUP BY ALL)
+        GROUP BY term_no ORDER BY term_no""")  # the ranked rows' texts (a text's language: where most of it is)
     con.execute("""CREATE OR REPLACE TABLE term_group_totals AS
         SELECT actor, outlet, language, period, level, CAST(sum(n_tokens) AS BIGINT) AS tokens,
                count(*) AS docs

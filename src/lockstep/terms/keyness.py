@@ -101,7 +101,7 @@ def side_counts(corpus: "Corpus", scope: Scope, options: KeynessOptions, referen
         rows = (f"SELECT l.lemma, l.lang, c.{column}, c.freq, c.example "
                 f"FROM ({counts}) c JOIN term_lemmas l ON l.lemma_id = c.lemma_id")
     key = "c.term_no" if keyed else "c.lemma"
-    label = "c.term_no" if keyed else "c.lemma AS term, min(c.lang) AS lang"
+    label = "c.term_no" if keyed else "c.lemma AS term, arg_max(c.lang, c.freq) AS lang"  # where most occurrences are
     if reference is None:
         ref_condition, ref_params = "FALSE", []
     elif reference == "rest":
@@ -171,7 +171,8 @@ def external_reference(corpus: "Corpus", path: Path, options: KeynessOptions) ->
     lemmas, langs = [], []
     for term in raw["term"]:
         tokens = tokenize_query(str(term), token_opts)
-        lemmas.append(" ".join(lemmatize(f, options.filters.language or lang, token_opts) for f, lang in tokens))
+        lemmas.append(" ".join(lemmatize(f, options.filters.language or lang, token_opts, case)
+                               for f, lang, case in tokens))
         langs.append(options.filters.language or (tokens[0][1] if tokens else None))
     raw["term"], raw["lang"] = lemmas, langs
     total = int(raw["count"].sum())

@@ -59,11 +59,12 @@ def resolve(corpus: "Corpus", query: str, *, families_file: str | None = None,
         ids = form_ids_matching(corpus, "regexp_matches(form, ?)", pattern)
         return Term(text, text, "regex", (Member(text, None, (("form", ids),)),))
     if text.startswith("form:"):
-        steps = tuple(("form", form_ids(corpus, f)) for f, _ in tokens_of(corpus, text[5:], language))
+        steps = tuple(("form", form_ids(corpus, f)) for f, _, _ in tokens_of(corpus, text[5:], language))
         return Term(text, text[5:].strip(), "form", (Member(text[5:].strip(), None, steps),))
     if text.startswith("lemma:"):
         words = text[6:].split()
-        steps = tuple(("lemma", lemma_ids(corpus, normalize_form(w))) for w in words)
+        steps = tuple(("lemma", lemma_ids(corpus, normalize_form(w)) + (lemma_ids(corpus, w) if w.isupper() else ()))
+                      for w in words)  # an acronym spelled like a stop word is stored in capitals: lemma:US
         return Term(text, text[6:].strip(), "lemma", (Member(text[6:].strip(), None, steps),))
     if any(ch in text for ch in "*?[") and " " not in text:
         ids = form_ids_matching(corpus, "form GLOB ?", normalize_form(text))
@@ -86,8 +87,8 @@ def resolve_family(corpus: "Corpus", text: str, families: dict[str, Family]) -> 
 def family_term(corpus: "Corpus", text: str, family: Family) -> Term:
     lemmas = LemmaLookup(corpus)
     options = token_options(corpus)
-    lemmas.prefetch([lemmatize(form, lg, options) for lang, word in family.members
-                     for form, lg in tokens_of(corpus, word, lang)])   # one query for every member
+    lemmas.prefetch([lemmatize(form, lg, options, case) for lang, word in family.members
+                     for form, lg, case in tokens_of(corpus, word, lang)])   # one query for every member
     members = tuple(word_member(corpus, word, lang, lemmas) for lang, word in family.members)
     return Term(text, family.label, "family", members)
 
@@ -136,20 +137,21 @@ def word_member(corpus: "Corpus", text: str, language: str | None, lemmas: "Lemm
     if not tokens:
         raise InputError(f"{text!r} has no word tokens to search for")
     lemmas = lemmas or LemmaLookup(corpus)
-    wanted = [lemmatize(form, lang, options) for form, lang in tokens]
+    wanted = [lemmatize(form, lang, options, case) for form, lang, case in tokens]
     lemmas.prefetch(wanted)
     steps = tuple(("lemma", lemmas(lemma)) for lemma in wanted)
-    langs = {lang for _, lang in tokens}
+    langs = {lang for _, lang, _ in tokens}
     return Member(text, language or (langs.pop() if len(langs) == 1 else None), steps)
 
 
-def tokens_of(corpus: "Corpus", text: str, language: str | None) -> list[tuple[str, str]]:
+def tokens_of(corpus: "Corpus", text: str, language: str | None) -> list[tuple[str, str, str]]:
+    """(form, lang, written case) of each token of a typed term."""
     options = token_options(corpus)
     tokens = tokenize_query(text, options)
     if language:
         from lockstep.enrich.tokens import token_lang
 
-        tokens = [(form, token_lang(form, language)) for form, _ in tokens]
+        tokens = [(form, token_lang(form, language), case) for form, _, case in tokens]
     return tokens
 
 

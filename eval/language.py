@@ -1,0 +1,131 @@
+"""Language identification on the shared headline sets, with and without the outlet's languages as a prior.
+
+    python eval/language.py [--check] [--curve]
+
+* English: every Latin-script headline of cn-state-media-2022 (CGTN, Global Times, Xinhua, China Daily, BBC) and of
+  the English outlets of ru-state-media (RT, TASS, Kremlin, Sputnik, MoD, and the Russian MFA's Telegram posts,
+  lower-cased); all are English as far as a reader can tell (the sets' SOURCE.txt), so the figure is the share
+  detected as English.
+* Russian: Channel One titles (1TV, short) and the Russian MFA's Cyrillic Telegram posts; share detected as Russian.
+* Chinese: People's Daily titles (peoples-daily-zh); share detected as Chinese.
+
+Each text is in the `tune` part (the thresholds STRONG and STRONG_CHARS of lockstep.enrich.language were chosen on it;
+`--tune` prints the counts they were chosen from) or the `test` part (held out), by a hash of the text. The English
+set holds a few real Spanish and French MFA posts (Latin script, so counted as English here): detecting them as es/fr
+counts as an error, so the English figure is a lower bound.
+Methods, in the same run: `prior` (the outlet's languages from the actor registry), `none` (no prior: the detector
+before issue 19), `main` (trivial: always the outlet's main language). Writes eval/results/language.json; --check
+compares with the "language" section of eval/floors.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import hashlib
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+from floors import below_floors, finish
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+CORPUS = ROOT.parent / "shared" / "corpus"
+RESULTS = ROOT / "eval" / "results" / "language.json"
+ACTOR = {"rt": "RT", "tass": "TASS", "kremlin": "Kremlin", "mfa": "MFA Russia", "sputnik": "Sputnik",
+         "mod": "MoD Russia", "cgtn": "CGTN", "globaltimes": "Global Times", "xinhuanet": "Xinhua",
+         "chinadaily": "China Daily", "bbc": "BBC"}
+CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
+
+
+def part(text: str) -> str:
+    return "tune" if int(hashlib.sha1(text.encode()).hexdigest(), 16) % 2 == 0 else "test"
+
+
+def texts() -> list[tuple[str, str, str, str]]:
+    """(set, expected language, actor, text)."""
+    out = []
+    with gzip.open(CORPUS / "cn-state-media-2022" / "headlines.csv.gz", "rt", encoding="utf-8") as fh:
+        out += [("en", "en", ACTOR[r["outlet"]], r["headline"]) for r in csv.DictReader(fh)]
+    with gzip.open(CORPUS / "ru-state-media" / "headlines_rt_tass_kremlin_mfa_sputnik_mod.csv.gz", "rt",
+                   encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            russian = len(CYRILLIC.findall(r["title"])) > 0.5 * len(re.findall(r"[^\W\d_]", r["title"]))
+            if russian and r["outlet"] == "mfa":
+                out.append(("ru", "ru", "MFA Russia", r["title"]))
+            elif not russian:
+                out.append(("en", "en", ACTOR[r["outlet"]], r["title"]))
+    with gzip.open(CORPUS / "ru-state-media" / "1tv_news_leads_ru.csv.gz", "rt", encoding="utf-8") as fh:
+        out += [("ru", "ru", "Channel One", r["title"]) for r in csv.DictReader(fh) if r["title"]]
+    for path in sorted((CORPUS / "peoples-daily-zh" / "data").glob("*.csv.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            out += [("zh", "zh", "People's Daily", r["title"]) for r in csv.DictReader(fh) if r["title"]]
+    return out
+
+
+def main() -> int:
+    from lockstep.actors import load_registry
+    from lockstep.enrich import language as lg
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true")
+    parser.add_argument("--tune", action="store_true", help="how the outsider thresholds were chosen")
+    args = parser.parse_args()
+    registry = load_registry()
+    rows = texts()
+    results: dict = {}
+    wrong: Counter = Counter()
+    examples: dict = {}
+    for method in ("prior", "none", "main"):
+        hits: Counter = Counter()
+        totals: Counter = Counter()
+        for kind, expected, actor, text in rows:
+            known = registry.by_name(actor).languages
+            if method == "main":
+                found = known[0]
+            else:
+                found = lg.detect_language(text, known if method == "prior" else ())
+            key = (kind, part(text))
+            totals[key] += 1
+            hits[key] += found == expected
+            if method == "prior" and found != expected:
+                wrong[(actor, found)] += 1
+                examples.setdefault((actor, found), text)
+        for (kind, p), n in sorted(totals.items()):
+            results[f"{method}.{kind}.{p}"] = round(hits[(kind, p)] / n, 5)
+            results[f"n.{kind}.{p}"] = n
+    print("  wrong with the prior (actor, detected: count, example):")
+    for (actor, found), n in wrong.most_common(25):
+        print(f"    {actor:14s} {found}: {n:4d}  {examples[(actor, found)][:90]!r}")
+    if args.tune:
+        tune_report(rows, registry)
+    return finish("language", results, RESULTS, below_floors("language", results) if args.check else [])
+
+
+def tune_report(rows, registry) -> None:
+    """How STRONG and STRONG_CHARS were chosen: on the tune part of the English set, how many headlines would be given
+    a language their outlet never publishes in, by threshold of low-accuracy confidence and text length."""
+    from lockstep.enrich import language as lg
+
+    english = [(a, t[: lg.SAMPLE_CHARS]) for k, _, a, t in rows if k == "en" and part(t) == "tune"]
+    outsiders = []
+    for actor, sample in english:
+        n_letters = len(lg.LETTER.findall(sample))
+        script = lg.dominant_script(sample, n_letters) if n_letters >= 3 else ""
+        known = lg.outlet_languages(script, registry.by_name(actor).languages)
+        scores = lg.detector(script).compute_language_confidence_values(sample) if known else []
+        if scores and scores[0].language.name not in known:
+            outsiders.append((scores[0].value, len(sample)))
+    print(f"  tune: {len(english)} English headlines, {len(outsiders)} with an outsider on top "
+          f"(longest text {max(len(t) for _, t in english)} characters)")
+    for chars in (0, 60, 100, 120, 150):
+        for conf in (0.9, 0.99):
+            kept = sum(1 for c, n in outsiders if c >= conf and n >= chars)
+            print(f"    confidence >= {conf}, length >= {chars}: {kept} outsiders taken")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
