@@ -12,6 +12,14 @@
 * leads: documented 2022 cases of a claim that travelled between Russian- and English/Chinese-language state media
   (eval/data/alignment/leadlag_cases.csv), the query in one language only; a case is recovered when `align leads`
   (with cross-language expansion) names an actor of the documented first side as first;
+* firstview: what the first alignment view shows on the real headlines of July–August 2022, the months the BBC
+  control covers (narratives tagged zero-shot, the report's 5 documents per actor and month): the pairs of state
+  actors of one bloc (Russian, Chinese) should read apart from the pairs with the BBC. Per month, for the view the
+  report and dashboard show first (`align.index.FIRST_VIEW`) and, measured in the same run, every other measure and
+  presentation (narratives_jsd values were the view before): `bloc_auc` = the chance that a pair within a bloc
+  reads higher than a pair with the BBC, `gap` = their mean difference as a share of the view's colour scale (0 to
+  the highest pair), `state_auc` the same chance for every state pair (Russian–Chinese ones included). July chose
+  the view (with the whole of July–August looked at first), August is scored against the floors;
 * leadnull: the lead–lag significance test on real daily series of the 2022 headline sets (Feb–Sep): pairs of an
   actor's series for one term and another actor's series for a term of another topic, the actors of different
   regions (Russian state, Chinese state, the BBC), are unrelated: the share of them found significant at p < 0.05
@@ -37,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "eval" / "results" / "alignment.json"
 DATA = ROOT / "eval" / "data" / "alignment"
-SECTIONS = ("measures", "crosslingual", "translated", "leads", "leadnull")
+SECTIONS = ("measures", "crosslingual", "translated", "leads", "firstview", "leadnull")
 
 
 def measures(work: Path) -> dict[str, float]:
@@ -112,9 +120,16 @@ def chinese_titles() -> list[str]:
 
 
 def as_doc(text: str, outlet: str, when: str, language: str) -> dict:
-    from tests.align.builders import doc
+    """A document row as the pipeline stores it (paragraphs split on blank lines), its actor from the outlet."""
+    import hashlib
 
-    return doc(text, outlet, when, language=language, actor=OUTLET_ACTOR.get(outlet, outlet))
+    ident = hashlib.sha1(f"{outlet}|{when}|{text}".encode()).hexdigest()[:16]
+    return {"id": ident, "title": text.split("\n")[0][:80], "text": text, "outlet": outlet,
+            "actor": OUTLET_ACTOR.get(outlet, outlet), "actor_country": None, "actor_type": None, "author": None,
+            "published": when, "published_precision": "second", "published_source": "metadata",
+            "language": language, "paywalled": False, "source": "eval", "source_position": None, "url": None,
+            "original_source": None, "duplicate_of": None, "cluster_id": ident, "text_hash": ident,
+            "raw_sha": ident, "removed": None}
 
 
 def store_of(path: Path, docs: list[dict]):
@@ -302,6 +317,72 @@ def first_lead(first, side: str) -> str:
     if not len(own) or not len(other):
         return "-"
     return f"{(other['first_published'].min() - own['first_published'].min()).total_seconds() / 86400:.1f}"
+
+
+# ---- the first alignment view on real headlines with the BBC control --------------------------------------------
+
+BLOC = {**{a: "ru" for a in ("RT", "Kremlin", "MFA Russia", "Channel One")},
+        **{a: "cn" for a in ("CGTN", "Global Times", "Xinhua", "China Daily")}}
+FIRSTVIEW_PARTS = {"tuning": "2022-07", "test": "2022-08"}
+
+
+def firstview(work: Path) -> dict[str, float]:
+    from lockstep.align.index import FIRST_VIEW, MEASURES, AlignOptions, alignment, first_view
+    from lockstep.narratives.tagging import TagOptions, tag
+
+    docs = [as_doc(text, outlet, when, lang) for text, outlet, lang, when in headline_rows("2022-07-01", "2022-09-01")]
+    corpus = store_of(work / "firstview.duckdb", docs)
+    try:
+        tag(corpus, TagOptions())
+        actors = ["RT", "MFA Russia", "Channel One", "CGTN", "Xinhua", "Global Times", "China Daily", "BBC"]
+        result = alignment(corpus, AlignOptions(actors=actors, period="month", n_boot=50, n_perm=100, min_units=5))
+    finally:
+        corpus.close()
+    shown = first_view(result)
+    print(f"  first view: {shown[0]} {shown[1]} (of {', '.join(' '.join(v) for v in FIRST_VIEW)})")
+    out: dict[str, float] = {}
+    for part, month in FIRSTVIEW_PARTS.items():
+        frame = result[result["period"] == month]
+        for measure in MEASURES:
+            for column in ("value", "relative"):
+                figures = view_separation(frame[frame["measure"] == measure], column)
+                name = "first_view" if (measure, column) == shown else f"{measure}.{column}"
+                out.update({f"{part}.{name}.{k}": v for k, v in figures.items()})
+                print(f"  {part} {month} {measure:15s} {column:8s} " + ", ".join(f"{k} {v:.3f}" for k, v in
+                                                                              figures.items()), flush=True)
+    return out
+
+
+def view_separation(frame, column: str) -> dict[str, float]:
+    """How far the pairs within a state bloc read from the pairs with the BBC on one view of the matrix."""
+    import numpy as np
+
+    kinds = [pair_kind(a, b) for a, b in zip(frame["actor_a"], frame["actor_b"])]
+    values = frame[column].to_numpy(float)
+    bloc = values[[k == "bloc" for k in kinds]]
+    state = values[[k in ("bloc", "cross") for k in kinds]]
+    control = values[[k == "control" for k in kinds]]
+    bloc, state, control = (v[~np.isnan(v)] for v in (bloc, state, control))
+    top = np.nanmax(values) if np.isfinite(values).any() else float("nan")
+    return {"bloc_auc": auc(bloc, control), "state_auc": auc(state, control),
+            "gap": (bloc.mean() - control.mean()) / top if len(bloc) and len(control) and top > 0 else 0.0,
+            "pairs_shown": float(np.isfinite(values).sum())}
+
+
+def pair_kind(a: str, b: str) -> str:
+    if "BBC" in (a, b):
+        return "control"
+    return "bloc" if BLOC.get(a) == BLOC.get(b) else "cross"
+
+
+def auc(higher, lower) -> float:
+    """The chance that a value of `higher` exceeds one of `lower` (ties count half); 0.5 when either is empty."""
+    import numpy as np
+
+    if not len(higher) or not len(lower):
+        return 0.5
+    diff = np.subtract.outer(np.asarray(higher), np.asarray(lower))
+    return float((diff > 0).mean() + 0.5 * (diff == 0).mean())
 
 
 # ---- lead–lag significance on unrelated and related real series ------------------------------------------------

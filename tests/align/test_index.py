@@ -240,3 +240,11 @@ def test_package_names_stay_functions_after_submodules_are_imported():
         value = getattr(align, name)
         assert callable(value) or isinstance(value, (tuple, dict, list, frozenset, set)), name
         assert not isinstance(value, type(align)), f"lockstep.align.{name} is a module"
+
+
+def test_first_view_is_the_narrative_mix_relative_to_its_baseline(result, store):
+    from lockstep.align.index import first_view
+
+    assert first_view(result) == ("narratives_mix", "relative")
+    terms_only = alignment(store, AlignOptions(actors=["A", "B", "C"], on="terms", n_boot=10, n_perm=10))
+    assert first_view(terms_only) == ("terms_cosine", "relative")
