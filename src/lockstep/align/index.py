@@ -394,11 +394,13 @@ FIRST_VIEW = (("narratives_mix", "relative"), ("terms_cosine", "relative"), ("ph
 SHOWN = ("relative", "value")
 
 
-def first_view(result: "pd.DataFrame") -> tuple[str, str]:
-    """(measure, column) a matrix shows first: the first of FIRST_VIEW with a value for some pair."""
+def first_view(result: "pd.DataFrame", min_share: float = 0.0) -> tuple[str, str]:
+    """(measure, column) a matrix shows first: the first of FIRST_VIEW with a value for some pair, or, with
+    `min_share`, for at least that share of its cells (a time series by month needs a value in most months: the
+    narrative mix often has too few documents per month, key terms rarely)."""
     for measure, column in FIRST_VIEW:
         part = result.loc[result["measure"] == measure, column]
-        if part.notna().any():
+        if part.notna().any() and part.notna().mean() >= min_share:
             return measure, column
     present = [m for m in MEASURES if m in set(result["measure"])]
     return (present[0] if present else "terms_cosine"), "value"

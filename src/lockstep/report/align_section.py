@@ -32,9 +32,9 @@ def align_actors(corpus: "Corpus", options: ReportOptions) -> list[str]:
     return list(options.actors) or top_actors(corpus.con, options.filters(), 8)
 
 
-def first_view(result) -> tuple[str, str]:
+def first_view(result, min_share: float = 0.0) -> tuple[str, str]:
     """(measure, value or relative) a matrix shows first (`align.index.first_view`)."""
-    return analysis("align.index", "first_view").first_view(result)
+    return analysis("align.index", "first_view").first_view(result, min_share)
 
 
 def alignment_section(corpus: "Corpus", options: ReportOptions) -> Section:
@@ -55,13 +55,13 @@ def alignment_section(corpus: "Corpus", options: ReportOptions) -> Section:
                                                         until=options.until, n_boot=50, n_perm=50,
                                                         min_units=options.min_documents))
     if not series.empty:
-        section.charts.append(series_chart(series, measure, shown))
+        section.charts.append(series_chart(series, *series_view(series, measure, shown)))
     floors = {"p_distinct": 1 / (window.n_perm + 1)}
     section.tables.append(table(overall.assign(evidence=[anchor("cell", a, b) for a, b in
                                                          zip(overall["actor_a"], overall["actor_b"])]),
                                 id="alignment", title="Alignment over the whole window", anchor_column="evidence",
                                 columns=ALIGN_COLUMNS, floors=floors))
-    section.tables.append(missing_table(series))
+    section.tables.append(missing_table(series, options.min_documents))
     section.evidence = drill_evidence(corpus, drill, overall, measure, profiles, options, shown)
     section.data = {"measure": measure, "shown": shown, "actors": actors,
                     "periods": sorted(map(str, set(series.get("period", []))))}
@@ -99,7 +99,7 @@ def matrix_chart(result, measure: str, actors: list[str], shown: str = "value") 
     top = max([v for row in z for v in row if v is not None] + [1.0 if shown == "relative" else 0.0]) or 1.0
     return Chart(id="chart-alignment-matrix", title="Alignment matrix", figure=charts.heatmap(
         present, present, z, cells, title=f"Alignment: {MEASURE_NAMES[measure].split(' (')[0]}, {shown}",
-        z_range=(0.0, top), hover=hover),
+        z_range=(0.0, top), hover=hover, blank_diagonal=True),
         caption=f"{measure}, {SHOWN_NAMES[shown]}. Colours run from 0 to the highest pair; the diagonal is left "
                 "blank; – marks a pair not computed (hover says why).")
 
@@ -119,7 +119,18 @@ def cell_hover(a: str, b: str, row: dict[str, Any] | None, shown: str) -> str:
     return text
 
 
-def series_chart(series, measure: str, shown: str = "value", anchor_of=None) -> Chart:
+def series_view(series, measure: str, shown: str) -> tuple[str, str, str]:
+    """The measure the time series shows: the matrix's where it has a value in most pair-periods, else the first
+    of the first-view measures that does; and a caption line saying so."""
+    part = series.loc[series["measure"] == measure, shown]
+    if len(part) and part.notna().mean() >= 0.5:
+        return measure, shown, ""
+    other, other_shown = first_view(series, min_share=0.5)
+    return other, other_shown, (f"The matrix's {measure} has a value in only {int(part.notna().sum())} of "
+                                f"{len(part)} pair-periods here, so the series shows {other}, {other_shown}. ")
+
+
+def series_chart(series, measure: str, shown: str = "value", why: str = "", anchor_of=None) -> Chart:
     """Each pair's line over the periods (a date axis); a period without a value is a gap."""
     frame = series[series["measure"] == measure].copy()
     frame["pair"] = frame["actor_a"] + " ~ " + frame["actor_b"]
@@ -133,24 +144,36 @@ def series_chart(series, measure: str, shown: str = "value", anchor_of=None) -> 
     charts.focus_traces(figure, keep=6)  # every pair is there; the six most aligned are drawn
     gaps = int(frame[shown].isna().sum())
     return Chart(id="chart-alignment-series", title="Alignment over time", figure=figure,
-                 caption="The six most aligned pairs are drawn; click a name in the legend to add another pair. "
+                 caption=why + "The six most aligned pairs are drawn; click a name in the legend to add another pair. "
                          + (f"{gaps} pair-periods are not computed (gaps in the lines; the table 'Cells not "
                             "computed' says why)." if gaps else ""))
 
 
-def missing_table(series) -> Table:
-    """Every pair and period of the series without a value, and why (one row per cell, not per measure)."""
+def missing_table(series, min_documents: int | None = None) -> Table:
+    """Why the time series has gaps: per period, the actors with too few documents (every pair with one of them is
+    empty), then each other cell without a value with its own reason."""
     import pandas as pd
 
+    rows = []
     frame = series[series["value"].isna()] if len(series) else series
-    if len(frame):
-        frame = frame.groupby(["period", "actor_a", "actor_b", "note"], as_index=False, sort=True) \
+    thin = frame["note"].fillna("").str.contains("fewer than --min-docs") if len(frame) else pd.Series(dtype=bool)
+    for period, group in frame[thin].groupby("period", sort=True) if len(frame) else []:
+        sizes = {**dict(zip(group["actor_a"], group["n_a"])), **dict(zip(group["actor_b"], group["n_b"]))}
+        floor = min_documents if min_documents is not None else int(group["note"].str.extract(r"--min-docs (\d+)")
+                                                                       [0].astype(int).iloc[0])
+        few = {a: int(n) for a, n in sizes.items() if n < floor}
+        rows.append({"period": period, "pairs": f"every pair with {', '.join(sorted(few))}",
+                     "measures": "all", "note": "documents: " + ", ".join(f"{a} {n}" for a, n in sorted(few.items()))
+                     + f" (fewer than --min-docs {floor})"})
+    rest = frame[~thin] if len(frame) else frame
+    if len(rest):
+        grouped = rest.groupby(["period", "actor_a", "actor_b", "note"], as_index=False, sort=True) \
             .agg(measures=("measure", lambda m: ", ".join(dict.fromkeys(m))))
-    else:
-        frame = pd.DataFrame(columns=["period", "actor_a", "actor_b", "measures", "note"])
-    return table(frame, id="alignment-missing", title="Cells not computed, and why",
-                 columns=["period", "actor_a", "actor_b", "measures", "note"], limit=200,
-                 note="Pairs and periods of the time series that have no value: each says why.")
+        rows += [{"period": r["period"], "pairs": f"{r['actor_a']} ~ {r['actor_b']}", "measures": r["measures"],
+                  "note": r["note"]} for r in records(grouped)]
+    out = pd.DataFrame(rows, columns=["period", "pairs", "measures", "note"])
+    return table(out, id="alignment-missing", title="Cells not computed, and why", limit=300,
+                 note="The pairs and periods of the time series without a value, each with its reason.")
 
 
 def drill_evidence(corpus: "Corpus", drill: Any, overall, measure: str, profiles, options: ReportOptions,
@@ -213,21 +236,41 @@ def lead_lag_section(corpus: "Corpus", options: ReportOptions) -> Section:
     section = Section(key="lead-lag", title="", note=lead_note(lead_options))
     section.charts.append(Chart(id="chart-first-use", title="First use", figure=first_use_chart(firsts)))
     pair_frame = pd.DataFrame(pairs, columns=LEAD_COLUMNS)
-    if not pair_frame.empty:  # significant leads first, then the other tested pairs, then those not tested
-        pair_frame = pair_frame.assign(_tested=pair_frame["p_value"].notna()).sort_values(
-            ["significant", "_tested", "p_adjusted", "p_value", "item"], ascending=[False, False, True, True, True],
-            na_position="last").drop(columns="_tested").reset_index(drop=True)
-    found = int(pair_frame["significant"].fillna(False).astype(bool).sum()) if len(pair_frame) else 0
-    section.tables.append(table(pair_frame, id="lead-lag", title="Lead–lag between actors (weekly series)",
-                                columns=LEAD_COLUMNS, limit=60, floors={"p_value": 1 / (lead_options.n_surrogates + 1)},
-                                note=f"{found} of {len(pair_frame)} pairs move together significantly "
-                                     f"(p_adjusted < {lead_options.alpha}); a pair with a note was not tested."))
+    tested = pair_frame[pair_frame["p_value"].notna()].sort_values(
+        ["significant", "p_adjusted", "p_value", "item"], ascending=[False, True, True, True]).reset_index(drop=True)
+    found = int(tested["significant"].astype(bool).sum())
+    section.tables.append(table(tested, id="lead-lag", title="Lead–lag between actors (weekly series)",
+                                columns=[c for c in LEAD_COLUMNS if c != "note"], limit=60,
+                                floors={"p_value": 1 / (lead_options.n_surrogates + 1)},
+                                note=f"{found} of {len(tested)} tested pairs move together significantly "
+                                     f"(p_adjusted < {lead_options.alpha}); {len(pair_frame) - len(tested)} pairs "
+                                     "were not tested (next table)."))
+    section.tables.append(untested_table(pd.DataFrame(firsts), pair_frame, lead_options))
     section.tables.append(table(pd.DataFrame(firsts), id="first-use", title="First use per actor",
                                 columns=["item", "actor", "first_published", "days_after_first", "mentions",
                                          "first_doc_id"], anchor_column="evidence", doc_column="first_doc_id"))
     section.evidence = first_use_evidence(corpus, firsts)
     section.data = {"items": [label for label, _ in items], "significant": found}
     return section
+
+
+def untested_table(firsts, pairs, options) -> Table:
+    """Per item, the actors with too few documents carrying it (no pair with them is tested), and any other pair
+    that could not be tested, with its reason."""
+    import pandas as pd
+
+    rows = []
+    for item, group in firsts.groupby("item", sort=False) if len(firsts) else []:
+        few = group[group["mentions"] < options.min_mentions]
+        if len(few):
+            rows.append({"item": item, "actors": ", ".join(f"{a} ({n})" for a, n in zip(few["actor"], few["mentions"])),
+                         "note": f"fewer than {options.min_mentions} documents carrying it: no lead tested with "
+                                 "these actors"})
+    other = pairs[pairs["p_value"].isna() & ~pairs["note"].fillna("").str.startswith("too few mentions")]
+    rows += [{"item": r["item"], "actors": f"{r['actor_a']} ~ {r['actor_b']}", "note": r["note"]}
+             for r in records(other)]
+    return table(pd.DataFrame(rows, columns=["item", "actors", "note"]), id="lead-lag-untested",
+                 title="Not tested, and why")
 
 
 def lead_note(options) -> str:

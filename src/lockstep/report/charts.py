@@ -85,13 +85,16 @@ def grouped_series(rows: Sequence[dict[str, Any]], *, x: str, y: str, group: str
     for row in rows:
         groups.setdefault(str(row[group]), []).append(row)
     as_date = is_time([r[x] for r in rows])
+    step = date_step([r[x] for r in rows]) if as_date and kind == "scatter" else None
     traces = []
     for i, (name, items) in enumerate(groups.items()):
         items = sorted(items, key=lambda r: period_date(r[x]) or "" if as_date else str(r[x]))
+        if kind == "scatter":
+            items = with_breaks(inner(items, y), x, y, step)
         colour = colour_of(name, i)
         label = "%{x|%Y-%m-%d}" if as_date else "%{x}"
         trace = {"type": kind, "name": plot_text(name), "x": [x_value(r[x], as_date) for r in items],
-                 "y": [r[y] for r in items], "customdata": [anchor_of(r) for r in items],
+                 "y": [r[y] for r in items], "customdata": [None if r.get("_break") else anchor_of(r) for r in items],
                  "hovertemplate": f"{plot_text(name)}<br>{label}: %{{y}}{hover}<extra></extra>",
                  "marker": {"color": colour}}
         if kind == "scatter":
@@ -99,6 +102,39 @@ def grouped_series(rows: Sequence[dict[str, Any]], *, x: str, y: str, group: str
             trace["line"] = {"color": colour}
         traces.append(trace)
     return traces
+
+
+def date_step(values: Sequence[Any]) -> float | None:
+    """The spacing of the periods, in days: the smallest gap between consecutive distinct periods (periods sit on
+    a grid of days, weeks, months...; a larger gap is periods without data)."""
+    import datetime as dt
+
+    days = sorted({dt.date.fromisoformat(period_date(v)).toordinal() for v in values})
+    gaps = [b - a for a, b in zip(days, days[1:])]
+    return float(min(gaps)) if gaps else None
+
+
+def with_breaks(items: list[dict[str, Any]], x: str, y: str, step: float | None) -> list[dict[str, Any]]:
+    """A break (a point without a value) wherever a line would jump over periods it has no data for, so a line
+    never bridges months or years without data (Plotly leaves a gap at a null)."""
+    import datetime as dt
+
+    if not step or len(items) < 2:
+        return items
+    out = [items[0]]
+    for before, after in zip(items, items[1:]):
+        a, b = (dt.date.fromisoformat(period_date(r[x])) for r in (before, after))
+        if (b - a).days > 1.5 * step:
+            out.append({x: (a + dt.timedelta(days=step)).isoformat(), y: None, "_break": True})
+        out.append(after)
+    return out
+
+
+def inner(items: list[dict[str, Any]], y: str) -> list[dict[str, Any]]:
+    """The points from a line's first value to its last: empty points before and after draw nothing, and would
+    only stretch the time axis (a stray 2021 page would put 2021 on the axis of a 2022 series)."""
+    present = [k for k, r in enumerate(items) if r.get(y) is not None]
+    return items[present[0] : present[-1] + 1] if present else []
 
 
 def bar_chart(rows: Sequence[dict[str, Any]], *, x: str, y: str, group: str, title: str, anchor_of,
@@ -159,9 +195,10 @@ def term_scatter(points: Sequence[dict[str, Any]], *, actor_a: str, actor_b: str
 
 def heatmap(labels_x: Sequence[str], labels_y: Sequence[str], values: list[list[float | None]],
             anchors: list[list[str]], *, title: str, z_range: tuple[float, float] = (0.0, 1.0),
-            hover: list[list[str]] | None = None) -> dict[str, Any]:
+            hover: list[list[str]] | None = None, blank_diagonal: bool = False) -> dict[str, Any]:
     """A matrix with each cell's number written on it; `hover` (plain text, escaped here) replaces the default
-    hover, e.g. to say why a cell is empty. An empty cell (None) reads "–", never 0."""
+    hover, e.g. to say why a cell is empty. An empty cell (None) reads "–", never 0; with `blank_diagonal` the
+    diagonal of a square matrix reads nothing."""
     trace = {"type": "heatmap", "x": [plot_text(v) for v in labels_x], "y": [plot_text(v) for v in labels_y],
              "z": values, "customdata": anchors, "zmin": z_range[0], "zmax": z_range[1], "colorscale": "Viridis",
              "hovertemplate": "%{y} – %{x}: %{z:.3f}<extra></extra>"}
@@ -170,7 +207,7 @@ def heatmap(labels_x: Sequence[str], labels_y: Sequence[str], values: list[list[
                      hovertemplate="%{text}<extra></extra>", hoverongaps=True)
     span = (z_range[1] - z_range[0]) or 1.0
     annotations = [{"x": plot_text(labels_x[j]), "y": plot_text(labels_y[i]), "showarrow": False,
-                    "text": "–" if v is None else f"{v:.2f}",
+                    "text": ("" if blank_diagonal and i == j else "–") if v is None else f"{v:.2f}",
                     "font": {"color": "#888" if v is None else "#fff" if (v - z_range[0]) / span < 0.6 else "#000"}}
                    for i, row in enumerate(values) for j, v in enumerate(row)]
     size = max(360, 48 * len(labels_x) + 160)

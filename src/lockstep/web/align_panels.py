@@ -9,7 +9,7 @@ from lockstep.output import records
 from lockstep.report import charts
 from lockstep.report.align_section import (ALIGN_COLUMNS, MEASURE_NAMES, SHOWN_NAMES, drivers_note, first_use_evidence,
                                            first_view, matrix_chart, missing_table, narratives_tagged, paragraph_line,
-                                           series_chart)
+                                           series_chart, series_view)
 from lockstep.report.analyses import analysis
 from lockstep.report.frames import table
 from lockstep.report.model import Chart, Evidence, Section
@@ -50,13 +50,14 @@ def matrix_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     series = index.alignment(corpus, index.AlignOptions(actors=actors, period=q.period, since=q.since, until=q.until,
                                                         n_boot=30, n_perm=30, min_units=5))
     if not series.empty:
-        line = series_chart(series, measure, shown, anchor_of=lambda r: pair_link(q, r["a"], r["b"], r["period"]))
+        view = (measure, shown, "") if q.measure else series_view(series, measure, shown)  # a choice is kept
+        line = series_chart(series, *view, anchor_of=lambda r: pair_link(q, r["a"], r["b"], r["period"]))
         chosen = [f"{q.actor_a} ~ {q.actor_b}", f"{q.actor_b} ~ {q.actor_a}"] if q.actor_a and q.actor_b else []
         charts.focus_traces(line.figure, 6, chosen)
         section.charts.append(Chart(id="series", title="Over time", figure=line.figure, caption=line.caption))
     section.tables.append(table(overall, id="alignment", title="Pairs over the whole window", columns=ALIGN_COLUMNS,
                                 floors={"p_distinct": 1 / (window.n_perm + 1)}))
-    section.tables.append(missing_table(series))
+    section.tables.append(missing_table(series, window.min_units))
     section.data = {"measure": measure, "shown": shown, "measures": [measure, *others]}
     return section
 
@@ -123,7 +124,9 @@ def leads_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
             series, x="step", y="share", group="actor", title=f"“{label}”: share of each actor's documents",
             y_title="share", anchor_of=lambda r: next((f["evidence"] for f in firsts if f["actor"] == r["actor"]),
                                                       None))))
-    section.tables.append(table(result.pairs, id="pairs", title="Lead–lag pairs", columns=[
+    pairs = result.pairs.assign(_tested=result.pairs["p_value"].notna()).sort_values(
+        ["significant", "_tested", "p_adjusted", "p_value"], ascending=[False, False, True, True])
+    section.tables.append(table(pairs, id="pairs", title="Lead–lag pairs (tested first)", columns=[
         "leader", "follower", "actor_a", "actor_b", "best_lag", "lag_days", "correlation", "correlation_lag0",
         "p_value", "p_adjusted", "significant", "mentions_a", "mentions_b", "note"],
         floors={"p_value": 1 / (options.n_surrogates + 1)}))

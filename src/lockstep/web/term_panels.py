@@ -82,12 +82,13 @@ def keyness_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     values, hover = bar_values(rows, column)
     section = Section(key="terms-keyness", title="", note=(
         f"Key terms of {target} against {reference if reference != 'rest' else 'the other actors'}, ranked and drawn "
-        f"by {label} (right: used more by {target}; left, negative keywords: used less). "
+        f"by {label} (right, in {target}'s colour: used more by {target}; left, grey: negative keywords, used "
+        "less). "
         "Click a bar for its concordance lines."))
     section.charts.append(Chart(id="keyness", title="Keyness", figure=charts.horizontal_bars(
         [f"{r['term']} ({r.get('lang')})" for r in rows], values, [r["evidence"] for r in rows],
         title=f"{target}: keywords (+) and negative keywords (−) by {label}", x_title=label, hover=hover,
-        color=[charts.PALETTE[1] if r.get("direction") == "+" else charts.PALETTE[0] for r in rows])))
+        color=[charts.colour_of(target) if r.get("direction") == "+" else NEGATIVE for r in rows])))
     section.tables.append(table(_frame(rows), id="keyness", title="Keyness", anchor_column="evidence", columns=list(
         dict.fromkeys(["term", "lang", "direction", "freq_target", "freq_reference", "per_10k_target",
                        "per_10k_reference", column, "ll", "log_ratio", "pdiff", "p_adjusted", "significant"]))))
@@ -101,6 +102,7 @@ def keyness_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     return section
 
 
+NEGATIVE = "#9e9e9e"  # bars of negative keywords (an actor's colour marks what it uses more)
 KEYNESS_BARS = {"ll": ("ll", "log-likelihood G²"), "chi2": ("chi2", "chi-squared"),
                 "chi2-yates": ("chi2_yates", "chi-squared (Yates)"), "log-ratio": ("log_ratio", "log-ratio"),
                 "pdiff": ("pdiff", "%DIFF"), "bic": ("bic", "BIC")}
