@@ -11,7 +11,23 @@
   links per language pair (no matching number needed: most planted pairs carry none);
 * leads: documented 2022 cases of a claim that travelled between Russian- and English/Chinese-language state media
   (eval/data/alignment/leadlag_cases.csv), the query in one language only; a case is recovered when `align leads`
-  (with cross-language expansion) names an actor of the documented first side as first.
+  (with cross-language expansion) names an actor of the documented first side as first;
+* firstview: what the first alignment view shows on the real headlines of July–August 2022, the months the BBC
+  control covers (narratives tagged zero-shot, the report's 5 documents per actor and month): the pairs of state
+  actors of one bloc (Russian, Chinese) should read apart from the pairs with the BBC. Per month, for the view the
+  report and dashboard show first (`align.index.FIRST_VIEW`) and, measured in the same run, every other measure and
+  presentation (narratives_jsd values were the view before): `bloc_auc` = the chance that a pair within a bloc
+  reads higher than a pair with the BBC, `gap` = their mean difference as a share of the view's colour scale (0 to
+  the highest pair), `state_auc` the same chance for every state pair (Russian–Chinese ones included). July chose
+  the view (with the whole of July–August looked at first), August is scored against the floors;
+* leadnull: the lead–lag significance test on real daily series of the 2022 headline sets (Feb–Sep): pairs of an
+  actor's series for one term and another actor's series for a term of another topic, the actors of different
+  regions (Russian state, Chinese state, the BBC), are unrelated: the share of them found significant at p < 0.05
+  is the false-positive rate (nominal: 0.05); pairs of the same term in two actors of the same region are related
+  (the share found significant). Terms of a tuning list chose the test's design (blocks of 2 max_lag + 1 days,
+  10 mentions, 3 documents a day); a separate test list is scored against the floors. Measured on the same pairs
+  in the same run: the nulls the test replaced (steps shuffled one by one; whole-series circular shifts, with 0
+  on days without documents).
 
 Writes eval/results/alignment.json; --check compares with the "alignment" section of eval/floors.json.
 """
@@ -29,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "eval" / "results" / "alignment.json"
 DATA = ROOT / "eval" / "data" / "alignment"
-SECTIONS = ("measures", "crosslingual", "translated", "leads")
+SECTIONS = ("measures", "crosslingual", "translated", "leads", "firstview", "leadnull")
 
 
 def measures(work: Path) -> dict[str, float]:
@@ -104,9 +120,16 @@ def chinese_titles() -> list[str]:
 
 
 def as_doc(text: str, outlet: str, when: str, language: str) -> dict:
-    from tests.align.builders import doc
+    """A document row as the pipeline stores it (paragraphs split on blank lines), its actor from the outlet."""
+    import hashlib
 
-    return doc(text, outlet, when, language=language, actor=OUTLET_ACTOR.get(outlet, outlet))
+    ident = hashlib.sha1(f"{outlet}|{when}|{text}".encode()).hexdigest()[:16]
+    return {"id": ident, "title": text.split("\n")[0][:80], "text": text, "outlet": outlet,
+            "actor": OUTLET_ACTOR.get(outlet, outlet), "actor_country": None, "actor_type": None, "author": None,
+            "published": when, "published_precision": "second", "published_source": "metadata",
+            "language": language, "paywalled": False, "source": "eval", "source_position": None, "url": None,
+            "original_source": None, "duplicate_of": None, "cluster_id": ident, "text_hash": ident,
+            "raw_sha": ident, "removed": None}
 
 
 def store_of(path: Path, docs: list[dict]):
@@ -294,6 +317,189 @@ def first_lead(first, side: str) -> str:
     if not len(own) or not len(other):
         return "-"
     return f"{(other['first_published'].min() - own['first_published'].min()).total_seconds() / 86400:.1f}"
+
+
+# ---- the first alignment view on real headlines with the BBC control --------------------------------------------
+
+BLOC = {**{a: "ru" for a in ("RT", "Kremlin", "MFA Russia", "Channel One")},
+        **{a: "cn" for a in ("CGTN", "Global Times", "Xinhua", "China Daily")}}
+FIRSTVIEW_PARTS = {"tuning": "2022-07", "test": "2022-08"}
+
+
+def firstview(work: Path) -> dict[str, float]:
+    from lockstep.align.index import FIRST_VIEW, MEASURES, AlignOptions, alignment, first_view
+    from lockstep.narratives.tagging import TagOptions, tag
+
+    docs = [as_doc(text, outlet, when, lang) for text, outlet, lang, when in headline_rows("2022-07-01", "2022-09-01")]
+    corpus = store_of(work / "firstview.duckdb", docs)
+    try:
+        tag(corpus, TagOptions())
+        actors = ["RT", "MFA Russia", "Channel One", "CGTN", "Xinhua", "Global Times", "China Daily", "BBC"]
+        result = alignment(corpus, AlignOptions(actors=actors, period="month", n_boot=50, n_perm=100, min_units=5))
+    finally:
+        corpus.close()
+    shown = first_view(result)
+    print(f"  first view: {shown[0]} {shown[1]} (of {', '.join(' '.join(v) for v in FIRST_VIEW)})")
+    out: dict[str, float] = {}
+    for part, month in FIRSTVIEW_PARTS.items():
+        frame = result[result["period"] == month]
+        for measure in MEASURES:
+            for column in ("value", "relative"):
+                figures = view_separation(frame[frame["measure"] == measure], column)
+                name = "first_view" if (measure, column) == shown else f"{measure}.{column}"
+                out.update({f"{part}.{name}.{k}": v for k, v in figures.items()})
+                print(f"  {part} {month} {measure:15s} {column:8s} " + ", ".join(f"{k} {v:.3f}" for k, v in
+                                                                              figures.items()), flush=True)
+    return out
+
+
+def view_separation(frame, column: str) -> dict[str, float]:
+    """How far the pairs within a state bloc read from the pairs with the BBC on one view of the matrix."""
+    import numpy as np
+
+    kinds = [pair_kind(a, b) for a, b in zip(frame["actor_a"], frame["actor_b"])]
+    values = frame[column].to_numpy(float)
+    bloc = values[[k == "bloc" for k in kinds]]
+    state = values[[k in ("bloc", "cross") for k in kinds]]
+    control = values[[k == "control" for k in kinds]]
+    bloc, state, control = (v[~np.isnan(v)] for v in (bloc, state, control))
+    top = np.nanmax(values) if np.isfinite(values).any() else float("nan")
+    return {"bloc_auc": auc(bloc, control), "state_auc": auc(state, control),
+            "gap": (bloc.mean() - control.mean()) / top if len(bloc) and len(control) and top > 0 else 0.0,
+            "pairs_shown": float(np.isfinite(values).sum())}
+
+
+def pair_kind(a: str, b: str) -> str:
+    if "BBC" in (a, b):
+        return "control"
+    return "bloc" if BLOC.get(a) == BLOC.get(b) else "cross"
+
+
+def auc(higher, lower) -> float:
+    """The chance that a value of `higher` exceeds one of `lower` (ties count half); 0.5 when either is empty."""
+    import numpy as np
+
+    if not len(higher) or not len(lower):
+        return 0.5
+    diff = np.subtract.outer(np.asarray(higher), np.asarray(lower))
+    return float((diff > 0).mean() + 0.5 * (diff == 0).mean())
+
+
+# ---- lead–lag significance on unrelated and related real series ------------------------------------------------
+
+LEAD_TERMS = {  # each term its own topic; "tuning" chose the test's design, "test" is scored against the floors
+    "tuning": {"pelosi": ["Pelosi", "Пелоси"], "grain": ["grain", "зерн*"],
+               "zaporozhye": ["Zaporozh*", "Zaporizh*", "Запорож*"], "nord-stream": ["Nord Stream", "Северн* поток*"],
+               "referendum": ["referendum*", "референдум*"], "sco": ["Samarkand", "SCO", "Самарканд*", "ШОС"],
+               "covid": ["COVID*", "coronavirus*", "коронавирус*", "ковид*"], "olympics": ["Olympic*", "Олимпи*"]},
+    "test": {"taiwan": ["Taiwan*", "Тайван*"], "sanctions": ["sanction*", "санкци*"], "biden": ["Biden", "Байден*"],
+             "inflation": ["inflation", "инфляци*"], "vaccines": ["vaccin*", "вакцин*"],
+             "xinjiang": ["Xinjiang", "Синьцзян*"], "afghanistan": ["Afghan*", "Афганистан*"],
+             "iran": ["Iran*", "Иран*"], "climate": ["climate", "климат*"], "football": ["football", "футбол*"],
+             "shanghai": ["Shanghai", "Шанха*"], "africa": ["Africa*", "Африк*"]},
+}
+REGION = {**{a: "ru" for a in ("RT", "Kremlin", "MFA Russia", "Channel One")},
+          **{a: "cn" for a in ("CGTN", "Global Times", "Xinhua", "China Daily")}, "BBC": "uk"}
+
+
+def leadnull(work: Path, max_pairs: int = 400, seed: int = 11) -> dict[str, float]:
+    import itertools
+    import random
+
+    from lockstep.align.leadlag import LeadOptions, actor_series, term_pattern
+
+    options = LeadOptions()
+    docs = headline_frame("2022-02-01", "2022-10-01")
+    rng = random.Random(seed)
+    out: dict[str, float] = {}
+    for part, terms in LEAD_TERMS.items():
+        series = term_series(docs, terms, options, actor_series, term_pattern)
+        keys = sorted(series)
+        unrelated = [(p, q) for p, q in itertools.combinations(keys, 2)
+                     if p[1] != q[1] and REGION[p[0]] != REGION[q[0]]]
+        related = [(p, q) for p, q in itertools.combinations(keys, 2) if p[1] == q[1] and REGION[p[0]] == REGION[q[0]]]
+        unrelated = rng.sample(unrelated, min(max_pairs, len(unrelated)))
+        out[f"{part}.unrelated.pairs"], out[f"{part}.related.pairs"] = len(unrelated), len(related)
+        for method, test in (("blocks", block_test), ("shuffled_steps", shuffle_test),
+                             ("circular_shift", circular_test)):
+            found = [significant(test, series[p], series[q], options, n) for n, (p, q) in enumerate(unrelated)]
+            hits = [significant(test, series[p], series[q], options, n) for n, (p, q) in enumerate(related)]
+            fpr = sum(found) / max(1, len(found))
+            out[f"{part}.{method}.false_positive_rate"] = fpr
+            out[f"{part}.{method}.specificity"] = 1 - fpr
+            out[f"{part}.{method}.related_detected"] = sum(hits) / max(1, len(hits))
+            print(f"  {part:6s} {method:15s} unrelated pairs significant at p < 0.05: {sum(found)}/{len(found)} "
+                  f"({fpr:.3f}); related pairs: {sum(hits)}/{len(hits)}", flush=True)
+    return out
+
+
+def headline_frame(since: str, until: str):
+    """doc_id, actor, published_at, text of the shared headline sets, one row per distinct text of an actor."""
+    import pandas as pd
+
+    frame = pd.DataFrame(headline_rows(since, until), columns=["text", "outlet", "language", "published"])
+    frame["actor"] = frame["outlet"].map(OUTLET_ACTOR)
+    frame["published_at"] = pd.to_datetime(frame["published"].str[:10], errors="coerce")
+    frame = frame.dropna(subset=["actor", "published_at"]).drop_duplicates(["actor", "text"]).reset_index(drop=True)
+    return frame.assign(doc_id=frame.index.astype(str))
+
+
+def term_series(docs, terms: dict[str, list[str]], options, actor_series, term_pattern) -> dict:
+    """(actor, term) -> (shares with NaN on thin days, shares with 0 on days without documents), for the actors
+    with at least `min_mentions` documents carrying the term."""
+    out = {}
+    for term, forms in terms.items():
+        pattern = term_pattern(forms)
+        hits = docs.loc[docs["text"].map(lambda t: bool(pattern.search(t))), ["doc_id"]]
+        masked = actor_series(docs, hits, "day", options.min_step_documents)
+        zeros = actor_series(docs, hits, "day", 1).fillna({"share": 0.0})
+        for actor, group in masked.groupby("actor"):
+            if group["mentions"].sum() >= options.min_mentions:
+                out[(actor, term)] = (group["share"].to_numpy(), zeros.loc[zeros["actor"] == actor, "share"].to_numpy())
+    return out
+
+
+def significant(test, x: tuple, y: tuple, options, n: int) -> bool:
+    import numpy as np
+
+    p = test(x, y, options, np.random.default_rng([options.seed, n]))
+    return bool(p == p and p < 0.05)
+
+
+def block_test(x: tuple, y: tuple, options, rng) -> float:
+    from lockstep.align.leadlag import lag_test
+
+    return lag_test(x[0], y[0], options.lag_steps(), options.n_surrogates, rng).p_value
+
+
+def shuffle_test(x: tuple, y: tuple, options, rng) -> float:
+    """The null that shuffles single days (what the report's p-values amounted to before)."""
+    import numpy as np
+
+    return surrogate_p(x[1], y[1], np.stack([rng.permutation(y[1]) for _ in range(options.n_surrogates)]), options)
+
+
+def circular_test(x: tuple, y: tuple, options, rng) -> float:
+    """The previous test: the whole series circularly shifted by 2 max_lag + 1 .. n - 2 max_lag - 1 steps, 0 on
+    days without documents."""
+    import numpy as np
+
+    n, lag = len(y[1]), options.lag_steps()
+    shifts = rng.integers(2 * lag + 1, n - 2 * lag, size=options.n_surrogates)
+    return surrogate_p(x[1], y[1], np.stack([np.roll(y[1], int(s)) for s in shifts]), options)
+
+
+def surrogate_p(x, y, surrogates, options) -> float:
+    """Share of surrogates whose best correlation at any lag reaches the observed one."""
+    import numpy as np
+
+    from lockstep.align.leadlag import lagged_correlations, row_max
+
+    observed = row_max(lagged_correlations(x, y, options.lag_steps()))[0]
+    null = row_max(lagged_correlations(x, surrogates, options.lag_steps()))
+    if observed != observed:
+        return float("nan")
+    return float((1 + (null >= observed - 1e-12).sum()) / (1 + len(null)))
 
 
 def evaluate(sections: list[str]) -> dict[str, float]:

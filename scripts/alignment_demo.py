@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from lockstep.report.numbers import p_text
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 SINCE, UNTIL = "2022-02-01", "2022-10-01"
@@ -159,11 +161,11 @@ def md_table(frame, floatfmt: str = "{:.3f}") -> str:
 
 def svg_lines(series: dict[str, list[float]], labels: list[str], title: str, path: Path) -> None:
     """A small self-contained SVG line chart (no plotting dependency)."""
-    width, height, left, bottom, top = 720, 320, 50, 40, 30
+    width, height, left, bottom, top = 740, 320, 50, 40, 30
     values = [v for vs in series.values() for v in vs if v == v]
     high = max(values + [0.01]) * 1.1
     colours = ["#c0392b", "#e67e22", "#8e44ad", "#2980b9", "#16a085", "#7f8c8d", "#2c3e50", "#d35400"]
-    x = lambda i: left + i * (width - left - 20) / max(1, len(labels) - 1)  # noqa: E731
+    x = lambda i: left + i * (width - left - 40) / max(1, len(labels) - 1)  # noqa: E731
     y = lambda v: height - bottom - v / high * (height - bottom - top)  # noqa: E731
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 20 * len(series)}" '
              'font-family="sans-serif" font-size="11">',
@@ -178,11 +180,27 @@ def svg_lines(series: dict[str, list[float]], labels: list[str], title: str, pat
     for n, (name, vs) in enumerate(series.items()):
         colour = colours[n % len(colours)]
         dash = ' stroke-dasharray="5,4"' if CONTROL in name else ""
-        points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(vs) if v == v)
-        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dash} points="{points}"/>')
+        for run in runs(vs):  # a month without a value is a gap, not a line drawn across it
+            if len(run) == 1:
+                parts.append(f'<circle cx="{x(run[0]):.1f}" cy="{y(vs[run[0]]):.1f}" r="3" fill="{colour}"/>')
+            points = " ".join(f"{x(i):.1f},{y(vs[i]):.1f}" for i in run)
+            parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dash} points="{points}"/>')
         parts.append(f'<text x="{left}" y="{height + 14 + 20 * n}" fill="{colour}">— {name}</text>')
     parts.append("</svg>")
     path.write_text("\n".join(parts), encoding="utf-8")
+
+
+def runs(values: list[float]) -> list[list[int]]:
+    """Indices of the consecutive values that are not NaN."""
+    out: list[list[int]] = []
+    for i, v in enumerate(values):
+        if v != v:
+            continue
+        if out and out[-1][-1] == i - 1:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
 
 
 def write_document(work: Path, commands: list[tuple[str, str]], path: Path) -> None:
@@ -214,7 +232,7 @@ def write_document(work: Path, commands: list[tuple[str, str]], path: Path) -> N
              md_table(months.pivot_table(index="actor", columns="month", values="n", fill_value=0)
                       .astype(int).reset_index()), ""]
     parts += summary_section(summer, work)
-    parts += changes_section(summer)
+    parts += changes_section(summer, work)
     parts += control_section(summer)
     parts += series_section(alignment, work)
     parts += leads_section(work)
@@ -249,7 +267,7 @@ CAVEATS = """## What this shows and what it does not
 * **First use is first use in these sets.** The BBC set starts in earnest in June 2022, the Chinese sets in
   mid-February; an outlet cannot be first with a term before its coverage starts. Lead–lag correlations of daily
   series mostly find outlets reacting to the same events on the same or the next day; a lag says who moved first
-  in this data, not who caused whom.
+  in this data, not who caused whom, and with a few dozen mentions per actor only strong co-movement is found.
 * **Terms across languages.** Lemmas match within a language; term families (`data/term_families.yaml`,
   34 concepts of state-diplomacy vocabulary) and Latin–Cyrillic term bridges (names and cognates spelled in both
   scripts) make some of them comparable across languages. Translations that are neither (санкции / sanctions,
@@ -279,7 +297,7 @@ def summary_section(summer, work: Path) -> list[str]:
 
     frame = summer.assign(kind=[kind_of(a, b) for a, b in zip(summer["actor_a"], summer["actor_b"])])
     out = ["## Summary\n"]
-    for measure in ("terms_cosine", "narratives_jsd"):
+    for measure in ("narratives_mix", "terms_cosine", "narratives_jsd"):
         part = frame[frame["measure"] == measure]
         by_kind = part.groupby("kind")["relative"].mean()
         c = compare(part[part["kind"] == "RU state ~ CN state"], part[part["kind"] == "control (BBC)"])
@@ -307,71 +325,87 @@ def summary_section(summer, work: Path) -> list[str]:
     return out
 
 
-# July–August figures of this page before issue 13 (pooled keyness background containing both actors, narratives
-# only over documents that carry one): mean value and mean relative by kind of pair, and the pairs with Channel One.
-PREVIOUS = {
-    "terms_cosine": {"RU state ~ CN state": (0.007, 0.018), "control (BBC)": (0.029, 0.048),
-                     "within CN state": (0.324, 0.386), "within RU state": (0.034, 0.039)},
-    "narratives_jsd": {"RU state ~ CN state": (0.534, 0.735), "control (BBC)": (0.522, 0.585),
-                       "within CN state": (0.856, 0.975), "within RU state": (0.687, 0.873)},
-    "phrases_shared": {"RU state ~ CN state": (0.003, 0.091), "control (BBC)": (0.013, 0.110),
-                       "within CN state": (0.071, 0.547), "within RU state": (0.000, 0.000)},
-}
-PREVIOUS_CHANNEL_ONE_TERMS = 0.000  # terms_cosine of Channel One with every other actor, before
+# This page before issue 19 (docs/alignment-demo.md at 2f2ad26): July–August mean value (mean relative) of the
+# measure the report and dashboard showed first, narratives_jsd, by kind of pair; the lead–lag tables listed 60 pairs
+# as significant at p < 0.05 (11 items), 54 of them at p = 0.002, the smallest 500 circular shifts can give.
+PREVIOUS_FIRST_VIEW = {"RU state ~ CN state": (0.974, 0.983), "control (BBC)": (0.977, 0.982),
+                       "within CN state": (0.995, 0.999), "within RU state": (0.977, 0.992)}
+PREVIOUS_LEADS = {"listed": 60, "at_floor": 54, "items": 11}
+PREVIOUS_NARRATIVE_DOCS = {"world-order": 515, "urw.discrediting-ukraine": 310, "urw.consequences-west": 216,
+                           "urw.praise-russia": 206, "urw.russia-victim": 132}
 
 
-def changes_section(summer) -> list[str]:
-    """Old against new findings, July–August, by kind of pair; the reasons are the changes to the measures."""
+def changes_section(summer, work: Path) -> list[str]:
+    """What moved since the page before issue 19: the first view of the matrix and the lead–lag significance."""
     frame = summer.assign(kind=[kind_of(a, b) for a, b in zip(summer["actor_a"], summer["actor_b"])])
+    mix = frame[frame["measure"] == "narratives_mix"]
     out = ["## What changed and why\n",
-           "This page was regenerated after the measures were rebuilt to give known answers (issue 13; "
-           "`make eval` checks them on planted reprints and translations). July–August, mean value (mean "
-           "relative) by kind of pair, before → now:\n",
-           "| measure | kind | before | now |", "|---|---|---|---|"]
-    for measure, kinds in PREVIOUS.items():
-        part = frame[frame["measure"] == measure]
-        for kind, (value, relative) in kinds.items():
-            now = part[part["kind"] == kind]
-            out.append(f"| {measure} | {kind} | {value:.3f} ({relative:.2f}) | {now['value'].mean():.3f} "
-                       f"({now['relative'].mean():.2f}) |")
-    out += ["", "Findings, before → now (state pairs against pairs with the BBC, mean relative):\n"]
-    for measure, kinds in PREVIOUS.items():
-        part = frame[frame["measure"] == measure]
-        old_more = kinds["RU state ~ CN state"][1] > kinds["control (BBC)"][1]
-        c = compare(part[part["kind"] == "RU state ~ CN state"], part[part["kind"] == "control (BBC)"])
-        now_more = c["cross_relative"] > c["control_relative"]
-        out.append(f"* {measure}: {'more' if old_more else 'less'} aligned "
-                   f"({kinds['RU state ~ CN state'][1]:.2f} against {kinds['control (BBC)'][1]:.2f}) → "
-                   f"{'more' if now_more else 'less'} aligned ({c['cross_relative']:.2f} against "
-                   f"{c['control_relative']:.2f}; gap {abs(c['cross_relative'] - c['control_relative']):.2f}).")
-    terms = frame[frame["measure"] == "terms_cosine"]
-    one = terms[(terms["actor_a"] == "Channel One") | (terms["actor_b"] == "Channel One")]
-    out += ["", f"Channel One (Russian-language) with every other actor on terms_cosine: {PREVIOUS_CHANNEL_ONE_TERMS:.3f} "
-            f"before, mean {one['value'].mean():.3f} (max {one['value'].max():.3f}) now.\n",
-            "Why:\n",
-            "* **Reference.** Key terms and distinctive phrases were weighed against a pooled background that "
-            "contained both actors, which removes exactly the terms they share; two outlets printing the same text "
-            "scored 0.05. Now each pair is weighed against the *other* actors (each weighing the same), and term "
-            "weights are smoothed log-ratios from twice the reference's rate on, not G2 (which let one repeated "
-            "sentence outweigh the rest). A planted reprint now scores ≥ 0.96 on every measure.",
-            "* **Across languages.** Latin–Cyrillic term bridges (`Pelosi = Пелоси`, `Zelensky = Зеленский`, "
-            "`president = президент`) join term families, so Channel One's Russian leads share key terms with the "
-            "English sets where they name the same people, places and institutions; Chinese-language text still "
-            "meets the others only through term families and embeddings (the headline sets here are English).",
-            "* **Narratives.** A document with no narrative hit now counts in `(no narrative)`, so an actor that "
-            "rarely carries a codebook narrative is a distribution too, and the measure reflects how much of each "
-            "actor's output carries narratives at all, not only the mix among those that do. Most headlines carry "
-            "no codebook narrative, so on headlines this share dominates: narratives_jsd is now near 1 and near "
-            "its baseline for every kind of pair, and says little about the narrative mix (the drill-down's "
-            "narratives table shows the mix among the documents that carry one).",
-            "* **Reading the terms finding.** On key terms the Russian–Chinese state pairs are still less "
-            "aligned than the pairs with the BBC, but the gap in relative alignment nearly closes once shared "
-            "terms are no longer weighed away and Channel One can share names with the English sets: the old "
-            "contrast (0.02 against 0.05) was mostly the artefact of the measure; what remains is that the BBC "
-            "headlines the same world news as the Chinese outlets' English pages.",
-            "* **Relative.** `relative` is value / permutation baseline (one source split in two); an outlet that "
-            "reprints another reaches ≥ 1, so values near 1 read as 'as alike as one source', not as a ceiling.", ""]
+           "Regenerated after issue 19 (what the analyst sees first must separate what differs; lead–lag "
+           "significance from a null that keeps the series' autocorrelation). Key terms and phrases are computed "
+           "as before: their values are the same, their intervals and baselines moved in the third decimal (each "
+           "cell draws from a random stream numbered by its place, and the new measure adds cells). The "
+           "narrative figures moved with the narrative tags (below).\n",
+           "**The first view.** The report and the dashboard showed `narratives_jsd` first; on these headlines it "
+           "reads 0.93–0.99 for every pair, the BBC control included, because most headlines carry no codebook "
+           "narrative and '(no narrative)' dominates the distributions. They now show first the narrative mix "
+           "over the documents that carry a narrative (`narratives_mix`), relative to its permutation baseline, "
+           "with each actor's coverage. July–August, by kind of pair, before (narratives_jsd: mean value, mean "
+           "relative) → now (narratives_mix: mean value, mean relative, pairs with a value):\n",
+           "| kind | before | now |", "|---|---|---|"]
+    for kind, (value, relative) in PREVIOUS_FIRST_VIEW.items():
+        part = mix[mix["kind"] == kind]
+        out.append(f"| {kind} | {value:.3f} ({relative:.2f}) | {part['value'].mean():.3f} "
+                   f"({part['relative'].mean():.2f}), {int(part['value'].notna().sum())} of {len(part)} |")
+    missing = mix[mix["value"].isna()]
+    out += ["", "Coverage (share of each actor's documents that carry a narrative, July–August): " + ", ".join(
+        f"{a} {c:.1%}" for a, c in sorted(coverage_of(mix).items(), key=lambda kv: -kv[1])) + "."]
+    if len(missing):
+        out.append("Pairs without a narrative mix: " + "; ".join(sorted(set(missing["note"]))) + ".")
+    out += ["", narrative_counts_line(work)]
+    listed, floor = lead_counts(work)
+    out += ["", f"**Lead–lag.** Before, {PREVIOUS_LEADS['listed']} pairs were listed as significant at p < 0.05 "
+            f"over the {PREVIOUS_LEADS['items']} items, {PREVIOUS_LEADS['at_floor']} of them at p = 0.002, the "
+            "smallest p 500 circular shifts of a whole daily series can give: such shifts keep a series' own "
+            "structure, but an actor covered only part of the window (the BBC here) and slow drifts shared by "
+            "unrelated news make most pairs look related (on unrelated real pairs of these sets, 16 % at p < 0.05; "
+            "`make eval` section `leadnull`). Now the surrogates shuffle blocks of the follower's series, days with "
+            "fewer than 3 documents are left out, an actor needs 10 documents carrying the item to be tested, and "
+            "p-values are corrected over each item's pairs (4 % of unrelated pairs significant, nominal 5 %). "
+            f"Now {listed} pairs are significant after correction over the same items, {floor} of them at the "
+            "smallest p 1,000 surrogates can give (< 0.001).", ""]
     return out
+
+
+def narrative_counts_line(work: Path) -> str:
+    """The tags this page rests on, against the page before (tagged by an earlier `narratives tag`)."""
+    now = dict(line.split("\t") for line in (work / "top-narratives.txt").read_text(encoding="utf-8").splitlines())
+    names = list(dict.fromkeys([*now, *PREVIOUS_NARRATIVE_DOCS]))
+    pairs = ", ".join(f"{n} {PREVIOUS_NARRATIVE_DOCS.get(n, '–')} → {now.get(n, '–')}" for n in names)
+    return ("The narrative tags were made again by this version's `narratives tag` (the page before rested on tags "
+            "of an earlier tagger), so the narrative figures also moved with them; documents per top narrative in "
+            f"the window, before → now: {pairs}.")
+
+
+def coverage_of(mix) -> dict[str, float]:
+    out = {}
+    for a, b, ca, cb in zip(mix["actor_a"], mix["actor_b"], mix["coverage_a"], mix["coverage_b"]):
+        out[a], out[b] = ca, cb
+    return {k: v for k, v in out.items() if v == v}
+
+
+def lead_counts(work: Path) -> tuple[int, int]:
+    """Significant lead–lag pairs over every item of the page, and how many sit at the surrogates' floor."""
+    import pandas as pd
+
+    listed = floor = 0
+    for path in sorted(work.glob("leads-*.csv")) + sorted(work.glob("narrative-leads-*.csv")):
+        if path.name.endswith("-first-use.csv"):
+            continue
+        pairs = pd.read_csv(path)
+        significant = pairs[pairs["significant"].astype(bool)]
+        listed += len(significant)
+        floor += int((significant["p_value"] <= significant["p_floor"] + 1e-12).sum())
+    return listed, floor
 
 
 def control_section(summer) -> list[str]:
@@ -382,19 +416,21 @@ def control_section(summer) -> list[str]:
            "July–August 2022, when all eight actors publish (`--period all --since 2022-07-01 --until 2022-09-01`). "
            "`value` is the measure, `ci` its 95% bootstrap interval, `baseline` what two indistinguishable sources "
            "of the same sizes reach (labels shuffled), `relative` = value / baseline.\n"]
-    for measure in ("terms_cosine", "narratives_jsd", "phrases_shared"):
+    for measure in ("narratives_mix", "terms_cosine", "narratives_jsd", "phrases_shared"):
         part = frame[frame["measure"] == measure]
         if part.empty:
             continue
-        grouped = part.groupby("kind").agg(n=("value", "size"), mean_value=("value", "mean"),
+        grouped = part.groupby("kind").agg(n=("value", "count"), mean_value=("value", "mean"),
                                            min_value=("value", "min"), max_value=("value", "max"),
                                            mean_relative=("relative", "mean")).reset_index()
         out += [f"### {measure}\n", md_table(grouped), ""]
         control = part[part["kind"] == "control (BBC)"]
         cross = part[part["kind"] == "RU state ~ CN state"]
         out.append(verdict(measure, cross, control))
-        table = part.sort_values("value", ascending=False)[["pair", "kind", "value", "ci_low", "ci_high", "baseline",
-                                                            "relative", "n_a", "n_b"]]
+        columns = ["pair", "kind", "value", "ci_low", "ci_high", "baseline", "relative", "n_a", "n_b"]
+        if measure == "narratives_mix":
+            columns += ["coverage_a", "coverage_b", "note"]
+        table = part.sort_values("relative", ascending=False)[columns].fillna({"note": ""})
         out += ["", "<details><summary>every pair</summary>\n", md_table(table), "\n</details>\n"]
     return out
 
@@ -432,18 +468,21 @@ def verdict(measure: str, cross, control) -> str:
 
 def series_section(alignment, work: Path) -> list[str]:
     out = ["## Alignment over time\n",
-           "Monthly values for the Russian–Chinese state pairs with enough documents every month, and the "
-           "BBC pairs where the BBC has them. Full table with intervals and baselines: `alignment.csv`.\n"]
+           "Monthly values for the Russian–Chinese state pairs and the pairs with the BBC; below each table, why a "
+           "cell is empty. Full table with intervals, baselines and notes: `alignment.csv`.\n"]
     labels = sorted(alignment["period"].unique())
-    for measure in ("terms_cosine", "narratives_jsd"):
+    for measure in ("narratives_mix", "terms_cosine", "narratives_jsd"):
         part = alignment[alignment["measure"] == measure].copy()
         if part.empty:
             continue
         part["pair"] = [pair_label(a, b) for a, b in zip(part["actor_a"], part["actor_b"])]
         part["kind"] = [kind_of(a, b) for a, b in zip(part["actor_a"], part["actor_b"])]
         chosen = part[part["kind"].isin(["RU state ~ CN state", "control (BBC)"])]
-        wide = chosen.pivot_table(index="pair", columns="period", values="value").reset_index()
+        wide = chosen.pivot_table(index="pair", columns="period", values="value", dropna=False).reset_index()
         out += [f"### {measure} by month\n", md_table(wide), ""]
+        gaps = gap_notes(chosen[chosen["value"].isna()])
+        if gaps:
+            out += ["Empty cells, and why:\n", *[f"* {line}" for line in gaps], ""]
         keep = [p for p in wide["pair"] if "Channel One" not in p and ("BBC" not in p or "CGTN" in p
                                                                          or "RT" in p)][:8]
         series = {p: [float(wide.set_index("pair").loc[p].get(m, float("nan"))) for m in labels] for p in keep}
@@ -454,20 +493,45 @@ def series_section(alignment, work: Path) -> list[str]:
     return out
 
 
+def gap_notes(gaps) -> list[str]:
+    """One line per period: the actors with too few documents, then each other reason a cell is empty."""
+    lines = []
+    for period, group in gaps.groupby("period", sort=True):
+        thin = group[group["note"].str.contains("fewer than --min-docs", na=False)]
+        sizes = {**dict(zip(thin["actor_a"], thin["n_a"])), **dict(zip(thin["actor_b"], thin["n_b"]))}
+        few = sorted(f"{a} {int(n)}" for a, n in sizes.items() if n < 10)
+        parts = [f"documents {', '.join(few)} (fewer than --min-docs 10)"] if few else []
+        other = group.loc[~group.index.isin(thin.index), "note"].dropna()
+        carrying = sorted({item for note in other if " (fewer than" in note
+                           for item in note.split(" (fewer than")[0].split("; ")})
+        if carrying:
+            parts.append(", ".join(carrying) + " (fewer than 10: no narrative mix)")
+        parts += sorted({note for note in other if " (fewer than" not in note})
+        lines.append(f"{period}: " + "; ".join(parts))
+    return lines
+
+
 def leads_section(work: Path) -> list[str]:
     import pandas as pd
 
     out = ["## Who leads\n", "### Key terms\n",
-           "First use per actor (days after the first actor) and, for pairs whose daily series correlate "
-           "significantly (surrogate test, p < 0.05), the lag that aligns them best (`leader` first).\n"]
+           "First use per actor (days after the first actor) and, for pairs whose daily series move together "
+           "significantly, the lag that aligns them best. Each daily series is the share of the actor's documents "
+           "that carry the item (a day with fewer than 3 documents has none); p from 1,000 surrogates that shuffle "
+           "blocks of 29 days of the second series, corrected over the item's pairs (`p_adjusted` < 0.05); an "
+           "actor with fewer than 10 documents carrying the item is not tested (`untested` counts those pairs); "
+           "`< 0.001` is the smallest p the surrogates can give. `leads` names the actor whose series moves first, "
+           "or `same day`.\n"]
     for n, (label, forms) in enumerate(TERMS):
         first_path, pairs_path = work / f"leads-{n}-first-use.csv", work / f"leads-{n}.csv"
         if not first_path.exists():
             continue
         first = pd.read_csv(first_path)[["actor", "first_published", "days_after_first", "mentions", "share"]]
-        pairs = lag_table(pd.read_csv(pairs_path))
+        raw = pd.read_csv(pairs_path)
+        pairs = lag_table(raw)
         out += [f"#### {label} (`{' | '.join(forms)}`)\n", md_table(first.head(8)), ""]
-        out += [md_table(pairs) if len(pairs) else "No pair's series correlate significantly at any lag.", ""]
+        out += [md_table(pairs) if len(pairs) else "No pair's series move together significantly at any lag.",
+                "", tested_line(raw), ""]
     narratives = work / "top-narratives.txt"
     if narratives.exists():
         out += ["### Narratives\n", "The five narratives (codebook level 1) with the most documents in the window; "
@@ -478,19 +542,31 @@ def leads_section(work: Path) -> list[str]:
             if not first_path.exists():
                 continue
             first = pd.read_csv(first_path)[["actor", "first_published", "days_after_first", "mentions", "share"]]
-            pairs = lag_table(pd.read_csv(work / f"narrative-leads-{n}.csv"))
+            raw = pd.read_csv(work / f"narrative-leads-{n}.csv")
+            pairs = lag_table(raw)
             out += [f"#### {name} ({docs} documents)\n", md_table(first), ""]
-            if len(pairs):
-                out += [md_table(pairs), ""]
+            out += [md_table(pairs) if len(pairs) else "No pair's series move together significantly at any lag.",
+                    "", tested_line(raw), ""]
     return out
 
 
 def lag_table(pairs, top: int = 8):
-    """Significant pairs (p < 0.05), strongest first: the pair, who leads (or same day) and by how many days."""
-    pairs = pairs[pairs["p_value"] < 0.05].sort_values(["p_value", "correlation"], ascending=[True, False])
+    """Significant pairs (p_adjusted < 0.05), strongest first: the pair, who leads (or same day) and by how many
+    days, p as read (at the surrogates' floor: < 0.001)."""
+    pairs = pairs[pairs["significant"].astype(bool)].sort_values(["p_adjusted", "correlation"],
+                                                                 ascending=[True, False])
     pairs = pairs.assign(pair=pairs["actor_a"] + " ~ " + pairs["actor_b"],
-                         leads=pairs["leader"].fillna("same day"))
-    return pairs[["pair", "leads", "lag_days", "correlation", "correlation_lag0", "p_value"]].head(top)
+                         leads=pairs["leader"].astype(object).where(pairs["leader"].notna(), "same day"),
+                         p_value=[p_text(p, f) for p, f in zip(pairs["p_value"], pairs["p_floor"])],
+                         p_adjusted=[p_text(p) for p in pairs["p_adjusted"]],
+                         lag_days=pairs["lag_days"].astype(int))
+    return pairs[["pair", "leads", "lag_days", "correlation", "correlation_lag0", "p_value", "p_adjusted"]].head(top)
+
+
+def tested_line(pairs) -> str:
+    tested = pairs["p_value"].notna()
+    return (f"{int(tested.sum())} of {len(pairs)} pairs tested, {int(pairs['significant'].astype(bool).sum())} "
+            f"significant; untested (fewer than 10 documents with the item): {int((~tested).sum())}.")
 
 
 def drill_section(work: Path) -> list[str]:

@@ -42,7 +42,8 @@ def test_align_writes_long_table(db, tmp_path):
     out = tmp_path / "align.json"
     run("align", "--db", str(db), "--actors", "A", "B", "C", "--boot", "20", "--perm", "20", "--output", str(out))
     rows = json.loads(out.read_text())
-    assert {r["measure"] for r in rows} == {"narratives_jsd", "terms_cosine", "phrases_shared"}
+    assert {r["measure"] for r in rows} == {"narratives_mix", "narratives_jsd", "terms_cosine", "phrases_shared"}
+    assert {"coverage_a", "coverage_b", "note"} <= set(rows[0])
     assert {(r["actor_a"], r["actor_b"]) for r in rows} == {("A", "B"), ("A", "C"), ("B", "C")}
     assert {"value", "ci_low", "ci_high", "baseline", "p_distinct"} <= set(rows[0])
 

@@ -82,7 +82,7 @@ def cell(result, period, a, b, measure):
     return rows.iloc[0]
 
 
-@pytest.mark.parametrize("measure", ["narratives_jsd", "terms_cosine", "phrases_shared"])
+@pytest.mark.parametrize("measure", ["narratives_mix", "narratives_jsd", "terms_cosine", "phrases_shared"])
 def test_convergence_is_recovered(result, measure):
     before, after = cell(result, "2022-03", "A", "B", measure), cell(result, "2022-05", "A", "B", measure)
     control = cell(result, "2022-05", "A", "C", measure)
@@ -102,6 +102,54 @@ def test_convergence_is_recovered(result, measure):
 def test_narrative_similarity_values(result):
     assert cell(result, "2022-03", "A", "B", "narratives_jsd")["value"] == pytest.approx(0.0, abs=1e-9)
     assert cell(result, "2022-04", "A", "B", "narratives_jsd")["value"] > 0.9
+
+
+def test_narrative_mix_separates_what_silence_hides(tmp_path):
+    """When most documents carry no narrative, '(no narrative)' dominates narratives_jsd and every pair reads alike;
+    the mix over the documents that carry one still tells A's hostile narratives from C's domestic ones."""
+    from tests.align.builders import build_store
+
+    docs, hits = constructed()
+    corpus = build_store(tmp_path / "sparse.duckdb", docs)
+    tag(corpus, hits[::5])  # one document in five carries its narrative
+    try:
+        result = alignment(corpus, AlignOptions(actors=["A", "B", "C"], n_boot=50, n_perm=50, min_units=5))
+    finally:
+        corpus.close()
+    jsd, mix = cell(result, "2022-05", "A", "C", "narratives_jsd"), cell(result, "2022-05", "A", "C", "narratives_mix")
+    assert jsd["value"] > 0.7 and mix["value"] < 0.05
+    assert cell(result, "2022-05", "A", "B", "narratives_mix")["value"] > 0.8
+    assert mix["coverage_a"] == pytest.approx(0.2, abs=0.05) and mix["coverage_b"] == pytest.approx(0.2, abs=0.05)
+    assert np.isnan(cell(result, "2022-05", "A", "C", "terms_cosine")["coverage_a"])  # coverage is a narrative figure
+
+
+def test_every_missing_cell_says_why(tmp_path):
+    from tests.align.builders import build_store
+
+    docs, hits = constructed()
+    late = [doc(f"Late starter headline {k} about sanctions and hegemony.", "d", datetime(2022, 3 if k < 3 else 4,
+                1 + k % 28, 9), actor="D") for k in range(45)]
+    few_hits = [(d["id"], "west-hostility") for d in late[3:9]]
+    corpus = build_store(tmp_path / "thin.duckdb", docs + late)
+    tag(corpus, hits + few_hits)
+    try:
+        result = alignment(corpus, AlignOptions(actors=["A", "D"], n_boot=20, n_perm=20))
+    finally:
+        corpus.close()
+    # D has 3 documents in March: the pair is not dropped from March, its rows say why
+    march = result[(result["period"] == "2022-03")]
+    assert set(march["measure"]) == {"narratives_mix", "narratives_jsd", "terms_cosine", "phrases_shared"}
+    assert march["value"].isna().all() and (march["n_b"] == 3).all()
+    assert march["note"].str.contains("D has 3 documents in 2022-03 \\(fewer than --min-docs 10\\)").all()
+    # in May D has no document at all
+    may = result[result["period"] == "2022-05"]
+    assert len(may) == 4 and may["note"].str.contains("D has 0 documents in 2022-05").all()
+    # in April D has 42 documents but only 6 carry a narrative: no mix, and the note says so
+    mix = cell(result, "2022-04", "A", "D", "narratives_mix")
+    assert np.isnan(mix["value"]) and "D: 6 of 42 documents carry a narrative (fewer than 10)" in mix["note"]
+    assert mix["coverage_b"] == pytest.approx(6 / 42)
+    assert not np.isnan(cell(result, "2022-04", "A", "D", "terms_cosine")["value"])
+    assert result.loc[result["value"].isna(), "note"].str.len().gt(0).all()
 
 
 def test_matrix_and_series_views(result):
@@ -192,3 +240,11 @@ def test_package_names_stay_functions_after_submodules_are_imported():
         value = getattr(align, name)
         assert callable(value) or isinstance(value, (tuple, dict, list, frozenset, set)), name
         assert not isinstance(value, type(align)), f"lockstep.align.{name} is a module"
+
+
+def test_first_view_is_the_narrative_mix_relative_to_its_baseline(result, store):
+    from lockstep.align.index import first_view
+
+    assert first_view(result) == ("narratives_mix", "relative")
+    terms_only = alignment(store, AlignOptions(actors=["A", "B", "C"], on="terms", n_boot=10, n_perm=10))
+    assert first_view(terms_only) == ("terms_cosine", "relative")

@@ -78,9 +78,12 @@ def test_month_chart_counts_documents(tree, report_store):
     figure = json.loads(tree.cssselect("script#fig-chart-documents-by-month")[0].text)
     bars = {(t["name"], x): y for t in figure["data"] for x, y in zip(t["x"], t["y"])}
     with duckdb.connect(str(report_store), read_only=True) as con:
-        rows = con.execute("SELECT actor, strftime(published_at, '%Y-%m'), count(*) FROM documents "
+        rows = con.execute("SELECT actor, strftime(published_at, '%Y-%m-01'), count(*) FROM documents "
                            "WHERE published_at IS NOT NULL AND actor IS NOT NULL GROUP BY ALL").fetchall()
     assert bars == {(a, m): n for a, m, n in rows}
+    # months on a date axis: 2021-03 and 2022-02 are eleven months apart, not neighbours in a list of categories
+    assert figure["layout"]["xaxis"]["type"] == "date"
+    assert ("RT", "2021-03-01") in bars and all(t.get("xperiod") == "M1" for t in figure["data"])
 
 
 def test_report_is_self_contained(built, tree):
@@ -244,7 +247,111 @@ def test_narrative_prevalence_section(tree):
         figure = json.loads(tree.cssselect("script#" + chart.get("data-figure"))[0].text)
         for trace in figure["data"]:
             for key, share in zip(trace["customdata"], trace["y"]):
+                if share is None:  # a break where the actor has no documents: nothing to link
+                    assert key is None
+                    continue
                 assert (key is None) == (share == 0)
                 assert key is None or evidence[key]["lines"], key
     lines = [line for e in section["evidence"] for line in e["lines"]]
     assert any(line["match"] for line in lines) and all(line["hit_id"] for line in lines)
+
+
+def test_an_actor_keeps_one_colour_in_every_chart(tree):
+    colours: dict[str, set[str]] = {}
+    for script in tree.cssselect("script[id^=fig-]"):
+        figure = json.loads(script.text)
+        for trace in figure["data"]:
+            colour = (trace.get("marker") or {}).get("color")
+            if isinstance(colour, str) and trace.get("name"):
+                colours.setdefault(trace["name"], set()).add(colour)
+        title = figure["layout"]["title"]["text"]
+        if title.endswith(": key terms (G²)"):  # one keyness chart per actor, in the actor's colour
+            colours.setdefault(title.split(":")[0], set()).add(figure["data"][0]["marker"]["color"])
+    actors = {"RT", "Xinhua", "BBC", "Global Times"}
+    assert actors <= set(colours)
+    assert all(len(colours[a]) == 1 for a in actors), {a: colours[a] for a in actors}
+    assert len({next(iter(colours[a])) for a in actors}) == len(actors)  # and different actors differ
+
+
+def test_time_runs_on_date_axes(tree):
+    checked = 0
+    for chart_id in ("chart-documents-by-month", "chart-alignment-series"):
+        figure = json.loads(tree.cssselect(f"script#fig-{chart_id}")[0].text)
+        assert figure["layout"]["xaxis"]["type"] == "date"
+        assert all(x[:4].isdigit() and x[4] == "-" for t in figure["data"] for x in t["x"])
+        checked += 1
+    for chart in tree.cssselect("section#sec-narratives div.chart"):
+        figure = json.loads(tree.cssselect("script#" + chart.get("data-figure"))[0].text)
+        assert figure["layout"]["xaxis"]["type"] == "date"
+        checked += 1
+    assert checked >= 3
+
+
+def test_alignment_shows_its_first_view_and_says_why_cells_are_missing(tree):
+    section = section_payload(tree, "alignment")
+    assert section["available"], section["missing"]
+    assert (section["data"]["measure"], section["data"]["shown"]) == ("narratives_mix", "relative")
+    figure = json.loads(tree.cssselect("script#fig-chart-alignment-matrix")[0].text)
+    heat = figure["data"][0]
+    assert "narrative mix, relative" in figure["layout"]["title"]["text"]
+    for i, row in enumerate(heat["z"]):
+        for j, value in enumerate(row):
+            if i != j and value is None:  # an empty cell tells why on hover
+                assert "not computed" in heat["text"][i][j]
+            elif i != j:
+                assert "relative" in heat["text"][i][j] and "carrying a narrative" in heat["text"][i][j]
+    tables = {t["id"]: t for t in section["tables"]}
+    assert {"coverage_a", "coverage_b", "note"} <= set(tables["alignment"]["columns"])
+    missing = tables["alignment-missing"]["rows"]
+    assert missing and all(r["note"] for r in missing)
+    thin = [r for r in missing if "fewer than --min-docs" in r["note"]]
+    assert thin and len({r["period"] for r in thin}) == len(thin)  # one row per period, naming the thin actors
+    assert all(r["pairs"].startswith("every pair with ") for r in thin)
+
+
+def test_p_values_read_against_their_resolution(tree):
+    box = tree.cssselect("div#tbl-alignment-alignment")[0]
+    header = [th.text_content() for th in box.cssselect("thead th")]
+    rows = next(t for t in section_payload(tree, "alignment")["tables"] if t["id"] == "alignment")["rows"]
+    cells = [tr.cssselect("td")[header.index("p_distinct")].text_content().strip() for tr in box.cssselect("tbody tr")]
+    assert len(cells) == len(rows) and all(c != "0" and "e-" not in c for c in cells)
+    for row, cell in zip(rows, cells):  # 100 shuffles: a p at 1/101 reads "< 0.01", never 0.0099
+        if row["p_distinct"] is not None:
+            assert (cell == "< 0.01") == (row["p_distinct"] <= 1 / 101 + 1e-9)
+    import re
+
+    for cell in tree.cssselect("section#sec-terms div.table-box td, section#sec-term-plot div.table-box td"):
+        assert not re.search(r"\d[eE][+-]\d", cell.text_content())
+    keyness = tree.cssselect("div#tbl-terms-keyness")[0]
+    at = [th.text_content() for th in keyness.cssselect("thead th")].index("p_adjusted")
+    assert all(tr.cssselect("td")[at].text_content().strip() != "0" for tr in keyness.cssselect("tbody tr"))
+
+
+def test_lead_lag_tests_only_actors_with_enough_mentions(tree):
+    section = section_payload(tree, "lead-lag")
+    tables = {t["id"]: t for t in section["tables"]}
+    tested, untested = tables["lead-lag"]["rows"], tables["lead-lag-untested"]["rows"]
+    firsts = tables["first-use"]["rows"]
+    for row in tested:
+        assert min(row["mentions_a"], row["mentions_b"]) >= 10 and row["p_value"] is not None
+        assert not row["leader"] or row["significant"]
+    few = {(r["item"], r["actor"]) for r in firsts if r["mentions"] < 10}
+    assert few  # the small store has actors that used an item only a few times: they are named, not tested
+    named = {(r["item"], a.split(" (")[0]) for r in untested for a in r["actors"].split(", ")}
+    assert few <= named
+    assert not {(r["item"], a) for r in tested for a in (r["actor_a"], r["actor_b"])} & few
+
+
+def test_sections_left_out_are_not_called_empty(report_store, tmp_path):
+    from typer.testing import CliRunner
+
+    from lockstep.cli import app
+
+    out = tmp_path / "two.html"
+    result = CliRunner().invoke(app, ["report", "--db", str(report_store), "--output", str(out),
+                                      "--sections", "overview,terms"])
+    assert result.exit_code == 0, result.output
+    assert "without data" not in result.output and "2 sections of 8" in result.output
+    tree = lxml.html.fromstring(out.read_text(encoding="utf-8"))
+    badges = [b.text_content() for b in tree.cssselect("nav.toc .badge")]
+    assert badges.count("left out") == 6 and "not available" not in badges

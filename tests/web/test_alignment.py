@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 
 def test_matrix_cells_link_to_the_pair_drill_down(client):
     section = client.get("/api/alignment/matrix", params={"actors": ["RT", "Xinhua", "BBC"]}).json()
@@ -39,3 +41,34 @@ def test_lead_lag_of_a_term(client):
 def test_cell_without_a_pair_says_what_to_do(client):
     section = client.get("/api/alignment/cell").json()
     assert not section["available"] and "pair" in section["missing"]
+
+
+def test_matrix_measure_and_presentation_can_be_chosen(client):
+    first = client.get("/api/alignment/matrix", params={"actors": ["RT", "Xinhua", "BBC"]}).json()
+    assert (first["data"]["measure"], first["data"]["shown"]) == ("narratives_mix", "relative")
+    assert set(first["data"]["measures"]) >= {"narratives_mix", "narratives_jsd", "terms_cosine", "phrases_shared"}
+    chosen = client.get("/api/alignment/matrix", params={"actors": ["RT", "Xinhua", "BBC"], "measure": "terms_cosine",
+                                                         "shown": "value"}).json()
+    assert (chosen["data"]["measure"], chosen["data"]["shown"]) == ("terms_cosine", "value")
+    rows = {(r["actor_a"], r["actor_b"]): r for r in chosen["tables"][0]["rows"] if r["measure"] == "terms_cosine"}
+    heat = chosen["charts"][0]["figure"]["data"][0]
+    labels = heat["x"]
+    for i, a in enumerate(labels):
+        for j, b in enumerate(labels):
+            row = rows.get((a, b)) or rows.get((b, a))
+            if i != j and row and row["value"] is not None:
+                assert heat["z"][i][j] == pytest.approx(row["value"], abs=1e-3)
+    page = client.get("/alignment", params={"measure": "terms_cosine", "shown": "value"}).text
+    assert 'name="measure"' in page and '<option value="terms_cosine" selected>' in page
+    assert client.get("/api/alignment/matrix", params={"shown": "median"}).status_code == 422
+
+
+def test_lead_lag_panel_draws_only_actors_with_enough_mentions(client):
+    section = client.get("/api/alignment/leads", params={"term": "sovereignty"}).json()
+    firsts = next(t for t in section["tables"] if t["id"] == "first-use")["rows"]
+    few = [r["actor"] for r in firsts if r["mentions"] < 10]
+    drawn = {t["name"] for c in section["charts"] for t in c["figure"]["data"]}
+    assert few and not drawn & set(few)
+    assert all(a in section["note"] for a in few) and "not drawn and not tested" in section["note"]
+    pairs = next(t for t in section["tables"] if t["id"] == "pairs")["rows"]
+    assert all("too few mentions" in r["note"] for r in pairs if {r["actor_a"], r["actor_b"]} & set(few))

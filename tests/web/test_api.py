@@ -132,3 +132,11 @@ def test_review_refused_on_a_read_only_store(client):
 
 def test_remote_hosts_are_refused_by_default(client):
     assert client.get("/api/overview", headers={"host": "evil.example"}).status_code == 400
+
+
+def test_search_marks_whole_words(client):
+    results = client.get("/api/search", params={"q": "sanction"}).json()["results"]
+    assert results and all(r["match"].lower().startswith("sanction") for r in results)
+    assert any(r["match"].lower() == "sanctions" for r in results)  # the word found, not "sanction|s"
+    for r in results:
+        assert not (r["right"][:1].isalnum() or r["left"][-1:].isalnum())

@@ -88,3 +88,10 @@ def test_review_accept_is_stored_with_the_coder(review_client):
     assert cross.status_code == 403
     assert review_client.post("/api/narratives/review", json={"hit_id": hit, "decision": "accept",
                                                               "coder": "<script>"}).status_code == 422
+
+
+def test_review_buttons_only_where_review_is_on(client, review_client):
+    read_only = client.get("/panels/narratives/evidence", params={"narrative": "world-order"}).text
+    assert 'class="review-box"' in read_only and "review-btn" not in read_only  # the status shows, no buttons
+    writable = review_client.get("/panels/narratives/evidence", params={"narrative": "world-order"}).text
+    assert 'class="review-btn"' in writable

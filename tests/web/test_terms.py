@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 
 def test_kwic_panel_lines_match_the_term_and_filters(client):
     section = client.get("/api/terms/kwic", params={"term": "sovereignty", "actors": "Xinhua"}).json()
@@ -56,3 +58,23 @@ def test_collocates_and_usage_panels(client):
 def test_panels_without_a_term_ask_for_one(client):
     section = client.get("/api/terms/kwic").json()
     assert not section["available"] and "term" in section["missing"].lower()
+
+
+@pytest.mark.parametrize("measure, column", [("ll", "ll"), ("log-ratio", "log_ratio"), ("chi2", "chi2")])
+def test_keyness_bars_are_drawn_by_the_measure_that_ranks_them(client, measure, column):
+    section = client.get("/api/terms/keyness", params={"target": "Xinhua", "reference": "RT",
+                                                       "measure": measure}).json()
+    rows = section["tables"][0]["rows"]
+    bars = section["charts"][0]["figure"]["data"][0]["x"]
+    signed = [r[column] if r["direction"] == "+" or column == "log_ratio" else -r[column] for r in rows]
+    assert bars == pytest.approx(signed, abs=1e-3)
+    plus = [abs(b) for b, r in zip(bars, rows) if r["direction"] == "+"]
+    assert plus == sorted(plus, reverse=True)  # drawn in the order the measure ranks them
+    assert section["charts"][0]["figure"]["layout"]["xaxis"]["title"]["text"] in section["note"]
+
+
+def test_usage_note_and_table_say_divergence_alike(client):
+    usage = client.get("/api/terms/usage", params={"term": "sovereignty"}).json()
+    assert "js" in usage["tables"][0]["columns"]
+    assert "js = Jensen–Shannon divergence (0 = the same contexts" in usage["note"]
+    assert "similarity" not in usage["note"].split("cosine")[0]

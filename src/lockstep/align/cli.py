@@ -140,8 +140,14 @@ def leads_command(
     since: Optional[str] = SINCE,
     until: Optional[str] = UNTIL,
     freq: str = typer.Option("day", help="Series step: day or week."),
-    max_lag: int = typer.Option(14, "--max-lag", min=0, help="Largest lag tried, in steps."),
-    surrogates: int = typer.Option(500, min=0, help="Circular-shift surrogates for the p-value."),
+    max_lag: Optional[int] = typer.Option(None, "--max-lag", min=0, help="Largest lag tried, in steps "
+                                          "(default 14 days, 4 weeks)."),
+    surrogates: int = typer.Option(1000, min=0, help="Block-shuffled surrogates for the p-value (the smallest "
+                                   "p they can give is 1 / (surrogates + 1))."),
+    min_mentions: int = typer.Option(10, "--min-mentions", min=1, help="Documents with the item an actor needs "
+                                     "before its lead is tested (fewer: the pair is listed with a note)."),
+    min_step_docs: int = typer.Option(3, "--min-step-docs", min=1, help="A day (week) with fewer documents of an "
+                                      "actor has no share: it is left out, not read as 0 or 100 %."),
     seed: int = typer.Option(0),
     all_narratives: bool = typer.Option(False, "--narratives", help="Overview: every tagged narrative."),
     top_terms: int = typer.Option(0, "--top-terms", min=0, help="Overview: the N terms key for two or more actors."),
@@ -155,7 +161,8 @@ def leads_command(
     from lockstep.align import leadlag
 
     options = leadlag.LeadOptions(narrative=narrative, terms=term, actors=actors, since=since, until=until,
-                                  freq=freq, max_lag=max_lag, n_surrogates=surrogates, seed=seed, expand=expand)
+                                  freq=freq, max_lag=max_lag, n_surrogates=surrogates, min_mentions=min_mentions,
+                                  min_step_documents=min_step_docs, seed=seed, expand=expand)
     if not narrative and not term:
         with open_store(db) as corpus:
             named = leadlag.tagged_narratives(corpus) if all_narratives else None
@@ -176,7 +183,8 @@ def leads_command(
         write_table(result.first_use, output.with_name(f"{output.stem}-first-use{output.suffix}"))
     show(result.first_use, None, f"first use: {result.item}",
          ["actor", "first_published", "days_after_first", "mentions", "documents", "first_outlet", "first_doc_id"])
-    show(result.pairs, output, f"lead-lag ({options.freq}): positive best_lag = actor_a first")
+    show(result.pairs, output, f"lead-lag ({options.freq}): positive best_lag = actor_a first; a leader only where "
+         f"significant (p_adjusted < {options.alpha})")
 
 
 @app.command("drill", cls=MultiValueCommand)

@@ -5,9 +5,13 @@ produced a number). Each is weighed against the pair's *reference*: every other 
 the same (the mean of their relative frequencies). The reference never contains a or b, so what the two share is
 not cancelled out by the comparison itself (a pooled background containing both removes exactly their shared terms):
 
-* ``narratives_jsd``  1 - JSD(p_a, p_b), base 2, of the two actors' narrative distributions: the share of the
-  actor's documents in each narrative, where a document with no narrative hit counts in '(no narrative)', so the
-  measure is defined for every pair with documents. 1 = the same mix, 0 = no narrative (nor silence) in common;
+* ``narratives_mix``  1 - JSD(p_a, p_b), base 2, of the two actors' narrative mixes over the documents that carry a
+  narrative (p_x = the share of x's narrative hits in each narrative). 1 = the same mix, 0 = no narrative in
+  common. ``coverage_a`` / ``coverage_b`` say which share of each actor's documents carries one; an actor with
+  fewer than `min_units` such documents in the period has no mix (NaN, with a note);
+* ``narratives_jsd``  the same over all documents, a document with no narrative hit counting in '(no narrative)',
+  so the measure is defined for every pair with documents. On short texts most documents carry no narrative, and
+  this share dominates: every pair reads near 1 (0.93–0.99 on the 2022 headline sets, the BBC control included);
 * ``terms_cosine``    cos(w_a, w_b) with w_x(t) = max(0, log2(p̃_x(t) / p̃_ref(t)) - 1) for lemmas x uses, p̃ the
   frequencies smoothed by 0.5 (see `stats.log_ratio_weights`: a lemma weighs once x uses it at twice the rate). 1 = the same lemmas are distinctive for both, in
   the same proportions; 0 = no lemma distinctive for both. Members of a term family (data/term_families.yaml:
@@ -25,7 +29,9 @@ reprinting another lands at or above 1, since the two share more than two halves
 = distinguishable actors; ``p_distinct`` = share of shuffles at or below the observed value (small = the two
 actors really are different).
 
-``note`` says why a value is not computed (NaN) or how the reference was formed when it is unusual.
+``note`` says why a value is not computed (NaN) or how the reference was formed when it is unusual. Every pair of
+the chosen actors has a row in every period, so a cell missing from a matrix or a time series says why (an actor
+with fewer than `min_units` documents in the period, none, or no narrative).
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from lockstep.align import stats
-from lockstep.align.features import Features, load_units, narrative_features, text_features
+from lockstep.align.features import NO_NARRATIVE, Features, load_units, narrative_features, text_features
 from lockstep.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,12 +55,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 ON = ("narratives", "terms", "both")
 MEASURES: dict[str, str] = {  # measure -> the feature view it reads
+    "narratives_mix": "narratives",
     "narratives_jsd": "narratives",
     "terms_cosine": "terms",
     "phrases_shared": "phrases",
 }
 RESULT_COLUMNS = ["period", "actor_a", "actor_b", "measure", "value", "ci_low", "ci_high", "baseline",
-                  "baseline_high", "relative", "p_distinct", "n_a", "n_b", "note"]
+                  "baseline_high", "relative", "p_distinct", "n_a", "n_b", "coverage_a", "coverage_b", "note"]
 
 
 @dataclass(slots=True, kw_only=True)
@@ -84,7 +91,7 @@ class AlignOptions:
             raise InputError(f"--on {self.on!r}: use one of {', '.join(ON)}")
         wanted = []
         if self.on in ("narratives", "both") and (narratives_available or self.on == "narratives"):
-            wanted.append("narratives_jsd")
+            wanted += ["narratives_mix", "narratives_jsd"]
         if self.on in ("terms", "both"):
             wanted += ["terms_cosine", "phrases_shared"]
         return wanted
@@ -151,7 +158,7 @@ def build_profiles(corpus: "Corpus", options: AlignOptions, measures: list[str])
                                        meaning_bridges=options.meaning_bridges)
         profiles.add("terms", terms)
         profiles.add("phrases", phrases)
-    if "narratives_jsd" in measures:
+    if {"narratives_mix", "narratives_jsd"} & set(measures):
         profiles.add("narratives", narrative_features(corpus, units, options.narrative_level))
     return profiles
 
@@ -168,16 +175,29 @@ def alignment(corpus: "Corpus", options: AlignOptions | None = None,
     measures = options.measures(has_narratives(corpus))
     profiles = profiles or build_profiles(corpus, options, measures)
     actors = chosen_actors(profiles.units, options)
-    cells = []
+    entries: list[tuple[str, Cell | dict]] = []  # in order: period, pair, measure
     for period, group in profiles.units.groupby("period", sort=True):
         members = {a: group.index[group["actor"] == a].to_numpy() for a in actors}
         for a, b in combinations(actors, 2):
-            if min(len(members[a]), len(members[b])) >= options.min_units:
-                cells += [(period, Cell(measure, (a, b), members[a], members[b])) for measure in measures]
-    rows = [{"period": period, "actor_a": cell.pair[0], "actor_b": cell.pair[1], "measure": cell.measure,
-             **scored, "n_a": len(cell.rows_a), "n_b": len(cell.rows_b)}
-            for (period, cell), scored in zip(cells, score_cells(profiles, [c for _, c in cells], options))]
+            enough = min(len(members[a]), len(members[b])) >= options.min_units
+            entries += [(period, Cell(measure, (a, b), members[a], members[b]) if enough else
+                         thin_row(period, a, b, measure, len(members[a]), len(members[b]), options))
+                        for measure in measures]
+    cells = [entry for _, entry in entries if isinstance(entry, Cell)]
+    scores = iter(score_cells(profiles, cells, options))
+    rows = [{"period": period, "actor_a": entry.pair[0], "actor_b": entry.pair[1], "measure": entry.measure,
+             **next(scores), "n_a": len(entry.rows_a), "n_b": len(entry.rows_b)} if isinstance(entry, Cell) else entry
+            for period, entry in entries]
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+
+
+def thin_row(period: str, a: str, b: str, measure: str, n_a: int, n_b: int, options: AlignOptions) -> dict:
+    """The row of a cell not computed because an actor has too few documents in the period, saying so."""
+    few = [f"{actor} has {n} document{'s' if n != 1 else ''}" for actor, n in ((a, n_a), (b, n_b))
+           if n < options.min_units]
+    note = f"{' and '.join(few)} in {period} (fewer than --min-docs {options.min_units})"
+    return {"period": period, "actor_a": a, "actor_b": b, "measure": measure, **EMPTY_SCORE, "n_a": n_a, "n_b": n_b,
+            "coverage_a": float("nan"), "coverage_b": float("nan"), "note": note}
 
 
 def score_cells(profiles: Profiles, cells: list[Cell], options: AlignOptions) -> list[dict]:
@@ -232,6 +252,7 @@ class Cell:
 
 
 NOT_COMPUTED = {
+    "narratives_mix": "no narrative in either actor's documents of this period",
     "narratives_jsd": "neither actor has a document in this period",
     "terms_cosine": "no lemma is distinctive for either actor against the reference",
     "phrases_shared": "no phrase is distinctive for either actor against the reference",
@@ -242,8 +263,15 @@ def score_pair(profiles: Profiles, cell: Cell, options: AlignOptions,
                rng: np.random.Generator) -> dict[str, float | str]:
     view = MEASURES[cell.measure]
     matrix = profiles.views[view].matrix
+    coverage = narrative_coverage(profiles, cell) if view == "narratives" else {}
+    if cell.measure == "narratives_mix":
+        cell, few = carrying_rows(profiles, cell, options.min_units)
+        if few:
+            return {**EMPTY_SCORE, **coverage, "note": few}
     xa, xb = matrix[cell.rows_a], matrix[cell.rows_b]
     cols = pair_columns(cell.measure, xa, xb, options)
+    if cell.measure == "narratives_mix":
+        cols = cols[profiles.views[view].names[cols] != NO_NARRATIVE]
     reference, total, note = profiles.reference(view, cell.pair, cols)
     score = measure_function(cell.measure, reference, total, options)
     if cell.measure == "phrases_shared" and len(cols):  # the actors' other phrases still count in their sizes
@@ -253,7 +281,7 @@ def score_pair(profiles: Profiles, cell: Cell, options: AlignOptions,
         xa, xb = xa[:, cols], xb[:, cols]
     observed = float(score(counts(xa), counts(xb))[0]) if len(cols) else float("nan")
     if np.isnan(observed):
-        return {**EMPTY_SCORE, "note": NOT_COMPUTED[cell.measure]}
+        return {**EMPTY_SCORE, **coverage, "note": NOT_COMPUTED[cell.measure]}
     boot = score(weighted(xa, stats.bootstrap_rows(rng, xa.shape[0], options.n_boot)),
                  weighted(xb, stats.bootstrap_rows(rng, xb.shape[0], options.n_boot)))
     null = permuted(score, xa, xb, rng, options.n_perm)
@@ -263,7 +291,34 @@ def score_pair(profiles: Profiles, cell: Cell, options: AlignOptions,
     return {"value": observed, "ci_low": low, "ci_high": high, "baseline": baseline,
             "baseline_high": baseline_high,
             "relative": observed / baseline if baseline and not np.isnan(baseline) else float("nan"),
-            "p_distinct": stats.share_at_most(observed, null), "note": note}
+            "p_distinct": stats.share_at_most(observed, null), **coverage, "note": note}
+
+
+def carrying(profiles: Profiles, rows: np.ndarray) -> np.ndarray:
+    """The rows (documents) that carry a narrative: a hit in any column but '(no narrative)'."""
+    view = profiles.views["narratives"]
+    silent = np.flatnonzero(view.names == NO_NARRATIVE)
+    part = view.matrix[rows]
+    hits = np.asarray(part.sum(axis=1)).ravel()
+    if len(silent):
+        hits = hits - np.asarray(part[:, silent].sum(axis=1)).ravel()
+    return rows[hits > 0]
+
+
+def narrative_coverage(profiles: Profiles, cell: Cell) -> dict[str, float]:
+    """Share of each actor's documents in the cell that carry a narrative."""
+    return {"coverage_a": len(carrying(profiles, cell.rows_a)) / max(1, len(cell.rows_a)),
+            "coverage_b": len(carrying(profiles, cell.rows_b)) / max(1, len(cell.rows_b))}
+
+
+def carrying_rows(profiles: Profiles, cell: Cell, min_units: int) -> tuple[Cell, str]:
+    """The cell over the documents that carry a narrative, and a note when an actor has fewer than `min_units`."""
+    rows_a, rows_b = carrying(profiles, cell.rows_a), carrying(profiles, cell.rows_b)
+    few = [f"{actor}: {len(rows)} of {len(total)} documents carry a narrative"
+           for actor, rows, total in ((cell.pair[0], rows_a, cell.rows_a), (cell.pair[1], rows_b, cell.rows_b))
+           if len(rows) < min_units]
+    note = f"{'; '.join(few)} (fewer than {min_units}): no narrative mix" if few else ""
+    return Cell(cell.measure, cell.pair, rows_a, rows_b), note
 
 
 def pair_columns(measure: str, xa, xb, options: AlignOptions) -> np.ndarray:
@@ -295,7 +350,7 @@ def measure_function(measure: str, reference: np.ndarray, total: float, options:
     same columns with its total over every feature. With `rest_column` the last column holds everything else
     (it counts in the sizes, never as a phrase)."""
     keep = slice(None, -1) if rest_column else slice(None)
-    if measure == "narratives_jsd":
+    if measure in ("narratives_jsd", "narratives_mix"):
         return stats.jsd_similarity
     if measure == "terms_cosine":
         return lambda a, b: stats.cosine(stats.log_ratio_weights(a, reference, total),
@@ -329,6 +384,26 @@ def permuted(score: Callable[[np.ndarray, np.ndarray], np.ndarray], xa, xb, rng:
 
 
 # ---- views of the result -----------------------------------------------------------------------------------------
+
+# What a matrix shows first: the narrative mix relative to its baseline where narratives are tagged, else key terms
+# relative to theirs. On the 2022 headline sets (July–August, docs/alignment-demo.md) narratives_jsd read 0.93–0.99
+# for every pair, the BBC control included; the narrative mix relative to baseline puts the pairs within a state
+# bloc at 0.93–1.01 and the pairs with the BBC at 0.57–0.76 (`make eval`, alignment section 'firstview').
+FIRST_VIEW = (("narratives_mix", "relative"), ("terms_cosine", "relative"), ("phrases_shared", "relative"),
+              ("narratives_jsd", "value"))
+SHOWN = ("relative", "value")
+
+
+def first_view(result: "pd.DataFrame", min_share: float = 0.0) -> tuple[str, str]:
+    """(measure, column) a matrix shows first: the first of FIRST_VIEW with a value for some pair, or, with
+    `min_share`, for at least that share of its cells (a time series by month needs a value in most months: the
+    narrative mix often has too few documents per month, key terms rarely)."""
+    for measure, column in FIRST_VIEW:
+        part = result.loc[result["measure"] == measure, column]
+        if part.notna().any() and part.notna().mean() >= min_share:
+            return measure, column
+    present = [m for m in MEASURES if m in set(result["measure"])]
+    return (present[0] if present else "terms_cosine"), "value"
 
 
 def alignment_matrix(result: "pd.DataFrame", measure: str, period: str | None = None,

@@ -53,13 +53,22 @@ def format_labels(tops: set[str], subs: set[str]) -> dict[str, str]:
 
 def scorer_lines(corpus: "Corpus", labels: "pd.DataFrame") -> list[str]:
     """The task's submission format, one line per document: article id, narratives, sub-narratives, tab-separated.
-    The article id is the file name the document was read from (EN_UA_123.txt), else lockstep's document id."""
+    The article id is the file name the document was read from (EN_UA_123.txt); a row of a table (CSV, JSONL,
+    Parquet) is `file:row` (articles.csv:7), so every row keeps its own id; else lockstep's document id."""
+    sources = {doc_id: (source, position) for doc_id, source, position in
+               corpus.con.execute("SELECT id, source, source_position FROM documents").fetchall()}
+    return [f"{article_id(row.doc_id, *sources.get(row.doc_id, ('', '')))}\t{row.narratives}\t{row.subnarratives}"
+            for row in labels.itertuples(index=False)]
+
+
+def article_id(doc_id: str, source: str | None, position: str | None) -> str:
+    """The id the task's scorer knows a document by: its file name, with the row for a row of a table."""
     from pathlib import PurePath
 
-    sources = dict(corpus.con.execute("SELECT id, source FROM documents").fetchall())
-    lines = []
-    for row in labels.itertuples(index=False):
-        source = sources.get(row.doc_id) or ""
-        article = PurePath(source.split("!", 1)[0]).name if source and source != "test" else row.doc_id
-        lines.append(f"{article}\t{row.narratives}\t{row.subnarratives}")
-    return lines
+    if not source or source == "test":
+        return doc_id
+    name = PurePath(source.split("!", 1)[0]).name
+    if not position:
+        return name
+    where = position.removeprefix("row ").strip().replace(" ", "-")
+    return f"{name}:{where}"

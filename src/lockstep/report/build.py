@@ -7,11 +7,12 @@ import sys
 from typing import TYPE_CHECKING, Callable
 
 from lockstep.errors import LockstepError
+from lockstep.report import charts
 from lockstep.report.analyses import AnalysisMissing
 from lockstep.report.corpus_section import corpus_section
 from lockstep.report.model import Report, Section, missing_section
 from lockstep.report.options import ReportOptions
-from lockstep.report.overview import corpus_summary
+from lockstep.report.overview import corpus_summary, filter_options
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -47,15 +48,23 @@ def build_report(corpus: "Corpus", options: ReportOptions | None = None,
         raise InputError(f"unknown report section(s) {', '.join(sorted(unknown))}; "
                          f"choose from {', '.join(key for key, _, _ in builders)}")
     sections = []
-    for key, title, builder in builders:
-        if options.sections and key not in options.sections:
-            sections.append(missing_section(key, title, "Left out of this report (--sections)."))
-            continue
-        if progress:
-            progress(title)
-        sections.append(run_section(key, title, builder, corpus, options))
+    with charts.actor_colours(filter_options(corpus.con)["actors"]):  # one colour per actor in every chart
+        for key, title, builder in builders:
+            if options.sections and key not in options.sections:
+                sections.append(left_out(key, title))
+                continue
+            if progress:
+                progress(title)
+            sections.append(run_section(key, title, builder, corpus, options))
     return Report(title=options.title, generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                   filters=options.describe(), summary=corpus_summary(corpus.con, options.filters()), sections=sections)
+
+
+def left_out(key: str, title: str) -> Section:
+    """A section the --sections option did not ask for: said in the report, not counted as lacking data."""
+    section = missing_section(key, title, "Left out of this report (--sections).")
+    section.requested = False
+    return section
 
 
 def run_section(key: str, title: str, builder: SectionBuilder, corpus: "Corpus", options: ReportOptions) -> Section:

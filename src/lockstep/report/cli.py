@@ -38,8 +38,11 @@ def report(
                             sections=tuple(k.strip() for k in (sections or "").split(",") if k.strip()))
     console = Console(stderr=True)
     path, report_ = make_report(db, output, options, progress=lambda title: console.print(f"[dim]… {title}[/dim]"))
-    missing = [s.title for s in report_.sections if not s.available]
-    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(report_.sections)} sections)")
+    asked = [s for s in report_.sections if s.requested]
+    missing = [s.title for s in asked if not s.available]
+    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(asked)} sections"
+                  + (f" of {len(report_.sections)}, the others left out by --sections)" if len(asked) <
+                     len(report_.sections) else ")"))
     if missing:
         console.print(f"[yellow]sections without data[/yellow]: {', '.join(missing)}")
 

@@ -6,13 +6,16 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from lockstep.output import records
 from lockstep.report.model import EvidenceLine, Table
+from lockstep.report.numbers import is_p_column
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 
 def table(frame: "pd.DataFrame", *, id: str, title: str, columns: list[str] | None = None, limit: int | None = None,
-          note: str = "", doc_column: str | None = None, anchor_column: str | None = None) -> Table:
+          note: str = "", doc_column: str | None = None, anchor_column: str | None = None,
+          floors: dict[str, float] | None = None) -> Table:
+    """A report table; `floors` gives a p column the smallest p its draws can give (it then reads '< floor')."""
     cols = [c for c in (columns or list(frame.columns)) if c in frame.columns]
     if anchor_column and anchor_column in frame.columns and anchor_column not in cols:
         cols_with_anchor = [*cols, anchor_column]
@@ -20,11 +23,13 @@ def table(frame: "pd.DataFrame", *, id: str, title: str, columns: list[str] | No
         cols_with_anchor = cols
     part = frame[cols_with_anchor] if limit is None else frame[cols_with_anchor].head(limit)
     return Table(id=id, title=title, columns=cols, rows=[rounded(r) for r in records(part)], note=note,
-                 doc_column=doc_column, anchor_column=anchor_column)
+                 doc_column=doc_column, anchor_column=anchor_column, floors=dict(floors or {}))
 
 
 def rounded(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
+    """Floats to 4 decimals, except p-values (a p of 0.00003 is not 0) and values too large to need them."""
+    return {k: (v if is_p_column(k) or abs(v) >= 1e4 else round(v, 4)) if isinstance(v, float) and v == v else v
+            for k, v in row.items()}
 
 
 def first(row: dict[str, Any], *names: str, default: Any = None) -> Any:

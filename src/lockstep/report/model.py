@@ -23,6 +23,7 @@ class Table:
     note: str = ""
     doc_column: str | None = None
     anchor_column: str | None = None  # a column holding the id of an evidence block to link to
+    floors: dict[str, float] = field(default_factory=dict)  # p column -> the smallest p its draws can give
 
 
 @dataclass(kw_only=True)
@@ -73,6 +74,7 @@ class Section:
     available: bool = True
     note: str = ""
     missing: str = ""  # why the section is empty (analysis not installed, no data): shown, never faked
+    requested: bool = True  # False: left out by --sections (not a section without data)
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from lockstep.report.model import Report
+from lockstep.report.numbers import display, display_cell
 from lockstep.report.safe import clean_json, script_json
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -22,6 +23,7 @@ def environment():
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["script_json"] = script_json
     env.filters["cell"] = cell
+    env.filters["shown"] = display_cell
     return env
 
 
@@ -34,17 +36,15 @@ def plotly_js() -> str:
 
 
 def cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
+    """A value outside a table column (a score under an evidence line): read like a table's numbers."""
+    return display(value)
 
 
 def render_report(report: Report) -> str:
     env = environment()
     payload = clean_json({k: v for k, v in asdict(report).items() if k != "sections"})
-    payload["sections"] = [{"key": s.key, "title": s.title, "available": s.available, "missing": s.missing,
+    payload["sections"] = [{"key": s.key, "title": s.title, "available": s.available, "requested": s.requested,
+                            "missing": s.missing,
                             "tables": clean_json([asdict(t) for t in s.tables]), "data": clean_json(s.data),
                             "evidence": clean_json([asdict(e) for e in s.evidence])} for s in report.sections]
     scripts = (plotly_js(), (TEMPLATES / "report.js").read_text(encoding="utf-8"))

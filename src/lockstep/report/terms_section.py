@@ -64,7 +64,7 @@ def keyness_section(corpus: "Corpus", options: ReportOptions) -> Section:
             figure=charts.horizontal_bars([r["term"] for r in picked], [r["ll"] for r in picked],
                                           [r["evidence"] for r in picked], title=f"{actor}: key terms (G²)",
                                           x_title="log-likelihood G²",
-                                          color=charts.PALETTE[len(section.charts) % len(charts.PALETTE)])))
+                                          color=charts.colour_of(actor, len(section.charts)))))
         own = replace(filters, actor=[actor])
         for row in picked:
             section.evidence.append(kwic_evidence(

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from lockstep.output import print_table, write_table
+from lockstep.report.numbers import readable
 from lockstep.store.corpus import DocumentFilter, open as open_corpus
 
 app = typer.Typer(
@@ -64,7 +65,7 @@ def show(frame: pd.DataFrame, output: Optional[Path], *, title: str, columns: li
         view = view.assign(period=view["period"].dt.strftime("%Y-%m-%d"))
     if columns:
         view = view[[c for c in columns if c in view]]
-    print_table(view, title=title, max_rows=max_rows)
+    print_table(readable(view), title=title, max_rows=max_rows)
 
 
 # ---- commands --------------------------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 
 from lockstep.output import records
 from lockstep.report import charts
-from lockstep.report.align_section import (MEASURE_NAMES, drivers_note, first_use_evidence, matrix_chart,
-                                           narratives_tagged, paragraph_line, primary_measure)
+from lockstep.report.align_section import (ALIGN_COLUMNS, MEASURE_NAMES, SHOWN_NAMES, drivers_note, first_use_evidence,
+                                           first_view, matrix_chart, missing_table, narratives_tagged, paragraph_line,
+                                           series_chart, series_view)
 from lockstep.report.analyses import analysis
 from lockstep.report.frames import table
 from lockstep.report.model import Chart, Evidence, Section
@@ -19,7 +20,7 @@ from lockstep.web.panels import ExplorerQuery
 
 def pair_link(q: ExplorerQuery, a: str, b: str, cell: str | None = None) -> str:
     params = {"actor_a": a, "actor_b": b, "since": q.since, "until": q.until, "period": q.period, "cell": cell,
-              "actors": ",".join(q.actors or [])}
+              "actors": ",".join(q.actors or []), "measure": q.measure, "shown": q.shown}
     return "/alignment?" + urlencode({k: v for k, v in params.items() if v}) + "#panel-cell"
 
 
@@ -31,34 +32,43 @@ def matrix_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     window = index.AlignOptions(actors=actors, period="all", since=q.since, until=q.until, n_boot=50, n_perm=50,
                                 min_units=5)
     overall = index.alignment(corpus, window)
-    if overall.empty:
+    if overall.empty or overall["value"].isna().all():
         return Section(key="alignment-matrix", title="", available=False,
                        missing="Too few documents per actor in this window (at least 5 each).")
-    measure = primary_measure(overall)
-    chart = matrix_chart(overall, measure, actors)
+    measure, shown = chosen_view(overall, q)
+    chart = matrix_chart(overall, measure, actors, shown)
     heat = chart.figure["data"][0]
     labels = [a for a in actors if any(a in (x, y) for x, y in zip(overall["actor_a"], overall["actor_b"]))]
     heat["customdata"] = [[pair_link(q, a, b) if a != b else None for b in labels] for a in labels]
+    others = [m for m in MEASURE_NAMES if m in set(overall["measure"]) and m != measure]
     section = Section(key="alignment-matrix", title="", note=(
-        f"Alignment by {MEASURE_NAMES[measure]} over the window (bootstrap intervals and permutation baselines in the "
-        f"table), then per {q.period}. Click a cell or a point to drill down into that pair."))
+        f"Alignment by {MEASURE_NAMES[measure]}, shown {SHOWN_NAMES[shown]}, over the window, then per {q.period} "
+        f"(choose the measure and value or relative above; also computed: {', '.join(others) or 'none'}). "
+        "Bootstrap intervals, baselines and narrative coverage are in the table; an empty cell says why on hover. "
+        "Click a cell or a point to drill down into that pair."))
     section.charts.append(chart)
     series = index.alignment(corpus, index.AlignOptions(actors=actors, period=q.period, since=q.since, until=q.until,
                                                         n_boot=30, n_perm=30, min_units=5))
     if not series.empty:
-        frame = series[series["measure"] == measure]
-        rows = [{"pair": f"{a} ~ {b}", "period": str(p), "value": v, "a": a, "b": b}
-                for a, b, p, v in zip(frame["actor_a"], frame["actor_b"], frame["period"], frame["value"])]
-        figure = charts.line_chart(rows, x="period", y="value", group="pair", title=f"Alignment per {q.period}",
-                                   y_title="alignment", anchor_of=lambda r: pair_link(q, r["a"], r["b"], r["period"]))
+        view = (measure, shown, "") if q.measure else series_view(series, measure, shown)  # a choice is kept
+        line = series_chart(series, *view, anchor_of=lambda r: pair_link(q, r["a"], r["b"], r["period"]))
         chosen = [f"{q.actor_a} ~ {q.actor_b}", f"{q.actor_b} ~ {q.actor_a}"] if q.actor_a and q.actor_b else []
-        section.charts.append(Chart(id="series", title="Over time", figure=charts.focus_traces(figure, 6, chosen),
-                                    caption="The six most aligned pairs (and the chosen pair) are drawn; click a "
-                                    "name in the legend to add another."))
-    section.tables.append(table(overall, id="alignment", title="Pairs over the whole window", columns=[
-        "actor_a", "actor_b", "measure", "value", "ci_low", "ci_high", "baseline", "relative", "p_distinct", "n_a",
-        "n_b"]))
+        charts.focus_traces(line.figure, 6, chosen)
+        section.charts.append(Chart(id="series", title="Over time", figure=line.figure, caption=line.caption))
+    section.tables.append(table(overall, id="alignment", title="Pairs over the whole window", columns=ALIGN_COLUMNS,
+                                floors={"p_distinct": 1 / (window.n_perm + 1)}))
+    section.tables.append(missing_table(series, window.min_units))
+    section.data = {"measure": measure, "shown": shown, "measures": [measure, *others]}
     return section
+
+
+def chosen_view(result, q: ExplorerQuery) -> tuple[str, str]:
+    """The measure and presentation asked for (`measure`, `shown`), else what the matrix shows first."""
+    default_measure, default_shown = first_view(result)
+    present = set(result.loc[result["value"].notna(), "measure"])
+    measure = q.measure if q.measure in MEASURE_NAMES and q.measure in present else default_measure
+    shown = q.shown if q.shown in SHOWN_NAMES else (default_shown if measure == default_measure else "relative")
+    return measure, shown
 
 
 def cell_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
@@ -93,20 +103,33 @@ def leads_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
         return Section(key="alignment-leads", title="", available=False, missing=(
             "Choose a narrative or type a term (its forms in several languages separated by commas, * as a "
             "wildcard, e.g. sanction*, санкци*, 制裁) to see who used it first and who follows."))
-    result = leadlag.leads(corpus, leadlag.LeadOptions(**item, actors=q.actors, since=q.since, until=q.until,
-                                                       freq="day" if q.period == "day" else "week",
-                                                       n_surrogates=200))
+    options = leadlag.LeadOptions(**item, actors=q.actors, since=q.since, until=q.until,
+                                  freq="day" if q.period == "day" else "week")
+    result = leadlag.leads(corpus, options)
     firsts = [{"item": label, **r, "evidence": f"first-{i}"} for i, r in enumerate(records(result.first_use))]
+    mentions = {r["actor"]: r["mentions"] for r in firsts}
+    drawn = [a for a, n in mentions.items() if n >= options.min_mentions]
+    too_few = [f"{a} ({n})" for a, n in mentions.items() if n < options.min_mentions]
     section = Section(key="alignment-leads", title="", note=(
-        f"Who used “{label}” first and how many days the others took; weekly cross-correlation (best_lag > 0: "
-        "actor_a moves first; p from circular-shift surrogates). Click a point for the first paragraph."))
-    series = [{**r, "step": str(r["step"])[:10]} for r in records(result.series)]
-    section.charts.append(Chart(id="leads", title="Series", figure=charts.line_chart(
-        series, x="step", y="share", group="actor", title=f"“{label}”: share of each actor's documents",
-        y_title="share", anchor_of=lambda r: next((f["evidence"] for f in firsts if f["actor"] == r["actor"]), None))))
-    section.tables.append(table(result.pairs, id="pairs", title="Lead–lag pairs", columns=[
-        "leader", "follower", "best_lag", "lag_days", "correlation", "correlation_lag0", "p_value", "actor_a",
-        "actor_b"]))
+        f"Who used “{label}” first and how many days the others took; {options.freq}ly series of the share of each "
+        f"actor's documents that carry it, cross-correlated (best_lag > 0: actor_a moves first; p from "
+        f"{options.n_surrogates} block-shuffled surrogates, corrected over the pairs; a leader only where "
+        f"significant). A {options.freq} with fewer than {options.min_step_documents} documents of an actor has no "
+        "share (a gap, not 0 or 100 %). "
+        + (f"Fewer than {options.min_mentions} documents, so not drawn and not tested: {', '.join(too_few)}. "
+           if too_few else "") + "Click a point for the first paragraph."))
+    series = [{**r, "step": str(r["step"])[:10]} for r in records(result.series) if r["actor"] in drawn]
+    if series:
+        section.charts.append(Chart(id="leads", title="Series", figure=charts.line_chart(
+            series, x="step", y="share", group="actor", title=f"“{label}”: share of each actor's documents",
+            y_title="share", anchor_of=lambda r: next((f["evidence"] for f in firsts if f["actor"] == r["actor"]),
+                                                      None))))
+    pairs = result.pairs.assign(_tested=result.pairs["p_value"].notna()).sort_values(
+        ["significant", "_tested", "p_adjusted", "p_value"], ascending=[False, False, True, True])
+    section.tables.append(table(pairs, id="pairs", title="Lead–lag pairs (tested first)", columns=[
+        "leader", "follower", "actor_a", "actor_b", "best_lag", "lag_days", "correlation", "correlation_lag0",
+        "p_value", "p_adjusted", "significant", "mentions_a", "mentions_b", "note"],
+        floors={"p_value": 1 / (options.n_surrogates + 1)}))
     section.tables.append(table(_frame(firsts), id="first-use", title="First use", anchor_column="evidence",
                                 doc_column="first_doc_id", columns=["actor", "first_published", "days_after_first",
                                                                     "mentions", "documents", "first_doc_id"]))

@@ -15,15 +15,34 @@ class Span:
     label: str = ""
 
 
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def term_spans(text: str, terms: Iterable[str], kind: str = "query", label: str = "") -> list[Span]:
-    """Case-insensitive occurrences of each term in `text`."""
+    """Case-insensitive occurrences of each term in `text`, each widened to the whole words it touches: the search
+    matches "Russia" inside "Russians", and the mark covers "Russians", never "Russia|ns". Chinese, written without
+    spaces, is marked as matched."""
     spans = []
     for term in terms:
         if not term:
             continue
         for found in re.finditer(re.escape(term), text, flags=re.IGNORECASE):
-            spans.append(Span(found.start(), found.end(), kind, label or term))
+            start, end = whole_word(text, found.start(), found.end())
+            spans.append(Span(start, end, kind, label or term))
     return spans
+
+
+def whole_word(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) widened to the word characters on either side (not across Chinese characters)."""
+    while start > 0 and is_word(text[start - 1]) and is_word(text[start]):
+        start -= 1
+    while end < len(text) and is_word(text[end]) and is_word(text[end - 1]):
+        end += 1
+    return start, end
+
+
+def is_word(char: str) -> bool:
+    return (char.isalnum() or char == "_") and not HAN.match(char)
 
 
 def segments(text: str, spans: Iterable[Span]) -> list[dict[str, str]]:

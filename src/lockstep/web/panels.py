@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
 from lockstep.errors import LockstepError
+from lockstep.report.charts import actor_colours
 from lockstep.report.analyses import AnalysisMissing
 from lockstep.report.model import Section, missing_section
 from lockstep.store.corpus import DocumentFilter
@@ -23,6 +24,7 @@ class ExplorerQuery:
     target: str | None = None
     reference: str | None = None
     measure: str | None = None
+    shown: str | None = None  # alignment: "relative" (to the baseline) or "value"
     narrative: str | None = None
     period: str = "month"
     since: str | None = None
@@ -55,7 +57,8 @@ def registry() -> dict[str, dict[str, tuple[str, Panel]]]:
 def run_panel(store: Store, page: str, name: str, query: ExplorerQuery) -> Section:
     title, function = registry()[page][name]
     try:
-        section = function(store, query)
+        with actor_colours(store.actors()):
+            section = function(store, query)
     except AnalysisMissing as exc:
         return missing_section(f"{page}-{name}", title, f"Not available: {exc}.")
     except LockstepError as exc:

@@ -48,6 +48,7 @@ def search_query(q: Text = "", actor: Names = None, language: Language = None, s
 
 def explorer_query(term: Text = "", actors: Names = None, target: Name = None, reference: Name = None,
                    measure: Annotated[str | None, Query(max_length=20, pattern=r"^[a-z0-9_-]*$")] = None,
+                   shown: Annotated[Literal["", "relative", "value"] | None, Query()] = None,
                    narrative: Name = None, period: Period = "month", since: Date = None, until: Date = None,
                    language: Language = None,
                    status: Annotated[Literal["", "pending", "accepted", "rejected"] | None, Query()] = None,
@@ -56,7 +57,8 @@ def explorer_query(term: Text = "", actors: Names = None, target: Name = None, r
                    limit: Annotated[int, Query(ge=1, le=200)] = 25) -> ExplorerQuery:
     assert period in PERIODS
     return ExplorerQuery(term=term.strip(), actors=clean_names(actors, "actors"), target=target or None,
-                         reference=reference or None, measure=measure or None, narrative=narrative or None,
+                         reference=reference or None, measure=measure or None, shown=shown or None,
+                         narrative=narrative or None,
                          period=period, since=clean_date(since, "since"), until=clean_date(until, "until"),
                          language=language or None, status=status or None, actor_a=actor_a or None,
                          actor_b=actor_b or None, cell=cell or None, limit=limit)

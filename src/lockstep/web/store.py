@@ -14,6 +14,7 @@ from typing import Any, Iterator
 import duckdb
 
 from lockstep.errors import StoreError
+from lockstep.report.overview import filter_options
 from lockstep.store.corpus import Corpus, connect
 from lockstep.store.schema import ensure_schema
 
@@ -27,9 +28,18 @@ class Store:
         self.con = connect(self.path, read_only=not writable)
         ensure_schema(self.con, read_only=not writable)
         self._write_lock = threading.Lock()
+        self._actors: list[str] | None = None
 
     def close(self) -> None:
         self.con.close()
+
+    def actors(self) -> list[str]:
+        """The store's actors, largest first (read once: the dashboard never adds documents). They fix each
+        actor's colour on every page, the same as in a report of the same store."""
+        if self._actors is None:
+            with self.cursor() as cur:
+                self._actors = filter_options(cur)["actors"]
+        return self._actors
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from lockstep.report.numbers import display_cell
 from lockstep.report.render import cell
 from lockstep.report.safe import script_json
 
@@ -30,7 +31,7 @@ def templates():
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(script_json=script_json, cell=cell, qs=query_string,
+    env.filters.update(script_json=script_json, cell=cell, shown=display_cell, qs=query_string,
                        docurl=lambda doc_id: "/documents/" + quote(str(doc_id), safe=""))
     return Jinja2Templates(env=env)
 

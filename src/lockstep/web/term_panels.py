@@ -11,6 +11,7 @@ from lockstep.report import charts
 from lockstep.report.analyses import analysis
 from lockstep.report.frames import example_lines, kwic_lines, table
 from lockstep.report.model import Chart, Evidence, Section
+from lockstep.report.numbers import UNBOUNDED, display
 from lockstep.report.overview import contrasting_pair, top_actors
 from lockstep.report.safe import anchor
 from lockstep.store.corpus import Corpus, DocumentFilter
@@ -76,17 +77,21 @@ def keyness_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     rows = records(frame)
     for r in rows:
         r["evidence"] = anchor("kp", target, reference, r["term"], r.get("lang"), r.get("direction"))
+    measure = q.measure if q.measure in KEYNESS_BARS else "ll"
+    column, label = KEYNESS_BARS[measure]
+    values, hover = bar_values(rows, column)
     section = Section(key="terms-keyness", title="", note=(
-        f"Key terms of {target} against {reference if reference != 'rest' else 'the other actors'} "
-        f"(ranked by {q.measure or 'll'}; bars show the log-ratio: right = used more by {target}). "
+        f"Key terms of {target} against {reference if reference != 'rest' else 'the other actors'}, ranked and drawn "
+        f"by {label} (right, in {target}'s colour: used more by {target}; left, grey: negative keywords, used "
+        "less). "
         "Click a bar for its concordance lines."))
     section.charts.append(Chart(id="keyness", title="Keyness", figure=charts.horizontal_bars(
-        [f"{r['term']} ({r.get('lang')})" for r in rows], [r["log_ratio"] for r in rows],
-        [r["evidence"] for r in rows], title=f"{target}: keywords (+) and negative keywords (−)", x_title="log-ratio",
-        color=[charts.PALETTE[1] if r.get("direction") == "+" else charts.PALETTE[0] for r in rows])))
-    section.tables.append(table(_frame(rows), id="keyness", title="Keyness", anchor_column="evidence", columns=[
-        "term", "lang", "direction", "freq_target", "freq_reference", "per_10k_target", "per_10k_reference", "ll",
-        "log_ratio", "pdiff", "p_adjusted", "significant"]))
+        [f"{r['term']} ({r.get('lang')})" for r in rows], values, [r["evidence"] for r in rows],
+        title=f"{target}: keywords (+) and negative keywords (−) by {label}", x_title=label, hover=hover,
+        color=[charts.colour_of(target) if r.get("direction") == "+" else NEGATIVE for r in rows])))
+    section.tables.append(table(_frame(rows), id="keyness", title="Keyness", anchor_column="evidence", columns=list(
+        dict.fromkeys(["term", "lang", "direction", "freq_target", "freq_reference", "per_10k_target",
+                       "per_10k_reference", column, "ll", "log_ratio", "pdiff", "p_adjusted", "significant"]))))
     for r in rows:
         side = [target] if r.get("direction") == "+" else others
         lines = terms.kwic(corpus, terms.KwicOptions(term=f"lemma:{r['term']}", filters=replace(filters, actor=side),
@@ -95,6 +100,26 @@ def keyness_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
                                          title=f"“{r['term']}” in {', '.join(side)}"))
     section.data = {"target": target, "reference": reference}
     return section
+
+
+NEGATIVE = "#9e9e9e"  # bars of negative keywords (an actor's colour marks what it uses more)
+KEYNESS_BARS = {"ll": ("ll", "log-likelihood G²"), "chi2": ("chi2", "chi-squared"),
+                "chi2-yates": ("chi2_yates", "chi-squared (Yates)"), "log-ratio": ("log_ratio", "log-ratio"),
+                "pdiff": ("pdiff", "%DIFF"), "bic": ("bic", "BIC")}
+
+
+def bar_values(rows: list[dict[str, Any]], column: str) -> tuple[list[float], list[str]]:
+    """Each row's bar in the ranking measure, negative for a negative keyword (G², chi², BIC carry no sign), and
+    its hover text; an unbounded %DIFF (the reference never uses the term) is drawn a tenth past the longest
+    finite bar and reads ∞."""
+    signed = column in ("log_ratio", "pdiff")
+    raw = [float(r.get(column) or 0.0) for r in rows]
+    values = [v if signed or r.get("direction") != "-" else -v for v, r in zip(raw, rows)]
+    finite = [abs(v) for v in values if abs(v) < UNBOUNDED]
+    reach = 1.1 * max(finite, default=100.0)
+    drawn = [v if abs(v) < UNBOUNDED else (reach if v > 0 else -reach) for v in values]
+    hover = [display(v, column) for v in values]
+    return drawn, hover
 
 
 def kwic_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
@@ -147,9 +172,10 @@ def usage_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     result = terms.usage(corpus, terms.UsageOptions(term=q.term, actors=tuple(actors), bootstrap=100,
                                                      filters=replace(q.filters(), actor=actors)))
     section = Section(key="terms-usage", title="", note=(
-        f"Does each actor use “{q.term}” in the same contexts? 1 − Jensen–Shannon similarity and cosine over the "
-        "actors' logDice collocate profiles, with bootstrap intervals; then the collocates that separate them "
-        "and the lines that carry them. " + " ".join(result.notes)))
+        f"Does each actor use “{q.term}” in the same contexts? Over the actors' logDice collocate profiles: js = "
+        "Jensen–Shannon divergence (0 = the same contexts, 1 = none shared) and cosine similarity (1 = the same), "
+        "with bootstrap intervals; then the collocates that separate them and the lines that carry them. "
+        + " ".join(result.notes)))
     section.tables.append(table(result.scores, id="usage-scores", title="Pairs of actors"))
     section.tables.append(table(result.collocates, id="usage-collocates", title="Separating collocates", limit=40))
     for actor, group in result.lines.groupby("for", sort=False) if not result.lines.empty else []:

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from lockstep.report import overview
+from lockstep.report.charts import actor_colours
 from lockstep.report.corpus_section import corpus_section
 from lockstep.report.model import Section
 from lockstep.report.safe import clean_json
@@ -16,7 +17,7 @@ from lockstep.web.store import Store
 
 def overview_data(store: Store) -> dict[str, Any]:
     filters = DocumentFilter()
-    with store.cursor() as cur:
+    with store.cursor() as cur, actor_colours(store.actors()):
         return {"summary": overview.corpus_summary(cur, filters), "section": corpus_section(cur, filters)}
 
 
