@@ -4,7 +4,7 @@ A hit is counted as an analyst sees it in an evidence list (`lockstep.narratives
 paragraph and narrative chain, as its most specific narrative above threshold; a candidate below threshold only
 when nothing in its chain is above threshold there. It is right when the gold labels carry that narrative (a gold
 sub-narrative carries its parent). Precision per band of score - threshold, with a 90 % Wilson interval and the
-counts behind it.
+counts behind it; upper bands with fewer than MIN_HITS hits are merged into the band below.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from lockstep.narratives.evidence_list import once
 from narratives_fit import Labelled, shifted, threshold_vector
 from narratives_metrics import wilson
 
-EDGES = (-0.10, 0.0, 0.05, 0.10)   # margins (score - threshold); the last band is open above
+EDGES = (-0.10, 0.0, 0.05, 0.10, 0.20)   # margins (score - threshold); the last band is open above
+MIN_HITS = 10                            # hits a band above the threshold needs (else merged with the one below)
 
 
 def shown_hits(test: Labelled, detector: Detector, fitted: dict) -> pd.DataFrame:
@@ -33,11 +34,24 @@ def shown_hits(test: Labelled, detector: Detector, fitted: dict) -> pd.DataFrame
     return once(frame, parents)
 
 
+def merged_edges(margins: np.ndarray) -> list[float]:
+    """EDGES with the upper edges dropped until every band above the threshold holds MIN_HITS hits (a band of
+    one or two hits would show a precision of 1.00 that says nothing)."""
+    edges = list(EDGES)
+    while len(edges) > 2:
+        last = edges[-1]
+        if (margins >= last).sum() >= MIN_HITS:
+            break
+        edges.pop()
+    return edges
+
+
 def precision_bands(test: Labelled, detector: Detector, fitted: dict) -> dict:
     shown = shown_hits(test, detector, fitted)
+    edges = merged_edges(shown["margin"].to_numpy())
     bands = []
-    for k, low in enumerate(EDGES):
-        high = EDGES[k + 1] if k + 1 < len(EDGES) else None
+    for k, low in enumerate(edges):
+        high = edges[k + 1] if k + 1 < len(edges) else None
         inside = shown[(shown["margin"] >= low) & (shown["margin"] < (high if high is not None else np.inf))]
         n, right = len(inside), int(inside["right"].sum())
         low_ci, high_ci = wilson(right, n)

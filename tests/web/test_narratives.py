@@ -37,6 +37,26 @@ def test_evidence_lines_mark_the_span_and_offer_review(client):
                           for line in marked)
 
 
+def test_evidence_lists_each_hit_once_with_its_parent_and_measured_precision(client, store_path):
+    import duckdb
+
+    with duckdb.connect(str(store_path), read_only=True) as con:
+        both = con.execute("SELECT count(*) FROM narrative_hits p JOIN narrative_hits c USING (doc_id, idx) "
+                           "WHERE p.narrative = 'world-order' AND c.narrative LIKE 'world-order.%' AND p.above "
+                           "AND c.above").fetchone()[0]
+    assert both, "the store holds a parent and a sub-narrative hit on the same paragraph"
+    lines = client.get("/api/narratives/evidence", params={"narrative": "world-order"}).json()["evidence"][0]["lines"]
+    shown = [(line["doc_id"], line["paragraph"], line["note"].split(" ", 1)[0].rstrip(":")) for line in lines]
+    assert len(shown) == len(set(shown))
+    parents = {(d, p) for d, p, narrative in shown if narrative == "world-order"}
+    subs_at = {(d, p) for d, p, narrative in shown if narrative.startswith("world-order.")}
+    assert subs_at and not parents & subs_at            # was listed twice: parent and sub-narrative (siblings stay)
+    subs = [line for line in lines if line["note"].startswith("world-order.")]
+    assert subs and all("(under world-order)" in line["note"] for line in subs)
+    hits = [line for line in lines if "candidate" not in line["note"]]
+    assert hits and all(" were right " in line["note"] and "test paragraphs" in line["note"] for line in hits)
+
+
 def test_search_filters_by_narrative(client):
     results = client.get("/api/search", params={"narrative": "world-order"}).json()["results"]
     assert results

@@ -199,7 +199,8 @@ def evidence(db: Path = DB, narrative: Optional[str] = NARRATIVE, level: Optiona
     if output:
         show(frame, output, "evidence")
     else:
-        show(frame[["hit_id", "narrative", "score", "actor", "published", "spans", "text"]], None, "evidence")
+        show(frame[["hit_id", "narrative", "parent", "score", "precision", "actor", "published", "spans", "text"]],
+             None, "evidence")
 
 
 @app.command()

@@ -72,3 +72,11 @@ def latest_version(corpus: "Corpus") -> str | None:
     ensure_tables(corpus)
     row = corpus.con.execute("SELECT codebook_version FROM narrative_hits ORDER BY tagged_at DESC LIMIT 1").fetchone()
     return row[0] if row else None
+
+
+def parents(con, codebook_version: str) -> dict[str, str | None]:
+    """Narrative -> parent id (None for a top-level one) of a codebook version used for tagging; works on a
+    read-only connection."""
+    rows = con.execute("SELECT narrative, parent FROM narrative_codebooks WHERE codebook_version = ?",
+                       [codebook_version]).fetchall()
+    return {narrative: parent or None for narrative, parent in rows}
