@@ -356,3 +356,10 @@ def test_centred_and_gated_models_survive_the_store(tmp_path):
     second = learned.decide(again, x, zero_shot, book, languages=languages)
     assert (first[0] == second[0]).all() and np.allclose(first[1], second[1], atol=1e-4)
     corpus.close()
+
+
+def test_variant_modes_are_checked(book):
+    with pytest.raises(InputError, match="centre 'sideways': use one of auto, always, never"):
+        learned.LearnOptions(centre="sideways")
+    with pytest.raises(InputError, match="gate 'up': use one of"):
+        learned.LearnOptions(gate="up")

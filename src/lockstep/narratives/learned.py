@@ -31,11 +31,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lockstep.errors import InputError
 from lockstep.narratives.calibrate import best_threshold
 from lockstep.narratives.codebook import Codebook
 
 ALPHAS = (3.0, 30.0, 300.0)
 MIN_CENTRED = 5    # examples a language needs for its own centre (fewer: the centre of all examples)
+VARIANT_MODES = ("auto", "always", "never")
 
 
 @dataclass(slots=True, kw_only=True)
@@ -48,6 +50,11 @@ class LearnOptions:
     centre: str = "auto"       # centre each language's features: auto (when it helps in CV), always, never
     gate: str = "auto"         # sub-narratives only where their parent is decided: auto, always, never
     min_variant_gain: float = 0.01   # mean cross-validated F1 a variant must add to be kept
+
+    def __post_init__(self) -> None:
+        for name in ("centre", "gate"):
+            if getattr(self, name) not in VARIANT_MODES:
+                raise InputError(f"{name} {getattr(self, name)!r}: use one of {', '.join(VARIANT_MODES)}")
 
 
 @dataclass(slots=True)
