@@ -70,9 +70,26 @@ def test_document_highlights_narrative_evidence(client, store_path):
         doc_id, idx = con.execute("SELECT doc_id, idx FROM narrative_hits WHERE above AND narrative = 'world-order' "
                                   "ORDER BY score DESC LIMIT 1").fetchone()
     doc = client.get(f"/api/documents/{doc_id}").json()
-    assert "world-order" in {n["narrative"] for n in doc["narratives"]}
+    assert "world-order" in {n["narrative"] for n in doc["narratives"]} | {n["parent"] for n in doc["narratives"]}
     marks = [s for s in doc["paragraphs"][idx]["segments"] if s["kind"] == "narrative"]
     assert marks and all(m["text"].strip() for m in marks)
+
+
+def test_document_lists_each_tag_once(client, store_path):
+    import duckdb
+
+    with duckdb.connect(str(store_path), read_only=True) as con:
+        doc_id = con.execute("SELECT p.doc_id FROM narrative_hits p JOIN narrative_hits c USING (doc_id, idx) "
+                             "WHERE p.narrative = 'world-order' AND c.narrative LIKE 'world-order.%' AND p.above "
+                             "AND c.above ORDER BY p.doc_id LIMIT 1").fetchone()[0]
+    tags = client.get(f"/api/documents/{doc_id}").json()["narratives"]
+    listed = {(t["narrative"], t["paragraph"]) for t in tags}
+    assert len(listed) == len(tags)
+    subs = [t for t in tags if t["parent"] == "world-order"]
+    assert subs and not {("world-order", t["paragraph"]) for t in subs} & listed
+    assert all(" were right " in t["precision_note"] for t in tags)
+    page = client.get(f"/documents/{doc_id}").text
+    assert "(under world-order)" in page
 
 
 @pytest.fixture()
