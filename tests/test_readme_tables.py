@@ -42,7 +42,8 @@ def test_a_changed_result_changes_the_table(tmp_path):
     (results / "narratives.json").write_text(json.dumps(data), encoding="utf-8")
     assert tables.main(["--check", "--readme", str(readme), "--results", str(results)]) == 1
     assert tables.main(["--readme", str(readme), "--results", str(results)]) == 0
-    row = next(line for line in readme.read_text(encoding="utf-8").splitlines() if line.startswith("| hand set, Russian"))
+    lines = readme.read_text(encoding="utf-8").splitlines()
+    row = next(line for line in lines if line.startswith("| hand set, Russian"))
     assert "0.99 / " in row
     assert tables.main(["--check", "--readme", str(readme), "--results", str(results)]) == 0
 

@@ -249,7 +249,8 @@ def test_narrative_prevalence_section(tree):
     lines = [line for e in section["evidence"] for line in e["lines"]]
     assert any(line["match"] for line in lines) and all(line["hit_id"] for line in lines)
     for block in section["evidence"]:                  # each hit once: a sub-narrative names its parent
-        shown = [(line["doc_id"], line["paragraph"], line["note"].split(" ", 1)[0].rstrip(":")) for line in block["lines"]]
+        shown = [(line["doc_id"], line["paragraph"], line["note"].split(" ", 1)[0].rstrip(":"))
+                 for line in block["lines"]]
         assert len(shown) == len(set(shown))
         narrative = block["anchor"]
         tops = {(d, p) for d, p, n in shown if "." not in n}

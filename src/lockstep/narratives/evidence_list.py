@@ -1,10 +1,10 @@
 """Evidence as analysts see it: each hit once, and how often hits like it are wrong.
 
 Once: a sub-narrative implies its narrative, so the detector stores a hit for both (prevalence counts documents
-per narrative at either level). An evidence list shows one row per paragraph and narrative chain: the most
-specific narrative above threshold, naming its parent (`parent`); a parent appears on its own only when none of
-its sub-narratives clears its threshold in that paragraph. A candidate below threshold shows only when nothing
-in its chain is above threshold there.
+per narrative at either level). An evidence list shows each hit once: in a paragraph, the most specific narratives
+above threshold, each naming its parent (`parent`; two sub-narratives of one parent are two hits); a parent
+appears on its own only when none of its sub-narratives clears its threshold in that paragraph. A candidate below
+threshold shows only when nothing of its top-level narrative is above threshold there.
 
 How often wrong: `src/lockstep/data/codebook/precision.json`, written by `make eval` (eval/narratives.py
 --write-thresholds), holds the measured precision of zero-shot hits by score band (score minus threshold) on
@@ -37,8 +37,8 @@ def chain(narrative: str, parents: Mapping[str, str | None]) -> list[str]:
 
 
 def once(frame: "pd.DataFrame", parents: Mapping[str, str | None]) -> "pd.DataFrame":
-    """One row per paragraph (`doc_id`, `idx`) and narrative chain (rule in the module docstring), with `parent`
-    (the narrative's parent id, None for a top-level one) added; the order of the kept rows is unchanged."""
+    """The rows of hits (`doc_id`, `idx`, `narrative`, `above`) an evidence list shows (module docstring), with
+    `parent` (the narrative's parent id, None for a top-level one) added; the kept rows keep their order."""
     import pandas as pd
 
     if frame.empty:
@@ -96,7 +96,8 @@ def precision_note(score: float, threshold: float, detector: str | None, bands: 
     low, top = band["interval_90"]
     times = "time" if band["right"] == 1 else "times"
     return (f"{band_words(band)} were right {band['right']} {times} of {band['hits']} (precision "
-            f"{band['precision']:.2f}, 90 % interval {low:.2f}–{top:.2f}) on {bands.get('measured_on', 'labelled data')}")
+            f"{band['precision']:.2f}, 90 % interval {low:.2f}–{top:.2f}) on {bands.get('measured_on', 'labelled data')}"
+            " with the default codebook and packaged thresholds")
 
 
 def band_words(band: dict) -> str:
