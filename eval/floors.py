@@ -1,4 +1,10 @@
-"""The floors in eval/floors.json and the common end of an eval script over a flat dict of figures."""
+"""The floors in eval/floors.json and the common end of an eval script over a flat dict of figures.
+
+A floor must sit above what a trivial predictor scores on the same data in the same run: predicting nothing,
+the majority label set, or matching keywords only. A figure `<a>.<system>.<b>` has its trivial counterparts at
+`<a>.<trivial>.<b>` for each name in TRIVIAL (any position of the dotted key); `--check` fails when a floor is at
+or below one of them, so a floor that a detector finding nothing would pass cannot stay in floors.json.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import json
 from pathlib import Path
 
 FLOORS = Path(__file__).resolve().parent / "floors.json"
+TRIVIAL = ("nothing", "majority", "keyword_only")
 
 
 def section_floors(section: str) -> dict[str, float]:
@@ -13,10 +20,48 @@ def section_floors(section: str) -> dict[str, float]:
     return json.loads(FLOORS.read_text()).get(section, {}) if FLOORS.exists() else {}
 
 
-def below_floors(section: str, results: dict, floors: dict[str, float] | None = None) -> list[str]:
-    """One line per figure under its floor; `floors` narrows which floors apply (all of the section by default)."""
+def trivial_figures(key: str, figures: dict) -> dict[str, float]:
+    """The figures of trivial predictors measured for the same data and measure as `key` ({} when none)."""
+    parts = key.split(".")
+    if any(part in TRIVIAL for part in parts):
+        return {}
+    out = {}
+    for i in range(len(parts)):
+        for name in TRIVIAL:
+            other = ".".join([*parts[:i], name, *parts[i + 1:]])
+            if isinstance(figures.get(other), (int, float)) and not isinstance(figures.get(other), bool):
+                out[other] = float(figures[other])
+    return out
+
+
+def not_above_trivial(section: str, figures: dict, floors: dict[str, float] | None = None) -> list[str]:
+    """One line per floor at or below a trivial predictor's figure in `figures`."""
     floors = section_floors(section) if floors is None else floors
-    return [f"{section} {k} {results.get(k)} < floor {v}" for k, v in floors.items() if results.get(k, 0) < v]
+    return [f"{section} floor {key} {floor} is not above the trivial {other} = {value}"
+            for key, floor in floors.items() for other, value in trivial_figures(key, figures).items()
+            if floor <= value]
+
+
+def below_floors(section: str, results: dict, floors: dict[str, float] | None = None) -> list[str]:
+    """One line per figure under its floor, and per floor not above a trivial predictor; `floors` narrows which
+    floors apply (all of the section by default)."""
+    floors = section_floors(section) if floors is None else floors
+    under = [f"{section} {k} {results.get(k)} < floor {v}" for k, v in floors.items() if results.get(k, 0) < v]
+    return under + not_above_trivial(section, results, floors)
+
+
+def flat_figures(results: dict, prefix: str = "") -> dict[str, float]:
+    """The numbers of a results file as dotted keys: its `headline` when it has one, else every nested number."""
+    if not prefix and isinstance(results.get("headline"), dict):
+        return dict(results["headline"])
+    out: dict[str, float] = {}
+    for key, value in results.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flat_figures(value, dotted + "."))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[dotted] = value
+    return out
 
 
 def finish(section: str, results: dict, path: Path, failures: list[str]) -> int:
@@ -26,6 +71,15 @@ def finish(section: str, results: dict, path: Path, failures: list[str]) -> int:
     width = max((len(k) for k in results), default=0)
     for key, value in results.items():
         print(f"{section} {key:{width}s} {value}")
+    for failure in failures:
+        print("FAIL", failure)
+    return 1 if failures else 0
+
+
+def finish_nested(section: str, results: dict, path: Path, failures: list[str]) -> int:
+    """`finish` for a nested results file: all of it written, its headline figures printed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     for failure in failures:
         print("FAIL", failure)
     return 1 if failures else 0

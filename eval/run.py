@@ -3,16 +3,21 @@
     python eval/run.py [--check] [--only extraction,dedup,narratives,alignment,prevalence,llm,names,language,statements]
 
 Runs eval/<name>.py for each evaluation present, prints its figures, and with --check exits 1 when any
-figure falls below its floor (CI runs `make eval-check`).
+figure falls below its floor, or when any floor is at or below a trivial predictor (nothing, the majority set,
+keyword-only) measured in the same run, read from every section's eval/results/<name>.json (eval/floors.py;
+CI runs `make eval-check`).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from floors import flat_figures, not_above_trivial, section_floors, trivial_figures
 
 HERE = Path(__file__).resolve().parent
 EVALUATIONS = ("extraction", "dedup", "narratives", "alignment", "prevalence", "llm", "names", "language", "statements")   # llm: skipped unless an endpoint is set
@@ -36,9 +41,28 @@ def main() -> int:
         if subprocess.run(command).returncode != 0:
             failed.append(name)
         print(f"== {name}: {time.perf_counter() - started:.0f} s", flush=True)
+    if args.check:
+        failed += [name for name in names if name not in failed and not trivial_check(name)]
     if failed:
         print(f"below floors or failed: {', '.join(failed)}")
     return 1 if failed else 0
+
+
+def trivial_check(name: str) -> bool:
+    """Every floor of a section above the trivial predictors of its latest results; prints what it found."""
+    path = HERE / "results" / f"{name}.json"
+    if not path.exists():
+        print(f"== {name}: no {path.name}, floors not compared with trivial predictors")
+        return True
+    figures = flat_figures(json.loads(path.read_text(encoding="utf-8")))
+    floors = section_floors(name)
+    compared = [k for k in floors if trivial_figures(k, figures)]
+    failures = not_above_trivial(name, figures, floors)
+    for failure in failures:
+        print("FAIL", failure)
+    print(f"== {name}: {len(compared)} of {len(floors)} floors have a trivial predictor measured beside them, "
+          f"{len(failures)} not above it")
+    return not failures
 
 
 if __name__ == "__main__":

@@ -254,6 +254,20 @@ def test_narrative_prevalence_section(tree):
                 assert key is None or evidence[key]["lines"], key
     lines = [line for e in section["evidence"] for line in e["lines"]]
     assert any(line["match"] for line in lines) and all(line["hit_id"] for line in lines)
+    for block in section["evidence"]:                  # each hit once: a sub-narrative names its parent
+        shown = [(line["doc_id"], line["paragraph"], line["note"].split(" ", 1)[0].rstrip(":"))
+                 for line in block["lines"]]
+        assert len(shown) == len(set(shown))
+        narrative = block["anchor"]
+        tops = {(d, p) for d, p, n in shown if "." not in n}
+        assert not tops & {(d, p) for d, p, n in shown if "." in n}, narrative
+    from lockstep.narratives.codebook import load_codebook
+
+    book = load_codebook()
+    named = [(line["note"], book.narratives[line["note"].split(" ", 1)[0].rstrip(":")].parent) for line in lines]
+    assert any(parent for _note, parent in named)
+    assert all(f"(under {parent})" in note for note, parent in named if parent)
+    assert all(" were right " in line["note"] for line in lines if "candidate" not in line["note"])
 
 
 def test_an_actor_keeps_one_colour_in_every_chart(tree):

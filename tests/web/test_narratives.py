@@ -37,6 +37,26 @@ def test_evidence_lines_mark_the_span_and_offer_review(client):
                           for line in marked)
 
 
+def test_evidence_lists_each_hit_once_with_its_parent_and_measured_precision(client, store_path):
+    import duckdb
+
+    with duckdb.connect(str(store_path), read_only=True) as con:
+        both = con.execute("SELECT count(*) FROM narrative_hits p JOIN narrative_hits c USING (doc_id, idx) "
+                           "WHERE p.narrative = 'world-order' AND c.narrative LIKE 'world-order.%' AND p.above "
+                           "AND c.above").fetchone()[0]
+    assert both, "the store holds a parent and a sub-narrative hit on the same paragraph"
+    lines = client.get("/api/narratives/evidence", params={"narrative": "world-order"}).json()["evidence"][0]["lines"]
+    shown = [(line["doc_id"], line["paragraph"], line["note"].split(" ", 1)[0].rstrip(":")) for line in lines]
+    assert len(shown) == len(set(shown))
+    parents = {(d, p) for d, p, narrative in shown if narrative == "world-order"}
+    subs_at = {(d, p) for d, p, narrative in shown if narrative.startswith("world-order.")}
+    assert subs_at and not parents & subs_at            # was listed twice: parent and sub-narrative (siblings stay)
+    subs = [line for line in lines if line["note"].startswith("world-order.")]
+    assert subs and all("(under world-order)" in line["note"] for line in subs)
+    hits = [line for line in lines if "candidate" not in line["note"]]
+    assert hits and all(" were right " in line["note"] and "test paragraphs" in line["note"] for line in hits)
+
+
 def test_search_filters_by_narrative(client):
     results = client.get("/api/search", params={"narrative": "world-order"}).json()["results"]
     assert results
@@ -50,9 +70,26 @@ def test_document_highlights_narrative_evidence(client, store_path):
         doc_id, idx = con.execute("SELECT doc_id, idx FROM narrative_hits WHERE above AND narrative = 'world-order' "
                                   "ORDER BY score DESC LIMIT 1").fetchone()
     doc = client.get(f"/api/documents/{doc_id}").json()
-    assert "world-order" in {n["narrative"] for n in doc["narratives"]}
+    assert "world-order" in {n["narrative"] for n in doc["narratives"]} | {n["parent"] for n in doc["narratives"]}
     marks = [s for s in doc["paragraphs"][idx]["segments"] if s["kind"] == "narrative"]
     assert marks and all(m["text"].strip() for m in marks)
+
+
+def test_document_lists_each_tag_once(client, store_path):
+    import duckdb
+
+    with duckdb.connect(str(store_path), read_only=True) as con:
+        doc_id = con.execute("SELECT p.doc_id FROM narrative_hits p JOIN narrative_hits c USING (doc_id, idx) "
+                             "WHERE p.narrative = 'world-order' AND c.narrative LIKE 'world-order.%' AND p.above "
+                             "AND c.above ORDER BY p.doc_id LIMIT 1").fetchone()[0]
+    tags = client.get(f"/api/documents/{doc_id}").json()["narratives"]
+    listed = {(t["narrative"], t["paragraph"]) for t in tags}
+    assert len(listed) == len(tags)
+    subs = [t for t in tags if t["parent"] == "world-order"]
+    assert subs and not {("world-order", t["paragraph"]) for t in subs} & listed
+    assert all(" were right " in t["precision_note"] for t in tags)
+    page = client.get(f"/documents/{doc_id}").text
+    assert "(under world-order)" in page
 
 
 @pytest.fixture()

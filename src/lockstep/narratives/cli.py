@@ -165,7 +165,12 @@ def train(db: Path = DB, codebook: Optional[list[Path]] = CODEBOOK,
                                                 "(codebook ids or SemEval names joined by ';'), optional `language`."),
           from_review: bool = typer.Option(False, "--from-review", help="Learn from the tags accepted/rejected "
                                            "with `narratives review` in this store."),
-          lang: Optional[list[str]] = typer.Option(None, "--lang", help="Only examples in this language (repeatable)."),
+          lang: Optional[list[str]] = typer.Option(None, "--lang", help="Only examples in this language (repeatable); "
+                                                   "by default every language trains one model together."),
+          centre: str = typer.Option("auto", "--centre", help="Centre each language's features: auto (kept when it "
+                                     "helps on held-out folds), always, never."),
+          gate: str = typer.Option("auto", "--gate", help="Decide sub-narratives only where their parent is: auto, "
+                                   "always, never."),
           only: Optional[str] = typer.Option(None, "--only", help="Only narratives under this id prefix."),
           model: str = typer.Option("use-multilingual-v3", "--model", help="Embedding backend."),
           workers: int = typer.Option(1, "--workers", "-w", min=1, help="Embedding processes."),
@@ -181,7 +186,8 @@ def train(db: Path = DB, codebook: Optional[list[Path]] = CODEBOOK,
         err.print("give exactly one of --semeval DIR, --labels FILE, --from-review")
         raise typer.Exit(2)
     options = training.TrainOptions(codebook_files=list(codebook or []), only=only, languages=list(lang or []),
-                                    backend=model, workers=workers, learn=LearnOptions(folds=folds), progress=True)
+                                    backend=model, workers=workers, progress=True,
+                                    learn=LearnOptions(folds=folds, centre=centre, gate=gate))
     book = training.codebook_for(options)
     with lockstep.open(db) as corpus:
         if semeval_dir:
@@ -192,7 +198,8 @@ def train(db: Path = DB, codebook: Optional[list[Path]] = CODEBOOK,
             examples, source = labelled.read_reviews(corpus, book), "review"
         fitted = training.train_and_store(corpus, examples, options, source)
     err.print(f"stored learned model {escape(fitted.version)} ({fitted.cv['linear']} linear arms, "
-              f"{fitted.cv['documents']} documents, {fitted.cv['seconds']['total']} s)")
+              f"{fitted.cv['documents']} documents, {fitted.cv['seconds']['total']} s; language centring "
+              f"{'kept' if fitted.centred else 'not kept'}, parent gating {'kept' if fitted.gated else 'not kept'})")
     show(training.cv_frame(fitted), output, f"cross-validation, model {fitted.version}", max_rows=200)
 
 
@@ -385,7 +392,8 @@ def evidence(db: Path = DB, narrative: Optional[str] = NARRATIVE, level: Optiona
     if output:
         show(frame, output, "evidence")
     else:
-        show(frame[["hit_id", "narrative", "score", "actor", "published", "spans", "text"]], None, "evidence")
+        show(frame[["hit_id", "narrative", "parent", "score", "precision", "actor", "published", "spans", "text"]],
+             None, "evidence")
 
 
 @app.command()

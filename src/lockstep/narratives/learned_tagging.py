@@ -4,7 +4,9 @@ Narratives whose arm is zero-shot keep the zero-shot paragraph hits (with the mo
 whose arm is linear are decided per document from the document features; the hit sits on the paragraph that
 best explains the narrative (one evidence span covers that paragraph, a second one the sentence most similar to
 the narrative's closest claim) and names `learned:<version>`. A
-sub-narrative decided by the model implies its parent; when the parent has no hit of its own, it gets one too.
+sub-narrative decided by the model implies its parent; when the parent has no hit of its own, it gets one too (a
+parent-gated model decides a sub-narrative only where its parent is decided). Documents carry their language, so a
+language-centred model uses each language's intercept.
 """
 
 from __future__ import annotations
@@ -81,8 +83,9 @@ def hits(model: learned.LearnedModel, detector: Detector, chunk: "pd.DataFrame",
     columns = [detector.column[n] for n in model.narratives]
     zs = scores.combined[:, columns]
     feats = learned.document_features([vectors[a:b] for a, b in bounds], [zs[a:b] for a, b in bounds])
+    languages = chunk["language"].to_numpy()[starts]
     decisions, doc_scores, thresholds = learned.decide(model, feats, learned.zero_shot_document(
-        [zs[a:b] for a, b in bounds]), detector.codebook)
+        [zs[a:b] for a, b in bounds]), detector.codebook, languages=languages)
     linear_cols = np.zeros(len(model.narratives), dtype=bool)
     linear_cols[model.linear_columns()] = True
     has = np.zeros_like(decisions)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lockstep.errors import InputError
-from lockstep.narratives import tables
+from lockstep.narratives import evidence_list, tables
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -123,22 +123,24 @@ def first_appearance(corpus: "Corpus", query: HitQuery | None = None) -> "pd.Dat
 
 def evidence(corpus: "Corpus", query: HitQuery | None = None, *, limit: int = 20,
              include_candidates: bool = False) -> "pd.DataFrame":
-    """The strongest paragraphs for the selected narratives, with the evidence spans quoted from the text."""
+    """The strongest paragraphs for the selected narratives, with the evidence spans quoted from the text; each
+    hit once (a sub-narrative names its `parent`; see evidence_list) with the measured `precision` of its band."""
     query = query or HitQuery()
     where, params = hit_where(corpus, query)
     above = "" if include_candidates else "h.above AND "
     sql = f"""
         SELECT h.hit_id, h.narrative, round(h.score, 4) AS score, round(h.threshold, 4) AS threshold, h.above,
                d.actor, d.published, h.doc_id, h.idx, p.start_char, p.end_char, p.text, h.claim, h.evidence,
-               d.text AS document_text
+               h.detector, d.text AS document_text
         FROM narrative_hits h JOIN documents d ON d.id = h.doc_id
         JOIN paragraphs p ON p.doc_id = h.doc_id AND p.idx = h.idx
         WHERE {above}{where}
         QUALIFY row_number() OVER (PARTITION BY h.narrative ORDER BY h.score DESC, h.hit_id) <= {int(limit)}
         ORDER BY h.narrative, h.score DESC, h.hit_id"""
-    frame = corpus.con.execute(sql, params).df()
+    version = query.version or tables.latest_version(corpus)
+    frame = evidence_list.once(corpus.con.execute(sql, params).df(), tables.parents(corpus.con, version))
     frame["spans"] = [quote_spans(doc, ev) for doc, ev in zip(frame["document_text"], frame["evidence"])]
-    return frame.drop(columns=["document_text"])
+    return evidence_list.with_precision(frame.drop(columns=["document_text"]))
 
 
 def quote_spans(document_text: str, evidence_json: str) -> str:
@@ -158,7 +160,7 @@ def hits(corpus: "Corpus", query: HitQuery | None = None, *, include_candidates:
     sql = f"""
         SELECT h.hit_id, h.doc_id, h.idx, h.narrative, h.level, c.title, c.semeval, h.score, h.semantic,
                h.threshold, h.above, h.claim, h.evidence, d.actor, d.outlet, d.language, d.published,
-               d.duplicate_of, h.codebook_version, h.model, h.tagged_at
+               d.duplicate_of, h.codebook_version, h.model, h.detector, h.tagged_at
         FROM narrative_hits h JOIN documents d ON d.id = h.doc_id
         LEFT JOIN narrative_codebooks c ON c.narrative = h.narrative AND c.codebook_version = h.codebook_version
         WHERE {above}{where}

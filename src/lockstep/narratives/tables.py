@@ -449,3 +449,11 @@ def sampled_documents(con) -> set[str]:
     if not has_table(con, "narrative_sample_members"):
         return set()
     return {r[0] for r in con.execute("SELECT DISTINCT doc_id FROM narrative_sample_members").fetchall()}
+
+
+def parents(con, codebook_version: str) -> dict[str, str | None]:
+    """Narrative -> parent id (None for a top-level one) of a codebook version used for tagging; works on a
+    read-only connection."""
+    rows = con.execute("SELECT narrative, parent FROM narrative_codebooks WHERE codebook_version = ?",
+                       [codebook_version]).fetchall()
+    return {narrative: parent or None for narrative, parent in rows}

@@ -97,8 +97,9 @@ def features(examples: Sequence[Example], detector: Detector, options: TrainOpti
 def fit(examples: Sequence[Example], codebook: Codebook, feats: Features, detector: Detector,
         options: TrainOptions) -> learned.LearnedModel:
     y, k = learned.targets([ex.labels for ex in examples], [ex.known for ex in examples], codebook, detector.ids)
+    languages = np.array([str(ex.language) for ex in examples])
     model = learned.fit(feats.documents, feats.zero_shot_documents, y, k, detector.ids, detector.thresholds,
-                        options.learn)
+                        options.learn, languages=languages, codebook=codebook)
     model.codebook_version, model.embedding_model = codebook.version, options.backend
     model.data_hash = data_hash(examples)
     return model

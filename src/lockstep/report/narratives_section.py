@@ -169,7 +169,9 @@ def narrative_evidence(corpus: "Corpus", prev: Any, query: Any, options: ReportO
     frame["period"] = published.dt.to_period(
         {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}.get(options.period, "M")
     ).dt.start_time.dt.strftime("%Y-%m-%d")
-    frame = frame.sort_values("score", ascending=False).drop_duplicates(["doc_id", "idx"])
+    shown = analysis("narratives.evidence_list", "once", "with_precision")
+    parents = analysis("narratives.tables", "parents").parents(corpus.con, query.version)
+    frame = shown.with_precision(shown.once(frame.sort_values("score", ascending=False, kind="stable"), parents))
     frame = frame.groupby(["actor", "period"], sort=False).head(LINES_PER_POINT)
     lines = evidence_lines(corpus.con, records(frame))
     blocks: dict[str, Evidence] = {}
@@ -181,7 +183,8 @@ def narrative_evidence(corpus: "Corpus", prev: Any, query: Any, options: ReportO
 
 
 def evidence_lines(con, hits: list[dict[str, Any]]) -> list[EvidenceLine]:
-    """Paragraph text with the first evidence span marked, for hit rows (doc_id, idx, evidence JSON, ...)."""
+    """Paragraph text with the first evidence span marked, for hit rows (doc_id, idx, evidence JSON, ...); the note
+    names the narrative (and its parent), the evidence kinds and, when known, how often such hits are right."""
     keys = sorted({(h["doc_id"], int(h["idx"])) for h in hits})
     paragraphs: dict[tuple[str, int], tuple] = {}
     for start in range(0, len(keys), 500):
@@ -199,9 +202,19 @@ def evidence_lines(con, hits: list[dict[str, Any]]) -> list[EvidenceLine]:
                                 right=right, actor=h.get("actor"), outlet=h.get("outlet"),
                                 language=h.get("language"), published=_text(h.get("published")),
                                 score=_float(h.get("score")), hit_id=h.get("hit_id"), status=h.get("status"),
-                                note=f"{h.get('narrative')}: {evidence_kinds(h.get('evidence'))}"
-                                + (" · candidate below threshold" if h.get("above") is False else "")))
+                                note=hit_note(h)))
     return out
+
+
+def hit_note(hit: dict[str, Any]) -> str:
+    """`narrative (under parent): evidence kinds · candidate · measured precision of hits like it`."""
+    parent = f" (under {hit['parent']})" if isinstance(hit.get("parent"), str) else ""
+    note = f"{hit.get('narrative')}{parent}: {evidence_kinds(hit.get('evidence'))}"
+    if hit.get("above") is False:
+        note += " · candidate below threshold"
+    if isinstance(hit.get("precision_note"), str):
+        note += f" · {hit['precision_note']}"
+    return note
 
 
 def first_span(evidence_json: str | None, offset: int, length: int) -> tuple[int, int]:

@@ -18,7 +18,8 @@ def narrative_hits_table(store: Store) -> tuple[str, str, str | None, str] | Non
 
 
 DOC_HITS_SQL = """
-SELECT h.hit_id, h.idx, h.narrative, h.score, h.above, h.evidence, c.title, {status} AS status
+SELECT h.hit_id, h.doc_id, h.idx, h.narrative, h.score, h.threshold, h.above, h.evidence, h.detector, c.title,
+       c.parent, {status} AS status
 FROM narrative_hits h
 LEFT JOIN narrative_codebooks c ON c.narrative = h.narrative AND c.codebook_version = h.codebook_version
 WHERE h.doc_id = ? AND h.above AND h.codebook_version = ? ORDER BY h.idx, h.score DESC"""
@@ -48,8 +49,22 @@ def narrative_evidence_for(store: Store, doc_id: str) -> dict[str, Any]:
             spans.setdefault(row["idx"], []).append(Span(int(item["start"]) - offset, int(item["end"]) - offset,
                                                          "narrative", row["narrative"]))
     hits = [{"hit_id": r["hit_id"], "narrative": r["narrative"], "title": r["title"], "paragraph": r["idx"],
-             "score": round(float(r["score"]), 4), "status": r["status"]} for r in rows]
+             "parent": r["parent"], "score": round(float(r["score"]), 4), "status": r["status"],
+             "precision_note": r["precision_note"]} for r in shown_once(rows)]
     return {"hits": hits, "spans": spans, "note": "" if hits else "No narrative tags on this document."}
+
+
+def shown_once(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each hit once (a sub-narrative stands for its parent) with the measured precision of its band."""
+    import pandas as pd
+
+    if not rows:
+        return rows
+    shown = analysis("narratives.evidence_list", "once", "with_precision")
+    frame = pd.DataFrame(rows)
+    parents = {r["narrative"]: r["parent"] for r in rows}
+    kept = shown.with_precision(shown.once(frame.drop(columns=["parent"]), parents))
+    return kept.astype(object).where(kept.notna(), None).to_dict(orient="records")
 
 
 KEY_TERMS_SQL = """

@@ -88,10 +88,11 @@ def evidence_link(q: ExplorerQuery, actor: str, start: str) -> str:
 
 
 REVIEW_STATUS = """
-SELECT h.hit_id, h.narrative, h.score, h.threshold, h.above, h.evidence, h.doc_id, h.idx, d.actor, d.outlet,
-       d.language, d.published, {status} AS status
+SELECT h.hit_id, h.narrative, h.score, h.threshold, h.above, h.evidence, h.detector, h.doc_id, h.idx, d.actor,
+       d.outlet, d.language, d.published, {status} AS status
 FROM narrative_hits h JOIN documents d ON d.id = h.doc_id
 WHERE {where} ORDER BY h.score DESC, h.hit_id LIMIT ?"""
+ONCE_FETCH = 3     # rows fetched per row shown: a parent hit implied by its sub-narrative's is not shown
 STATUS_OF = ("(SELECT string_agg(r.decision || ' by ' || r.coder, '; ' ORDER BY r.reviewed_at) "
              "FROM narrative_reviews r WHERE r.hit_id = h.hit_id)")
 
@@ -106,13 +107,17 @@ def evidence_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     reviewed = has_reviews(corpus)
     extra, extra_params = review_clause(reviewed, q.status)
     sql = REVIEW_STATUS.format(status=STATUS_OF if reviewed else "NULL", where=where + extra)
-    hits = records(corpus.con.execute(sql, [*params, *extra_params, q.limit]).df())
+    shown = analysis("narratives.evidence_list", "once", "with_precision")
+    parents = analysis("narratives.tables", "parents").parents(corpus.con, version)
+    frame = corpus.con.execute(sql, [*params, *extra_params, q.limit * ONCE_FETCH]).df()
+    hits = records(shown.with_precision(shown.once(frame, parents).head(q.limit)))
     lines = evidence_lines(corpus.con, hits)
     scope = f"“{q.narrative}”" if q.narrative else "all narratives"
     section = Section(key="narratives-evidence", title="", note=(
         f"The strongest paragraphs for {scope} ({len(lines)} shown, candidates just below threshold included), "
-        "the evidence span marked. Accept or reject each tag; decisions are stored with the coder name and time "
-        "and recalibrate the thresholds (`lockstep narratives calibrate`)."))
+        "the evidence span marked; each hit once, a sub-narrative naming its parent, with how often hits at its "
+        "score were right on labelled test data. Accept or reject each tag; decisions are stored with the coder "
+        "name and time and recalibrate the thresholds (`lockstep narratives calibrate`)."))
     section.evidence.append(Evidence(anchor="narrative-evidence", title=f"Evidence: {scope}", lines=lines,
                                      layout="paragraphs"))
     return section
