@@ -1,7 +1,9 @@
 """The floors in eval/floors.json and the common end of an eval script over a flat dict of figures.
 
 A floor must sit above what a trivial predictor scores on the same data in the same run: predicting nothing,
-the majority label set, or matching keywords only. A figure `<a>.<system>.<b>` has its trivial counterparts at
+the majority label set, or matching keywords only; and the baselines a section names after what they are: the
+detector's raw share (prevalence), the first capitalised name (speakers), lingua alone and the outlet's main
+language (language). A figure `<a>.<system>.<b>` has its trivial counterparts at
 `<a>.<trivial>.<b>` for each name in TRIVIAL (any position of the dotted key); `--check` fails when a floor is at
 or below one of them, so a floor that a detector finding nothing would pass cannot stay in floors.json.
 """
@@ -12,7 +14,7 @@ import json
 from pathlib import Path
 
 FLOORS = Path(__file__).resolve().parent / "floors.json"
-TRIVIAL = ("nothing", "majority", "keyword_only")
+TRIVIAL = ("nothing", "majority", "keyword_only", "raw", "first_name", "none", "main")
 
 
 def section_floors(section: str) -> dict[str, float]:

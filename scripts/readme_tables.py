@@ -154,6 +154,85 @@ def alignment_rows(r: Results) -> Iterator[list[str]]:
            f"{a['leads.both_sides_found']:.0%}", "—"]
 
 
+def firstview_rows(r: Results) -> Iterator[list[str]]:
+    a = r.file("alignment")
+    if a is None or "firstview.test.first_view.bloc_auc" not in a:
+        return
+    view, old = "firstview.test.first_view", "firstview.test.narratives_jsd.value"
+    yield ["first alignment view, August 2022 headlines with the BBC control (July tuned the choice): a pair within "
+           "a state bloc / any state pair above a BBC pair (chance); gap on the colour scale",
+           f"{f2(a[view + '.bloc_auc'])} / {f2(a[view + '.state_auc'])}; {f2(a[view + '.gap'])}",
+           f"`narratives_jsd` values (the view before) {f2(a[old + '.bloc_auc'])} / {f2(a[old + '.state_auc'])}; "
+           f"{f3(a[old + '.gap'])}"]
+
+
+def leadnull_rows(r: Results) -> Iterator[list[str]]:
+    a = r.file("alignment")
+    if a is None or "leadnull.test.blocks.false_positive_rate" not in a:
+        return
+    t = "leadnull.test"
+    yield [f"lead–lag, {a[t + '.unrelated.pairs']:,} unrelated real series pairs (held-out terms; different topic, "
+           "different region): significant at p < 0.05",
+           f"{f3(a[t + '.blocks.false_positive_rate'])} (nominal 0.05); same-term pairs found related "
+           f"{f2(a[t + '.blocks.related_detected'])}",
+           f"days shuffled {f3(a[t + '.shuffled_steps.false_positive_rate'])}, whole-series circular shift "
+           f"{f3(a[t + '.circular_shift.false_positive_rate'])}"]
+
+
+def names_rows(r: Results) -> Iterator[list[str]]:
+    n = r.file("names")
+    if n is None:
+        return
+    yield [f"names through the tokenizer, held-out half ({n['names.en.test.n']:,} English, "
+           f"{n['names.ru.test.n']:,} Russian real names from the shared headline sets): kept; dotted abbreviations "
+           f"({n['abbreviations.en.n']} / {n['abbreviations.ru.n']}) intact; ordinary words still lemmatised",
+           f"en / ru names {f2(n['names.en.test.kept'])} / {f2(n['names.ru.test.kept'])}, abbreviations "
+           f"{f2(n['abbreviations.en.intact'])} / {f2(n['abbreviations.ru.intact'])}, ordinary words "
+           f"{f2(n['inflected.en.test.lemmatised'])} / {f2(n['inflected.ru.test.lemmatised'])}",
+           f"the tokenizer before: names {f3(n['names.en.test.old.kept'])} / {f3(n['names.ru.test.old.kept'])}, "
+           f"abbreviations {f2(n['abbreviations.en.old.intact'])} / {f2(n['abbreviations.ru.old.intact'])}"]
+
+
+def language_rows(r: Results) -> Iterator[list[str]]:
+    g = r.file("language")
+    if g is None:
+        return
+    yield [f"language of the shared sets' texts, held-out half: English ({g['n.en.test']:,} headlines), Russian "
+           f"({g['n.ru.test']:,}), Chinese ({g['n.zh.test']:,})",
+           f"{g['prior.en.test']:.4f} / {g['prior.ru.test']:.3f} / {g['prior.zh.test']:.3f} with the outlet's "
+           "languages",
+           f"lingua alone {f3(g['none.en.test'])} / {f3(g['none.ru.test'])} / {f3(g['none.zh.test'])}; always the "
+           f"outlet's main language {f3(g['main.en.test'])} / {f3(g['main.ru.test'])} / {f3(g['main.zh.test'])}"]
+
+
+def statements_rows(r: Results) -> Iterator[list[str]]:
+    s = r.file("statements")
+    if s is None:
+        return
+    yield ["speakers of statements, 135 hand-labelled real sentences, held-out half (P / R)",
+           f"{f2(s['lockstep.all.test.precision'])} / {f2(s['lockstep.all.test.recall'])} (recall en "
+           f"{f2(s['lockstep.en.test.recall'])}, ru {f2(s['lockstep.ru.test.recall'])})",
+           f"first capitalised name {f2(s['first_name.all.test.precision'])} / "
+           f"{f2(s['first_name.all.test.recall'])}"]
+
+
+def prevalence_rows(r: Results) -> Iterator[list[str]]:
+    p = r.file("prevalence")
+    if p is None:
+        return
+    h = p["headline"]
+    share = f"{p['fraction']:.0%}"
+    for data, label in (("euvsdisinfo", "EUvsDisinfo cases, English"), ("planted", "planted documents, en/ru/zh")):
+        if f"{data}.tuned.closeness" not in h:
+            continue
+        yield [f"narrative prevalence corrected for detector error, {label}, {share} reviewed at random "
+               f"({p['draws']} draws): mean absolute error on the rest; 95 % interval coverage",
+               f"{f3(1 - h[f'{data}.tuned.closeness'])}; {f2(h[f'{data}.tuned.coverage'])}",
+               f"raw share {f3(1 - h[f'{data}.raw.closeness'])}; adjusted classify-and-count "
+               f"{f3(1 - h[f'{data}.adjusted.closeness'])}; reviews only "
+               f"{f3(1 - h[f'{data}.reviews_only.closeness'])}"]
+
+
 # ---- the narrative detector table ----------------------------------------------------------------------------
 
 MODE_SYSTEMS = ("learned", "zero_shot", "keyword_only", "majority", "nothing")
@@ -253,7 +332,8 @@ def precision_rows(r: Results) -> Iterator[list[str]]:
 
 TABLES = {
     "quality": Table(("evaluation (`make eval`)", "lockstep", "reference measured in the same run"),
-                     (extraction_rows, dedup_rows, narrative_quality_rows, alignment_rows)),
+                     (extraction_rows, dedup_rows, narrative_quality_rows, prevalence_rows, alignment_rows,
+                      firstview_rows, leadnull_rows, names_rows, language_rows, statements_rows)),
     "narrative-modes": Table(("test part (tuning part)", "learned", "zero-shot", "keyword-only", "majority",
                               "nothing"), (mode_rows,)),
     "narrative-variants": Table(("training part", "linear arms", "language centring: CV macro-F1 without / with",
