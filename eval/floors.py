@@ -3,9 +3,14 @@
 A floor must sit above what a trivial predictor scores on the same data in the same run: predicting nothing,
 the majority label set, or matching keywords only; and the baselines a section names after what they are: the
 detector's raw share (prevalence), the first capitalised name (speakers), lingua alone and the outlet's main
-language (language). A figure `<a>.<system>.<b>` has its trivial counterparts at
+language (language), every document alone and identical normalised text (dedup). A figure `<a>.<system>.<b>` has its trivial counterparts at
 `<a>.<trivial>.<b>` for each name in TRIVIAL (any position of the dotted key); `--check` fails when a floor is at
-or below one of them, so a floor that a detector finding nothing would pass cannot stay in floors.json.
+or below one of them, so a floor that a detector finding nothing would pass cannot stay in floors.json, and a
+floor with no trivial predictor measured beside it fails too.
+
+Some checks are requirements rather than quality figures (every exact copy found, no name changed by the
+tokenizer): a trivial predictor may meet them as well. They sit in a section's `invariants` object, are checked
+like floors, and are not compared with the trivial predictors.
 """
 
 from __future__ import annotations
@@ -14,12 +19,21 @@ import json
 from pathlib import Path
 
 FLOORS = Path(__file__).resolve().parent / "floors.json"
-TRIVIAL = ("nothing", "majority", "keyword_only", "raw", "first_name", "none", "main")
+TRIVIAL = ("nothing", "majority", "keyword_only", "raw", "first_name", "none", "main", "exact_hash")
+
+
+def section_entries(section: str) -> dict:
+    return json.loads(FLOORS.read_text()).get(section, {}) if FLOORS.exists() else {}
 
 
 def section_floors(section: str) -> dict[str, float]:
-    """The floors of one section of eval/floors.json (none when the file is missing)."""
-    return json.loads(FLOORS.read_text()).get(section, {}) if FLOORS.exists() else {}
+    """The quality floors of one section of eval/floors.json (none when the file is missing)."""
+    return {k: v for k, v in section_entries(section).items() if k != "invariants"}
+
+
+def section_invariants(section: str) -> dict[str, float]:
+    """The requirements of one section: met like floors, not compared with trivial predictors."""
+    return dict(section_entries(section).get("invariants", {}))
 
 
 def trivial_figures(key: str, figures: dict) -> dict[str, float]:
@@ -44,11 +58,23 @@ def not_above_trivial(section: str, figures: dict, floors: dict[str, float] | No
             if floor <= value]
 
 
-def below_floors(section: str, results: dict, floors: dict[str, float] | None = None) -> list[str]:
-    """One line per figure under its floor, and per floor not above a trivial predictor; `floors` narrows which
-    floors apply (all of the section by default)."""
+def without_trivial(section: str, figures: dict, floors: dict[str, float] | None = None) -> list[str]:
+    """One line per floor with no trivial predictor measured beside it: it cannot show that it guards anything."""
     floors = section_floors(section) if floors is None else floors
+    return [f"{section} floor {key} has no trivial predictor measured beside it (one of {', '.join(TRIVIAL)} in "
+            "place of a part of its key); make it an invariant or measure one" for key in floors
+            if not trivial_figures(key, figures)]
+
+
+def below_floors(section: str, results: dict, floors: dict[str, float] | None = None,
+                 invariants: dict[str, float] | None = None) -> list[str]:
+    """One line per figure under its floor or invariant, and per floor not above a trivial predictor; `floors`
+    narrows which floors apply (all of the section's, and its invariants, by default)."""
+    if floors is None:
+        floors, invariants = section_floors(section), section_invariants(section)
     under = [f"{section} {k} {results.get(k)} < floor {v}" for k, v in floors.items() if results.get(k, 0) < v]
+    under += [f"{section} {k} {results.get(k)} < required {v}" for k, v in (invariants or {}).items()
+              if results.get(k, 0) < v]
     return under + not_above_trivial(section, results, floors)
 
 

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from floors import flat_figures, not_above_trivial, section_floors, trivial_figures
+from floors import flat_figures, not_above_trivial, section_floors, trivial_figures, without_trivial
 
 HERE = Path(__file__).resolve().parent
 EVALUATIONS = ("extraction", "dedup", "narratives", "alignment", "prevalence", "llm", "names", "language", "statements")   # llm: skipped unless an endpoint is set
@@ -51,13 +51,13 @@ def main() -> int:
 def trivial_check(name: str) -> bool:
     """Every floor of a section above the trivial predictors of its latest results; prints what it found."""
     path = HERE / "results" / f"{name}.json"
-    if not path.exists():
-        print(f"== {name}: no {path.name}, floors not compared with trivial predictors")
-        return True
-    figures = flat_figures(json.loads(path.read_text(encoding="utf-8")))
     floors = section_floors(name)
+    if not path.exists():
+        print(f"== {name}: no {path.name}" + (f": its {len(floors)} floors cannot be compared" if floors else ""))
+        return not floors
+    figures = flat_figures(json.loads(path.read_text(encoding="utf-8")))
     compared = [k for k in floors if trivial_figures(k, figures)]
-    failures = not_above_trivial(name, figures, floors)
+    failures = not_above_trivial(name, figures, floors) + without_trivial(name, figures, floors)
     for failure in failures:
         print("FAIL", failure)
     print(f"== {name}: {len(compared)} of {len(floors)} floors have a trivial predictor measured beside them, "
