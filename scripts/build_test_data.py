@@ -85,7 +85,7 @@ def first_of_outlets(rows: list[dict], outlets: tuple[str, ...], n: int) -> set[
 def leads() -> None:
     """The first 1,900 rows (terms: 150; language: 200; the dedup index test reads 3,000 rows and keeps the first
     300 distinct leads of 20 words or more, which all lie in the first 1,900) and every 2022 lead over 200
-    characters (tests/align/planted.py draws its planted corpus from those)."""
+    characters (lockstep.testing.planted_corpus draws the tests' planted corpus from those)."""
     fields, rows = read_rows(LEADS)
     keep = [r for n, r in enumerate(rows)
             if n < LEADS_FIRST or (r["date"].startswith("2022") and len(r["content"]) > 200)]

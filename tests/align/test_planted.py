@@ -1,22 +1,25 @@
 """Measures with known answers, on real Channel One leads: B reprints A five days later with one framing sentence
-added, C writes about other things and carries no narrative, D and E publish other leads (tests/align/planted.py)."""
+added, C writes about other things and carries no narrative, D and E publish other leads (lockstep.testing,
+which the alignment evaluation builds the same corpus with, from the full shared file; here from the tests' slice)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.align.builders import build_store
-from tests.align.planted import LEADS, planted_corpus, tag
+from tests.align.builders import SHARED, build_store
 
 from lockstep.align.drilldown import DrillOptions, drill
 from lockstep.align.index import MEASURES, AlignOptions, alignment
+from lockstep.testing import planted_corpus, tag
+
+LEADS = SHARED / "corpus" / "ru-state-media" / "1tv_news_leads_ru.csv.gz"
 
 
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory):
     if not LEADS.exists():
-        pytest.fail(f"shared Channel One leads not found at {LEADS}")
-    docs, hits = planted_corpus()
+        pytest.fail(f"the slice of the Channel One leads is missing: {LEADS}")
+    docs, hits = planted_corpus(LEADS)
     corpus = build_store(tmp_path_factory.mktemp("planted") / "planted.duckdb", docs)
     tag(corpus, hits)
     yield corpus
