@@ -24,8 +24,8 @@ same official ("Lavrov" = "Sergey Lavrov" = "Лаврова"), or when they shar
 shorter is in the longer, on whole words (case folded, ё as е, quotes and the possessive 's dropped; Russian words
 by stem, so case endings do not matter). The words after a preposition qualify and are left out ("Польский посол в
 Германии" is the ambassador, and "Германии" does not match him); the head is the last word in English ("Senior
-Russian MP" = "Russian MP"; "Kremlin" is not "Kremlin spokesman"), in Russian the first common noun
-("Директор ФСБ" is not "ФСБ"), else the last word (a surname). Precision = matched / found, recall = matched /
+Russian MP" = "Russian MP"; "Kremlin" is not "Kremlin spokesman"), in Russian the surname that ends a phrase
+("Губернатор Евраев" = "Евраев"), else the first common noun ("Директор ФСБ" is not "ФСБ"), else the last word. Precision = matched / found, recall = matched /
 labelled, per language. Trivial baseline in the same run: the first capitalised name of each text (`first_name`).
 Writes eval/results/statements.json; --check compares with the "statements" section of eval/floors.json.
 """
@@ -74,15 +74,15 @@ def official(name: str) -> str | None:
 
 
 def words(name: str) -> list[str]:
-    """Whole words of a name before its first preposition, case folded, ё as е, possessive 's dropped."""
+    """Whole words of a name before its first preposition, as written (case folded by `fold`)."""
     out = []
-    for word in WORD.findall(name.casefold().replace("ё", "е")):
-        word = re.sub(r"['’]s$", "", word)
-        if word in PREPOSITIONS:
+    for word in WORD.findall(name.replace("ё", "е").replace("Ё", "Е")):
+        word = re.sub(r"['’][sS]$", "", word)
+        if word.casefold() in PREPOSITIONS:
             if out:
                 break
             continue  # "в Кремле": the preposition before the name
-        if word not in ("the",):
+        if word.casefold() != "the":
             out.append(word)
     return out
 
@@ -97,13 +97,22 @@ def same_word(a: str, b: str, lang: str) -> bool:
 
 
 def head(tokens: list[str], lang: str) -> str:
-    """English: the last word. Russian: the first known common noun ("директор ФСБ", "посол"), else the last word."""
-    if lang == "ru":
+    """English: the last word. Russian: the surname when the phrase ends with one ("Губернатор Евраев", "Адмирал
+    Николай Евменов"), else the first known common noun ("Директор ФСБ", "Польский посол"), else the last word."""
+    if lang == "ru" and not person_word(tokens[-1]):
         for token in tokens:
-            parse = morph().parse(token)[0]
+            parse = morph().parse(token.casefold())[0]
             if parse.tag.POS == "NOUN" and not NAME_TAGS & parse.tag.grammemes and morph().word_is_known(token):
-                return token
-    return tokens[-1]
+                return token.casefold()
+    return tokens[-1].casefold()
+
+
+def person_word(token: str) -> bool:
+    """A capitalised word that is a first name, surname or patronymic, or not in the dictionary (not an acronym)."""
+    if not token[:1].isupper() or token.isupper():
+        return False
+    parse = morph().parse(token.casefold())[0]
+    return bool({"Name", "Surn", "Patr"} & parse.tag.grammemes) or not morph().word_is_known(token.casefold())
 
 
 def same(found: str, label: str, lang: str) -> bool:
@@ -115,6 +124,7 @@ def same(found: str, label: str, lang: str) -> bool:
         return False
     if not same_word(head(ta, lang), head(tb, lang), lang):
         return False
+    ta, tb = [w.casefold() for w in ta], [w.casefold() for w in tb]
     shorter, longer = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
     return all(any(same_word(s, w, lang) for w in longer) for s in shorter)
 
