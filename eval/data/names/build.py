@@ -50,6 +50,12 @@ WORD = re.compile(r"[^\W\d_]+(?:['’][sS])?")
 DOTTED = re.compile(r"(?<![\w.])(?:[^\W\d_]\.){1,3}[^\W\d_]+\.?")
 AFTER_START = re.compile(r"(?:^|[:;.!?\"'«“‘(—–]\s*)$")
 ENGLISH_OUTLETS = {"rt", "tass", "kremlin", "sputnik", "mod"}
+# the worked examples of lockstep.enrich.lemmas/tokens and of tests/terms (tests/data/names/headlines.csv): the rules
+# were written on them, so they are tuning rows wherever they fall
+RULE_EXAMPLES = frozenset(
+    "wales maria times united states ministers leyen us who nato solomon islands media china ukrainians officers "
+    "hospitals passes u.s. u.k. s.china e.china песков захаровой байдена зеленского пелоси соединенных лаврова "
+    "с.в.лаврова всу учения совпали шкаплеров".split())
 
 
 def english_lines() -> list[tuple[str, str]]:
@@ -82,6 +88,9 @@ def inside(line: str, start: int) -> bool:
 
 
 def split_part(word: str) -> str:
+    """`tune` for the words the rules were written on (RULE_EXAMPLES), else by a hash of the word."""
+    if word.casefold().replace("’", "'").removesuffix("'s") in RULE_EXAMPLES:
+        return "tune"
     return "tune" if int(hashlib.sha1(word.encode()).hexdigest(), 16) % 2 == 0 else "test"
 
 
