@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 FLOORS = Path(__file__).resolve().parent / "floors.json"
-TRIVIAL = ("nothing", "majority", "keyword_only", "raw", "first_name", "none", "main")
+TRIVIAL = ("nothing", "majority", "keyword_only", "raw", "first_name", "none", "main", "identity", "whitespace", "old")
 
 
 def section_floors(section: str) -> dict[str, float]:
