@@ -25,8 +25,10 @@ shorter is in the longer, on whole words (case folded, ё as е, quotes and the 
 by stem, so case endings do not matter). The words after a preposition qualify and are left out ("Польский посол в
 Германии" is the ambassador, and "Германии" does not match him); the head is the last word in English ("Senior
 Russian MP" = "Russian MP"; "Kremlin" is not "Kremlin spokesman"), in Russian the surname that ends a phrase
-("Губернатор Евраев" = "Евраев"), else the first common noun ("Директор ФСБ" is not "ФСБ"), else the last word. Precision = matched / found, recall = matched /
-labelled, per language. Trivial baseline in the same run: the first capitalised name of each text (`first_name`).
+("Губернатор Евраев" = "Евраев"), else the first common noun ("Директор ФСБ" is not "ФСБ"), else the last word.
+Precision = matched / found, recall = matched / labelled, per language. Trivial baseline in the same run: the first
+capitalised name of each text (`first_name`). Floors (fresh part): the lower end of the 90 % Wilson interval,
+rounded down to 0.05, where that is above the baseline; Russian recall is below the baseline and has none.
 Writes eval/results/statements.json; --check compares with the "statements" section of eval/floors.json.
 """
 
