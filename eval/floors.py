@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 
 FLOORS = Path(__file__).resolve().parent / "floors.json"
-TRIVIAL = ("nothing", "majority", "keyword_only", "raw", "first_name", "none", "main", "exact_hash", "nominal")
+TRIVIAL = ("nothing", "majority", "keyword_only", "raw", "first_name", "none", "main", "exact_hash", "nominal", "identity", "whitespace", "old")
 
 
 def section_entries(section: str) -> dict:
