@@ -79,6 +79,11 @@ def bold_best(cells: list[str], values: list[float]) -> list[str]:
 # ---- the Quality and speed table -----------------------------------------------------------------------------
 
 
+def resiliparse_f1(html: dict) -> str:
+    """Resiliparse's F1 where it was installed for the run (an optional reference)."""
+    return f", Resiliparse {f3(html['resiliparse']['f1'])}" if "resiliparse" in html else ""
+
+
 def extraction_rows(r: Results) -> Iterator[list[str]]:
     if r.file("extraction") is None:
         return
@@ -89,7 +94,7 @@ def extraction_rows(r: Results) -> Iterator[list[str]]:
            f"{f3(lock['f1'])} (P {f3(lock['precision'])}, R {f3(lock['recall'])}; 5th percentile over resampled "
            f"pages {f3(lock['f1_p05'])})",
            f"trafilatura fast mode, as lockstep calls it, {f3(html['trafilatura_fast']['f1'])}, default mode "
-           f"{f3(html['trafilatura']['f1'])}; all visible text {f3(html['raw']['f1'])}"]
+           f"{f3(html['trafilatura']['f1'])}{resiliparse_f1(html)}; all visible text {f3(html['raw']['f1'])}"]
     yield ["the same pages as naive scraped text (token F1)", f3(text["lockstep"]["f1"]),
            f"jusText {f3(text['justext']['f1'])}, trafilatura {f3(text['trafilatura']['f1'])}, "
            f"every line kept {f3(text['raw']['f1'])}"]
