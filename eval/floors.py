@@ -2,10 +2,15 @@
 
 A floor must sit above what a trivial predictor scores on the same data in the same run: predicting nothing,
 the majority label set, or matching keywords only; and the baselines a section names after what they are: the
-detector's raw share (prevalence), the first capitalised name (speakers), lingua alone and the outlet's main
-language (language). A figure `<a>.<system>.<b>` has its trivial counterparts at
+detector's raw share and the reviews alone (prevalence), the first capitalised name (speakers), lingua alone and
+the outlet's main language (language). A figure `<a>.<system>.<b>` has its trivial counterparts at
 `<a>.<trivial>.<b>` for each name in TRIVIAL (any position of the dotted key); `--check` fails when a floor is at
 or below one of them, so a floor that a detector finding nothing would pass cannot stay in floors.json.
+
+A floor on an interval's coverage (a key ending in `.coverage`) is a validity check, not a contest: the trivial
+interval [0, 1] covers everything, so coverage is not compared with trivial predictors; instead such a floor needs
+a floor on the same interval's sharpness (`<key without .coverage>.sharpness`, 1 - mean width, which [0, 1] scores
+0) beside it, else `--check` fails.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ import json
 from pathlib import Path
 
 FLOORS = Path(__file__).resolve().parent / "floors.json"
-TRIVIAL = ("nothing", "majority", "keyword_only", "raw", "first_name", "none", "main")
+TRIVIAL = ("nothing", "majority", "keyword_only", "raw", "reviews_only", "first_name", "none", "main")
+VALIDITY = ".coverage"   # floors on these are validity checks (see above)
 
 
 def section_floors(section: str) -> dict[str, float]:
@@ -37,11 +43,15 @@ def trivial_figures(key: str, figures: dict) -> dict[str, float]:
 
 
 def not_above_trivial(section: str, figures: dict, floors: dict[str, float] | None = None) -> list[str]:
-    """One line per floor at or below a trivial predictor's figure in `figures`."""
+    """One line per floor at or below a trivial predictor's figure in `figures`, and per coverage floor without a
+    sharpness floor beside it."""
     floors = section_floors(section) if floors is None else floors
-    return [f"{section} floor {key} {floor} is not above the trivial {other} = {value}"
-            for key, floor in floors.items() for other, value in trivial_figures(key, figures).items()
-            if floor <= value]
+    out = [f"{section} floor {key} {floor} is not above the trivial {other} = {value}"
+           for key, floor in floors.items() if not key.endswith(VALIDITY)
+           for other, value in trivial_figures(key, figures).items() if floor <= value]
+    return out + [f"{section} floor {key} pins coverage without a width: add a floor on "
+                  f"{key.removesuffix(VALIDITY)}.sharpness" for key in floors
+                  if key.endswith(VALIDITY) and f"{key.removesuffix(VALIDITY)}.sharpness" not in floors]
 
 
 def below_floors(section: str, results: dict, floors: dict[str, float] | None = None) -> list[str]:

@@ -233,12 +233,36 @@ def prevalence_rows(r: Results) -> Iterator[list[str]]:
     for data, label in (("euvsdisinfo", "EUvsDisinfo cases, English"), ("planted", "planted documents, en/ru/zh")):
         if f"{data}.tuned.closeness" not in h:
             continue
-        yield [f"narrative prevalence corrected for detector error, {label}, {share} reviewed at random "
+        yield [f"narrative prevalence corrected for detector error, {label} (test part), {share} reviewed at random "
                f"({p['draws']} draws): mean absolute error on the rest; 95 % interval coverage",
                f"{f3(1 - h[f'{data}.tuned.closeness'])}; {f2(h[f'{data}.tuned.coverage'])}",
                f"raw share {f3(1 - h[f'{data}.raw.closeness'])}; adjusted classify-and-count "
                f"{f3(1 - h[f'{data}.adjusted.closeness'])}; reviews only "
                f"{f3(1 - h[f'{data}.reviews_only.closeness'])}"]
+
+
+PREVALENCE_ESTIMATORS = ("raw", "adjusted", "reviews_only", "difference", "tuned")
+PREVALENCE_DATA = {"hand": "hand-labelled paragraphs", "euvsdisinfo": "EUvsDisinfo cases, en",
+                   "planted": "planted documents"}
+
+
+def prevalence_estimator_rows(r: Results) -> Iterator[list[str]]:
+    """Mean absolute error of every estimator on the unreviewed documents, tuning parts (where the estimator,
+    variance and minimum were chosen) then test parts (reported), with the chosen interval's coverage and width."""
+    p = r.file("prevalence")
+    if p is None or "tuning" not in p:
+        return
+    chosen = p["choice"]["estimator"]
+    for part, blocks in (("tuning", p["tuning"]), ("test", p["data"])):
+        for name, block in blocks.items():
+            langs = block.get("by_language", {})
+            for lang, b in [("all", block), *(langs.items() if len(langs) > 1 else [])]:
+                label = f"{part}: {PREVALENCE_DATA.get(name, name)}" + ("" if lang == "all" else f", {lang}")
+                cells = bold_best([f3(b[e]["mae"]) for e in PREVALENCE_ESTIMATORS],
+                                  [1 - b[e]["mae"] for e in PREVALENCE_ESTIMATORS])
+                yield [f"{label} ({b['pairs']} group x narrative pairs, {b['reviews_per_group']:g} reviews a group)",
+                       f3(b["true_share"]), *cells,
+                       f"{f2(b[chosen]['coverage'])}; {f3(b[chosen]['width'])} ({f3(b['reviews_only']['width'])})"]
 
 
 # ---- the narrative detector table ----------------------------------------------------------------------------
@@ -356,6 +380,9 @@ TABLES = {
                              "sample, looked at while the detector and codebook were configured",
                              "now: the fresh batch, labelled before any detector ran, tuned on the whole first "
                              "sample"), (leak_rows,)),
+    "prevalence-estimators": Table(("part: data (pairs, reviews)", "true share", "raw", "adjusted classify-and-count",
+                                    "reviews only", "difference (PPI)", "tuned (PPI++)", "coverage PPI++; mean width "
+                                    "(reviews only)"), (prevalence_estimator_rows,)),
     "narrative-precision": Table(("score − threshold", "zero-shot", "right / shown", "precision (90 % interval)"),
                                  (precision_rows,)),
 }
