@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING
 from lockstep.errors import InputError
 from lockstep.narratives import tables
 from lockstep.narratives.codebook import load_codebook
-from lockstep.narratives.labelled import jsonl_rows
+from lockstep.narratives.labelled import jsonl_rows, resolve_label
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -117,7 +116,6 @@ def reviews(corpus: "Corpus") -> "pd.DataFrame":
 
 TRUE_WORDS = {"x", "yes", "y", "true", "1", "done", "✓"}
 FALSE_WORDS = {"", "no", "n", "false", "0"}
-NONE_LABELS = {"", "none", "other"}
 
 
 @dataclass(slots=True, frozen=True)
@@ -130,14 +128,7 @@ class ReviewLabels:
     titles: dict[str, str]
 
     def resolve(self, raw: str, where: str) -> str | None:
-        label = raw.strip()
-        if label.lower() in NONE_LABELS:
-            return None
-        found = self.names.get(label.lower()) or self.names.get(re.sub(r"\s*:\s*", ": ", label).lower())
-        if found is None:
-            raise InputError(f"{where}: label {label!r} is not in the codebook ({self.version or 'packaged'}; "
-                             "codebook ids or SemEval names, see `lockstep narratives list`)")
-        return found
+        return resolve_label(self.names, raw, where, self.version or "packaged")
 
     def resolve_all(self, labels: str | list | tuple, where: str) -> list[str]:
         """Sorted codebook ids of a ';'-joined cell or a list; [] for none."""
