@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lockstep.align import shingles
+from lockstep.align import shingles, tables
 from lockstep.align.crosslingual import TranslationOptions, candidate_pairs, verified
 from lockstep.errors import InputError
 
@@ -393,9 +393,4 @@ def store_echoes(corpus: "Corpus", chains: "pd.DataFrame", members: "pd.DataFram
 
 def stored_chains(corpus: "Corpus") -> "pd.DataFrame":
     """Paragraph -> chain map of the latest run: (doc_id, idx, chain_id, position); empty when none was run."""
-    import pandas as pd
-
-    exists = corpus.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'echo_members'")
-    if not exists.fetchone()[0]:
-        return pd.DataFrame(columns=["doc_id", "idx", "chain_id", "position"])
-    return corpus.con.execute("SELECT doc_id, idx, chain_id, position FROM echo_members").df()
+    return tables.stored_chains(corpus.con)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any
 
+from lockstep.store.tables import has_table, rows_of
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -50,9 +52,7 @@ DDL = [
 def ensure_tables(corpus: "Corpus") -> None:
     """Create the narrative tables; a store opened read-only without them is reported as untagged."""
     if getattr(corpus, "read_only", False):
-        found = corpus.con.execute("SELECT count(*) FROM information_schema.tables "
-                                   "WHERE table_name = 'narrative_hits'").fetchone()[0]
-        if not found:
+        if not has_table(corpus.con, "narrative_hits"):
             from lockstep.errors import InputError
 
             raise InputError(f"{corpus.path}: nothing is tagged yet (run `lockstep narratives tag`)")
@@ -177,11 +177,6 @@ def ensure_sample_tables(corpus: "Corpus") -> None:
         return
     for ddl in SAMPLE_DDL:
         corpus.con.execute(ddl)
-
-
-def has_table(con, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                            [name]).fetchall()[0][0])
 
 
 UNITS_SQL = """
@@ -457,3 +452,69 @@ def parents(con, codebook_version: str) -> dict[str, str | None]:
     rows = con.execute("SELECT narrative, parent FROM narrative_codebooks WHERE codebook_version = ?",
                        [codebook_version]).fetchall()
     return {narrative: parent or None for narrative, parent in rows}
+
+
+# ---- reads for the dashboard's document page, search and review panel -----------------------------------------
+
+DOC_HITS_SQL = """
+SELECT h.hit_id, h.doc_id, h.idx, h.narrative, h.score, h.threshold, h.above, h.evidence, h.detector, c.title,
+       c.parent, {status} AS status
+FROM narrative_hits h
+LEFT JOIN narrative_codebooks c ON c.narrative = h.narrative AND c.codebook_version = h.codebook_version
+WHERE h.doc_id = ? AND h.above AND h.codebook_version = ? ORDER BY h.idx, h.score DESC"""
+DECISIONS_OF_HIT = ("(SELECT string_agg(r.decision || ' by ' || r.coder, '; ') FROM narrative_reviews r "
+                    "WHERE r.hit_id = h.hit_id)")
+
+
+def document_hits(con, doc_id: str, codebook_version: str) -> list[dict[str, Any]]:
+    """The document's hits above threshold in a codebook version, with titles, parents and review decisions."""
+    status = DECISIONS_OF_HIT if has_table(con, "narrative_reviews") else "NULL"
+    return rows_of(con, DOC_HITS_SQL.format(status=status), [doc_id, codebook_version])
+
+
+def narrative_choices(con, limit: int = 300) -> list[str]:
+    """Tagged narratives, most frequent first (none when nothing is tagged)."""
+    if not has_table(con, "narrative_hits"):
+        return []
+    return [r[0] for r in con.execute(
+        "SELECT narrative FROM narrative_hits WHERE above GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ?",
+        [limit]).fetchall()]
+
+
+def tagged_paragraph_clause(con, narrative: str | None) -> tuple[str, list[Any]]:
+    """An ``AND ...`` condition keeping paragraphs ``p`` tagged with a narrative or one of its sub-narratives."""
+    if not narrative:
+        return "", []
+    if not has_table(con, "narrative_hits"):
+        return " AND FALSE", []
+    return (" AND EXISTS (SELECT 1 FROM narrative_hits h WHERE h.doc_id = p.doc_id AND h.idx = p.idx AND h.above "
+            "AND (h.narrative = ? OR starts_with(h.narrative, ?)))", [narrative, narrative + "."])
+
+
+REVIEW_STATUS = """
+SELECT h.hit_id, h.narrative, h.score, h.threshold, h.above, h.evidence, h.detector, h.doc_id, h.idx, d.actor,
+       d.outlet, d.language, d.published, {status} AS status
+FROM narrative_hits h JOIN documents d ON d.id = h.doc_id
+WHERE {where} ORDER BY h.score DESC, h.hit_id LIMIT ?"""
+STATUS_OF = ("(SELECT string_agg(r.decision || ' by ' || r.coder, '; ' ORDER BY r.reviewed_at) "
+             "FROM narrative_reviews r WHERE r.hit_id = h.hit_id)")
+
+
+def review_clause(reviewed: bool, status: str | None) -> tuple[str, list[str]]:
+    """Keep hits by review status: pending (no decision yet), accepted or rejected (by any coder)."""
+    if not status:
+        return "", []
+    if not reviewed:
+        return ("", []) if status == "pending" else (" AND FALSE", [])
+    if status == "pending":
+        return " AND NOT EXISTS (SELECT 1 FROM narrative_reviews r WHERE r.hit_id = h.hit_id)", []
+    decision = "accept%" if status == "accepted" else "reject%"
+    return " AND EXISTS (SELECT 1 FROM narrative_reviews r WHERE r.hit_id = h.hit_id AND r.decision LIKE ?)", [decision]
+
+
+def hits_for_review(con, where: str, params: list[Any], status: str | None, limit: int) -> "pd.DataFrame":
+    """The strongest hits matching ``where`` (over ``h`` and ``d``) and a review status, with their decisions."""
+    reviewed = has_table(con, "narrative_reviews")
+    extra, extra_params = review_clause(reviewed, status)
+    sql = REVIEW_STATUS.format(status=STATUS_OF if reviewed else "NULL", where=where + extra)
+    return con.execute(sql, [*params, *extra_params, limit]).df()

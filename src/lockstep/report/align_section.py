@@ -12,8 +12,8 @@ from lockstep.report.frames import clip, table
 from lockstep.report.model import Chart, Evidence, EvidenceLine, Section, Table
 from lockstep.report.numbers import display
 from lockstep.report.options import ReportOptions
-from lockstep.report.overview import top_actors
 from lockstep.report.safe import anchor
+from lockstep.store.tables import paragraphs_at, top_actors
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -317,17 +317,12 @@ def first_use_chart(firsts: list[dict[str, Any]]) -> dict[str, Any]:
 
 def first_use_evidence(corpus: "Corpus", firsts: list[dict[str, Any]]) -> list[Evidence]:
     keys = [(r["first_doc_id"], int(r["first_idx"])) for r in firsts if r.get("first_doc_id")]
-    found: dict[tuple[str, int], tuple] = {}
-    if keys:
-        clause = " OR ".join(["(p.doc_id = ? AND p.idx = ?)"] * len(keys))
-        for row in corpus.con.execute(f"SELECT p.doc_id, p.idx, p.text FROM paragraphs p WHERE {clause}",
-                                      [v for k in keys for v in k]).fetchall():
-            found[(row[0], row[1])] = row
+    found = paragraphs_at(corpus.con, keys)
     blocks = []
     for r in firsts:
         para = found.get((r.get("first_doc_id"), int(r["first_idx"]) if r.get("first_idx") is not None else -1))
         line = EvidenceLine(doc_id=str(r.get("first_doc_id") or ""), paragraph=r.get("first_idx"),
-                            left=clip("", "", para[2])[2],
+                            left=clip("", "", para[3])[2],
                             match="", right="", actor=r["actor"], outlet=r.get("first_outlet"),
                             published=_date(r.get("first_published")),
                             note=f"{_num(r.get('days_after_first'))} days after the first actor") if para else None

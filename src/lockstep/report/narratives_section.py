@@ -12,23 +12,15 @@ from lockstep.report.analyses import analysis
 from lockstep.report.frames import clip, table
 from lockstep.report.model import Chart, Evidence, EvidenceLine, Section, Table
 from lockstep.report.options import ReportOptions
-from lockstep.report.overview import top_actors
 from lockstep.report.safe import anchor, plot_text
+from lockstep.narratives.tables import latest_version_read
+from lockstep.store.tables import paragraphs_at, top_actors, unique_stories_by_period
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
 
 TOP_NARRATIVES = 6
 LINES_PER_POINT = 3
-
-
-def tagged_version(con) -> str | None:
-    """The codebook version of the latest tagging run, read without writing (works on read-only stores)."""
-    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'narrative_hits'")
-    if not exists.fetchone()[0]:
-        return None
-    row = con.execute("SELECT codebook_version FROM narrative_hits ORDER BY tagged_at DESC LIMIT 1").fetchone()
-    return row[0] if row else None
 
 
 def not_tagged(key: str) -> Section:
@@ -38,7 +30,7 @@ def not_tagged(key: str) -> Section:
 
 def prevalence_section(corpus: "Corpus", options: ReportOptions) -> Section:
     prev = analysis("narratives.prevalence", "HitQuery", "prevalence", "first_appearance", "hits")
-    version = tagged_version(corpus.con)
+    version = latest_version_read(corpus.con)
     if version is None:
         return not_tagged("narratives")
     actors = list(options.actors) or top_actors(corpus.con, options.filters(), 8)
@@ -136,11 +128,7 @@ def actor_periods(con, filters, period: str) -> dict[tuple[str, str], int]:
     show as 0 rather than as a gap the line jumps over."""
     if period not in ("day", "week", "month", "quarter", "year"):
         return {}
-    where, params = filters.where()
-    rows = con.execute(f"SELECT d.actor, strftime(date_trunc('{period}', d.published_at), '%Y-%m-%d'), "
-                       f"count(DISTINCT coalesce(d.cluster_id, d.id)) FROM documents d WHERE {where} "
-                       "AND d.published_at IS NOT NULL AND d.actor IS NOT NULL GROUP BY ALL", params).fetchall()
-    return {(actor, start): n for actor, start, n in rows}
+    return unique_stories_by_period(con, filters, period)
 
 
 def with_zeros(points: list[dict[str, Any]], totals: dict[tuple[str, str], int]) -> list[dict[str, Any]]:
@@ -186,13 +174,7 @@ def evidence_lines(con, hits: list[dict[str, Any]]) -> list[EvidenceLine]:
     """Paragraph text with the first evidence span marked, for hit rows (doc_id, idx, evidence JSON, ...); the note
     names the narrative (and its parent), the evidence kinds and, when known, how often such hits are right."""
     keys = sorted({(h["doc_id"], int(h["idx"])) for h in hits})
-    paragraphs: dict[tuple[str, int], tuple] = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        clause = " OR ".join(["(doc_id = ? AND idx = ?)"] * len(chunk))
-        for row in con.execute(f"SELECT doc_id, idx, start_char, text FROM paragraphs WHERE {clause}",
-                               [v for k in chunk for v in k]).fetchall():
-            paragraphs[(row[0], row[1])] = row
+    paragraphs = paragraphs_at(con, keys)
     out = []
     for h in hits:
         _, idx, offset, text = paragraphs.get((h["doc_id"], int(h["idx"])), (None, h["idx"], 0, ""))

@@ -14,8 +14,9 @@ from lockstep.report.analyses import analysis
 from lockstep.report.frames import kwic_lines, table
 from lockstep.report.model import Chart, Evidence, Section, Table
 from lockstep.report.options import ReportOptions
-from lockstep.report.overview import contrasting_pair, top_actors
+from lockstep.report.overview import contrasting_pair
 from lockstep.report.safe import anchor
+from lockstep.store.tables import top_actors
 from lockstep.store.corpus import DocumentFilter
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -13,9 +13,9 @@ from lockstep.report.align_section import (ALIGN_COLUMNS, MEASURE_NAMES, SHOWN_N
 from lockstep.report.analyses import analysis
 from lockstep.report.frames import table
 from lockstep.report.model import Chart, Evidence, Section
-from lockstep.report.overview import top_actors
 from lockstep.store.corpus import Corpus
 from lockstep.web.panels import ExplorerQuery
+from lockstep.store.tables import top_actors
 
 
 def pair_link(q: ExplorerQuery, a: str, b: str, cell: str | None = None) -> str:

@@ -11,12 +11,14 @@ from lockstep.report import charts
 from lockstep.report.analyses import analysis
 from lockstep.report.frames import table
 from lockstep.report.model import Chart, Evidence, Section
+from lockstep.narratives import tables as narrative_tables
+from lockstep.narratives.tables import latest_version_read
 from lockstep.report.narratives_section import (actor_periods, corrected_prevalence_block, evidence_lines, not_tagged,
-                                                tagged_version, with_zeros)
-from lockstep.report.overview import top_actors
+                                                with_zeros)
 from lockstep.store.corpus import Corpus
 from lockstep.web.panels import ExplorerQuery
 from lockstep.web.term_panels import OFFSETS
+from lockstep.store.tables import top_actors
 
 
 def codebook_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
@@ -36,7 +38,7 @@ def codebook_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
 
 def prevalence_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     prev = analysis("narratives.prevalence", "HitQuery", "prevalence")
-    version = tagged_version(corpus.con)
+    version = latest_version_read(corpus.con)
     if version is None:
         return not_tagged("narratives-prevalence")
     actors = q.actors or top_actors(corpus.con, q.filters(), 8)
@@ -87,29 +89,19 @@ def evidence_link(q: ExplorerQuery, actor: str, start: str) -> str:
     return "/narratives?" + urlencode(params) + "#panel-evidence"
 
 
-REVIEW_STATUS = """
-SELECT h.hit_id, h.narrative, h.score, h.threshold, h.above, h.evidence, h.detector, h.doc_id, h.idx, d.actor,
-       d.outlet, d.language, d.published, {status} AS status
-FROM narrative_hits h JOIN documents d ON d.id = h.doc_id
-WHERE {where} ORDER BY h.score DESC, h.hit_id LIMIT ?"""
 ONCE_FETCH = 3     # rows fetched per row shown: a parent hit implied by its sub-narrative's is not shown
-STATUS_OF = ("(SELECT string_agg(r.decision || ' by ' || r.coder, '; ' ORDER BY r.reviewed_at) "
-             "FROM narrative_reviews r WHERE r.hit_id = h.hit_id)")
 
 
 def evidence_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     prev = analysis("narratives.prevalence", "HitQuery", "hit_where")
     analysis("narratives.review", "review_tag")
-    version = tagged_version(corpus.con)
+    version = latest_version_read(corpus.con)
     if version is None:
         return not_tagged("narratives-evidence")
     where, params = prev.hit_where(corpus, prev.HitQuery(filters=q.filters(), narrative=q.narrative, version=version))
-    reviewed = has_reviews(corpus)
-    extra, extra_params = review_clause(reviewed, q.status)
-    sql = REVIEW_STATUS.format(status=STATUS_OF if reviewed else "NULL", where=where + extra)
     shown = analysis("narratives.evidence_list", "once", "with_precision")
     parents = analysis("narratives.tables", "parents").parents(corpus.con, version)
-    frame = corpus.con.execute(sql, [*params, *extra_params, q.limit * ONCE_FETCH]).df()
+    frame = narrative_tables.hits_for_review(corpus.con, where, params, q.status, q.limit * ONCE_FETCH)
     hits = records(shown.with_precision(shown.once(frame, parents).head(q.limit)))
     lines = evidence_lines(corpus.con, hits)
     scope = f"“{q.narrative}”" if q.narrative else "all narratives"
@@ -121,23 +113,6 @@ def evidence_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     section.evidence.append(Evidence(anchor="narrative-evidence", title=f"Evidence: {scope}", lines=lines,
                                      layout="paragraphs"))
     return section
-
-
-def has_reviews(corpus: Corpus) -> bool:
-    return bool(corpus.con.execute("SELECT count(*) FROM information_schema.tables "
-                                   "WHERE table_name = 'narrative_reviews'").fetchone()[0])
-
-
-def review_clause(reviewed: bool, status: str | None) -> tuple[str, list[str]]:
-    """Keep hits by review status: pending (no decision yet), accepted or rejected (by any coder)."""
-    if not status:
-        return "", []
-    if not reviewed:
-        return ("", []) if status == "pending" else (" AND FALSE", [])
-    if status == "pending":
-        return " AND NOT EXISTS (SELECT 1 FROM narrative_reviews r WHERE r.hit_id = h.hit_id)", []
-    decision = "accept%" if status == "accepted" else "reject%"
-    return " AND EXISTS (SELECT 1 FROM narrative_reviews r WHERE r.hit_id = h.hit_id AND r.decision LIKE ?)", [decision]
 
 
 def _frame(rows):
@@ -153,7 +128,7 @@ def corrected_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     """The whole window's prevalence corrected from the reviews of a random sample, with intervals and the number
     of reviews; the detector's shares labelled uncorrected when there are none."""
     prev = analysis("narratives.prevalence", "HitQuery")
-    version = tagged_version(corpus.con)
+    version = latest_version_read(corpus.con)
     if version is None:
         return not_tagged("narratives-corrected")
     actors = q.actors or top_actors(corpus.con, q.filters(), 8)

@@ -17,6 +17,7 @@ from lockstep.errors import StoreError
 from lockstep.report.overview import filter_options
 from lockstep.store.corpus import Corpus, connect
 from lockstep.store.schema import ensure_schema
+from lockstep.store.tables import has_table, rows_of
 
 
 class Store:
@@ -68,9 +69,8 @@ class Store:
 
     def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         with self.cursor() as cur:
-            result = cur.execute(sql, params or [])
-            names = [c[0] for c in result.description]
-            return [dict(zip(names, row)) for row in result.fetchall()]
+            return rows_of(cur, sql, params)
 
     def has_table(self, name: str) -> bool:
-        return bool(self.rows("SELECT 1 FROM information_schema.tables WHERE table_name = ?", [name]))
+        with self.cursor() as cur:
+            return has_table(cur, name)

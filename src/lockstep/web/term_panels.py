@@ -12,8 +12,9 @@ from lockstep.report.analyses import analysis
 from lockstep.report.frames import example_lines, kwic_lines, table
 from lockstep.report.model import Chart, Evidence, Section
 from lockstep.report.numbers import UNBOUNDED, display
-from lockstep.report.overview import contrasting_pair, top_actors
+from lockstep.report.overview import contrasting_pair
 from lockstep.report.safe import anchor
+from lockstep.store.tables import top_actors
 from lockstep.store.corpus import Corpus, DocumentFilter
 from lockstep.web.panels import ExplorerQuery
 
