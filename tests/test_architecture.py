@@ -27,7 +27,6 @@ SQL_ALLOWED = {
     "lockstep.align.reuse",
     "lockstep.align.sources",
     "lockstep.engines.ray",         # bulk writes of the core tables -> store/
-    "lockstep.enrich.embeddings",   # embedding cache DDL and reads -> enrich/tables.py
     "lockstep.narratives.agreement",
     "lockstep.narratives.calibrate",
     "lockstep.narratives.discover",
