@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,3 +109,12 @@ def test_the_sql_detector_ignores_prose():
     assert not sql_strings(ast.parse('"""Select the documents from the store, then update the index."""'))
     assert not sql_strings(ast.parse('q = "select the documents from the store"'))
     assert not sql_strings(ast.parse('q = "insert into the list; create table rows"'))
+
+
+def test_the_layer_contract_holds():
+    """import-linter's contract in pyproject.toml: presentation > analyses > store > inputs > core."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    assert lint.exists(), "import-linter is missing: pip install -e '.[dev]'"
+    done = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "1 kept, 0 broken" in done.stdout
