@@ -7,13 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 from lockstep.output import records
 from lockstep.report import charts
-from lockstep.report.analyses import analysis
 from lockstep.report.frames import clip, table
 from lockstep.report.model import Chart, Evidence, EvidenceLine, Section, Table
 from lockstep.report.numbers import display
 from lockstep.report.options import ReportOptions
 from lockstep.report.safe import anchor
 from lockstep.store.tables import paragraphs_at, top_actors
+from lockstep.align import leadlag
+from lockstep.align import index as align_index
+from lockstep.align import drilldown
+from lockstep.align import chains as echo_chains
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -34,26 +37,24 @@ def align_actors(corpus: "Corpus", options: ReportOptions) -> list[str]:
 
 def first_view(result, min_share: float = 0.0) -> tuple[str, str]:
     """(measure, value or relative) a matrix shows first (`align.index.first_view`)."""
-    return analysis("align.index", "first_view").first_view(result, min_share)
+    return align_index.first_view(result, min_share)
 
 
 def alignment_section(corpus: "Corpus", options: ReportOptions) -> Section:
-    index = analysis("align.index", "AlignOptions", "alignment", "build_profiles", "alignment_series")
-    drill = analysis("align.drilldown", "DrillOptions", "drill")
     actors = align_actors(corpus, options)
-    window = index.AlignOptions(actors=actors, period="all", since=options.since, until=options.until,
+    window = align_index.AlignOptions(actors=actors, period="all", since=options.since, until=options.until,
                                 n_boot=100, n_perm=100, min_units=options.min_documents)
-    profiles = index.build_profiles(corpus, window, window.measures(narratives_tagged(corpus)))
-    overall = index.alignment(corpus, window, profiles=profiles)
+    profiles = align_index.build_profiles(corpus, window, window.measures(narratives_tagged(corpus)))
+    overall = align_index.alignment(corpus, window, profiles=profiles)
     if overall.empty or overall["value"].isna().all():
         return Section(key="alignment", title="", available=False,
                        missing=f"Too few documents per actor to compare (at least {options.min_documents} each).")
     measure, shown = first_view(overall)
     section = Section(key="alignment", title="", note=view_note(measure, shown, options))
     section.charts.append(matrix_chart(overall, measure, actors, shown))
-    series = index.alignment(corpus, index.AlignOptions(actors=actors, period=options.period, since=options.since,
-                                                        until=options.until, n_boot=50, n_perm=50,
-                                                        min_units=options.min_documents))
+    series = align_index.alignment(corpus, align_index.AlignOptions(
+        actors=actors, period=options.period, since=options.since, until=options.until, n_boot=50, n_perm=50,
+        min_units=options.min_documents))
     if not series.empty:
         section.charts.append(series_chart(series, *series_view(series, measure, shown)))
     floors = {"p_distinct": 1 / (window.n_perm + 1)}
@@ -62,7 +63,7 @@ def alignment_section(corpus: "Corpus", options: ReportOptions) -> Section:
                                 id="alignment", title="Alignment over the whole window", anchor_column="evidence",
                                 columns=ALIGN_COLUMNS, floors=floors))
     section.tables.append(missing_table(series, options.min_documents))
-    section.evidence = drill_evidence(corpus, drill, overall, measure, profiles, options, shown)
+    section.evidence = drill_evidence(corpus, drilldown, overall, measure, profiles, options, shown)
     section.data = {"measure": measure, "shown": shown, "actors": actors,
                     "periods": sorted(map(str, set(series.get("period", []))))}
     return section
@@ -217,7 +218,6 @@ LEAD_COLUMNS = ["item", "leader", "follower", "actor_a", "actor_b", "best_lag", 
 
 
 def lead_lag_section(corpus: "Corpus", options: ReportOptions) -> Section:
-    leadlag = analysis("align.leadlag", "LeadOptions", "leads")
     items = lead_items(corpus, options)
     if not items:
         return Section(key="lead-lag", title="", available=False,
@@ -332,8 +332,7 @@ def first_use_evidence(corpus: "Corpus", firsts: list[dict[str, Any]]) -> list[E
 
 
 def echoes_section(corpus: "Corpus", options: ReportOptions) -> Section:
-    chains_mod = analysis("align.chains", "EchoOptions", "find_echoes")
-    found = chains_mod.find_echoes(corpus, chains_mod.EchoOptions(
+    found = echo_chains.find_echoes(corpus, echo_chains.EchoOptions(
         since=options.since, until=options.until, actors=list(options.actors) or None, store=False))
     chains = found.chains
     if chains.empty:

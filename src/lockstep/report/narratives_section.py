@@ -8,13 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 from lockstep.output import records
 from lockstep.report import charts
-from lockstep.report.analyses import analysis
 from lockstep.report.frames import clip, table
 from lockstep.report.model import Chart, Evidence, EvidenceLine, Section, Table
 from lockstep.report.options import ReportOptions
 from lockstep.report.safe import anchor, plot_text
 from lockstep.narratives.tables import latest_version_read
 from lockstep.store.tables import paragraphs_at, top_actors, unique_stories_by_period
+from lockstep.narratives import tables as narrative_tables
+from lockstep.narratives.prevalence import HitQuery, first_appearance, hits, prevalence
+from lockstep.narratives import evidence_list
+from lockstep.narratives import corrected
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -29,15 +32,14 @@ def not_tagged(key: str) -> Section:
 
 
 def prevalence_section(corpus: "Corpus", options: ReportOptions) -> Section:
-    prev = analysis("narratives.prevalence", "HitQuery", "prevalence", "first_appearance", "hits")
     version = latest_version_read(corpus.con)
     if version is None:
         return not_tagged("narratives")
     actors = list(options.actors) or top_actors(corpus.con, options.filters(), 8)
     filters = replace(options.filters(), actor=actors)
-    query = prev.HitQuery(filters=filters, level=1, version=version, period=options.period)
-    rows = [r for r in records(prev.prevalence(corpus, query)) if r.get("period")]
-    overall = records(prev.prevalence(corpus, replace(query, period="all")))
+    query = HitQuery(filters=filters, level=1, version=version, period=options.period)
+    rows = [r for r in records(prevalence(corpus, query)) if r.get("period")]
+    overall = records(prevalence(corpus, replace(query, period="all")))
     if not rows:
         return Section(key="narratives", title="", available=False,
                        missing="No narrative hits above threshold for these actors and dates.")
@@ -53,14 +55,14 @@ def prevalence_section(corpus: "Corpus", options: ReportOptions) -> Section:
         section.charts.append(Chart(id=f"chart-narrative-{len(section.charts)}", title=title, figure=charts.line_chart(
             points, x="period", y="share", group="actor", title=f"{title} ({narrative})", y_title="share of documents",
             anchor_of=lambda r, n=narrative: anchor("narr", n, r["actor"], r["period"]) if r["documents"] else None)))
-        section.evidence.extend(narrative_evidence(corpus, prev, replace(query, narrative=narrative), options))
+        section.evidence.extend(narrative_evidence(corpus, replace(query, narrative=narrative), options))
     section.tables.append(table(_frame(overall), id="prevalence", title="Prevalence over the whole window",
                                 columns=["narrative", "title", "actor", "documents", "actor_documents", "share"]))
     corrected_table, corrected_chart = corrected_prevalence_block(corpus, query)
     section.tables.append(corrected_table)
     if corrected_chart is not None:
         section.charts.append(corrected_chart)
-    first = prev.first_appearance(corpus, replace(query, narrative=None))
+    first = first_appearance(corpus, replace(query, narrative=None))
     section.tables.append(table(first, id="first-appearance", title="First appearance per actor",
                                 columns=["narrative", "actor", "first_published", "outlet", "score", "doc_id"],
                                 doc_column="doc_id", limit=80))
@@ -74,8 +76,7 @@ CORRECTED_COLUMNS = ["narrative", "title", "actor", "raw_share", "share", "ci_lo
 def corrected_prevalence_block(corpus: "Corpus", query: Any) -> tuple[Table, Chart | None]:
     """The whole window's prevalence corrected for detector error from the reviews of a random sample (table and
     chart with intervals); without reviews the detector's shares, labelled uncorrected, and no chart."""
-    corr = analysis("narratives.corrected", "CorrectedQuery", "corrected_prevalence")
-    frame = corr.corrected_prevalence(corpus, corr.CorrectedQuery(hits=replace(query, period="all")))
+    frame = corrected.corrected_prevalence(corpus, corrected.CorrectedQuery(hits=replace(query, period="all")))
     if frame.attrs.get("sample_id") is None:
         frame = frame.rename(columns={"share": "share (uncorrected)"})
         return table(frame, id="prevalence-corrected", title="Prevalence, uncorrected (no reviews)", note=(
@@ -146,9 +147,9 @@ def top_narratives(overall: list[dict[str, Any]]) -> list[str]:
     return sorted(totals, key=lambda n: (-totals[n], n))[:TOP_NARRATIVES]
 
 
-def narrative_evidence(corpus: "Corpus", prev: Any, query: Any, options: ReportOptions) -> list[Evidence]:
+def narrative_evidence(corpus: "Corpus", query: Any, options: ReportOptions) -> list[Evidence]:
     """The strongest paragraphs behind each (narrative, actor, period) point, with the evidence span marked."""
-    frame = prev.hits(corpus, replace(query, level=None))
+    frame = hits(corpus, replace(query, level=None))
     if frame.empty:
         return []
     import pandas as pd
@@ -157,9 +158,9 @@ def narrative_evidence(corpus: "Corpus", prev: Any, query: Any, options: ReportO
     frame["period"] = published.dt.to_period(
         {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}.get(options.period, "M")
     ).dt.start_time.dt.strftime("%Y-%m-%d")
-    shown = analysis("narratives.evidence_list", "once", "with_precision")
-    parents = analysis("narratives.tables", "parents").parents(corpus.con, query.version)
-    frame = shown.with_precision(shown.once(frame.sort_values("score", ascending=False, kind="stable"), parents))
+    parents = narrative_tables.parents(corpus.con, query.version)
+    frame = evidence_list.with_precision(evidence_list.once(frame.sort_values("score", ascending=False, kind="stable"),
+                                                            parents))
     frame = frame.groupby(["actor", "period"], sort=False).head(LINES_PER_POINT)
     lines = evidence_lines(corpus.con, records(frame))
     blocks: dict[str, Evidence] = {}

@@ -1,6 +1,6 @@
-"""The dashboard's bridges to the analysis modules (terms, narratives, align), imported lazily.
+"""What the dashboard's document page and review endpoints take from the analyses (terms, narratives, align).
 
-When a module is absent the bridge returns an empty result with a note saying so; pages show the note.
+When the store lacks an analysis' tables the bridge returns an empty result with a note saying so; pages show it.
 """
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from typing import Any
 
 from lockstep.align import tables as align_tables
 from lockstep.narratives import tables as narrative_tables
-from lockstep.report.analyses import analysis
 from lockstep.store.tables import paragraph_starts
 from lockstep.terms import tables as term_tables
 from lockstep.web.highlight import Span
 from lockstep.web.store import Store
+from lockstep.narratives import review
+from lockstep.narratives import evidence_list
 
 
 def narrative_evidence_for(store: Store, doc_id: str) -> dict[str, Any]:
@@ -46,10 +47,9 @@ def shown_once(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     if not rows:
         return rows
-    shown = analysis("narratives.evidence_list", "once", "with_precision")
     frame = pd.DataFrame(rows)
     parents = {r["narrative"]: r["parent"] for r in rows}
-    kept = shown.with_precision(shown.once(frame.drop(columns=["parent"]), parents))
+    kept = evidence_list.with_precision(evidence_list.once(frame.drop(columns=["parent"]), parents))
     return kept.astype(object).where(kept.notna(), None).to_dict(orient="records")
 
 
@@ -88,15 +88,13 @@ def narrative_choices(store: Store, limit: int = 300) -> list[str]:
 
 def record_review(store: Store, hit_id: str, decision: str, coder: str) -> dict[str, Any]:
     """Store an analyst's accept/reject decision through the narratives module (the only write the app does)."""
-    narratives = analysis("narratives.review", "review_tag")
     with store.writer() as corpus:
-        result = narratives.review_tag(corpus, hit_id, decision, coder)
+        result = review.review_tag(corpus, hit_id, decision, coder)
     return {"hit_id": hit_id, "decision": decision, "coder": coder, "result": result}
 
 
 def record_document_review(store: Store, doc_id: str, labels: list[str], coder: str) -> dict[str, Any]:
     """Store which narratives a coder says a document carries ([] = none) through the narratives module."""
-    review = analysis("narratives.review", "review_document")
     with store.writer() as corpus:
         stored = review.review_document(corpus, doc_id, labels, coder, source="dashboard")
     return {"doc_id": doc_id, "labels": stored["labels"], "coder": coder}

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from lockstep.output import records
 from lockstep.report import charts
-from lockstep.report.analyses import analysis
 from lockstep.report.frames import table
 from lockstep.report.model import Chart, Evidence, Section
 from lockstep.narratives import tables as narrative_tables
@@ -19,11 +18,15 @@ from lockstep.store.corpus import Corpus
 from lockstep.web.panels import ExplorerQuery
 from lockstep.web.term_panels import OFFSETS
 from lockstep.store.tables import top_actors
+from lockstep.narratives import sampling
+from lockstep.narratives import review
+from lockstep.narratives.prevalence import HitQuery, hit_where, prevalence
+from lockstep.narratives import evidence_list
+from lockstep.narratives import codebook
 
 
 def codebook_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
-    codebook_mod = analysis("narratives.codebook", "load_codebook")
-    book = codebook_mod.load_codebook().subset(q.narrative)
+    book = codebook.load_codebook().subset(q.narrative)
     rows = [{"narrative": n.id, "title": n.title, "level": book.level(n.id) if n.id in book.narratives else None,
              "parent": n.parent, "description": n.description,
              "claims": "; ".join(f"{lang}: {c}" for lang, cs in n.claims.items() for c in cs[:1]),
@@ -37,14 +40,13 @@ def codebook_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
 
 
 def prevalence_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
-    prev = analysis("narratives.prevalence", "HitQuery", "prevalence")
     version = latest_version_read(corpus.con)
     if version is None:
         return not_tagged("narratives-prevalence")
     actors = q.actors or top_actors(corpus.con, q.filters(), 8)
-    query = prev.HitQuery(filters=replace(q.filters(), actor=actors), narrative=q.narrative,
+    query = HitQuery(filters=replace(q.filters(), actor=actors), narrative=q.narrative,
                           level=None if q.narrative else 1, version=version, period=q.period)
-    rows = records(prev.prevalence(corpus, query))
+    rows = records(prevalence(corpus, query))
     section = Section(key="narratives-prevalence", title="", note=(
         f"Share of each actor's documents per {q.period} carrying "
         f"{'“' + q.narrative + '”' if q.narrative else 'each top-level narrative'} (a story counts once per actor). "
@@ -57,7 +59,7 @@ def prevalence_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
             points, x="period", y="share", group="actor", title=f"{q.narrative}: share of documents",
             y_title="share of documents", anchor_of=lambda r: evidence_link(q, r["actor"], r["period"]) if r["documents"] else None)))
     else:
-        overall = records(prev.prevalence(corpus, replace(query, period="all")))
+        overall = records(prevalence(corpus, replace(query, period="all")))
         section.charts.append(Chart(id="prevalence", title="Prevalence", figure=overview_heatmap(overall, actors, q)))
     section.tables.append(table(_frame(rows), id="prevalence", title="Prevalence", limit=300,
                                 columns=["narrative", "title", "actor", "period", "documents", "actor_documents",
@@ -93,16 +95,14 @@ ONCE_FETCH = 3     # rows fetched per row shown: a parent hit implied by its sub
 
 
 def evidence_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
-    prev = analysis("narratives.prevalence", "HitQuery", "hit_where")
-    analysis("narratives.review", "review_tag")
     version = latest_version_read(corpus.con)
     if version is None:
         return not_tagged("narratives-evidence")
-    where, params = prev.hit_where(corpus, prev.HitQuery(filters=q.filters(), narrative=q.narrative, version=version))
-    shown = analysis("narratives.evidence_list", "once", "with_precision")
-    parents = analysis("narratives.tables", "parents").parents(corpus.con, version)
+    where, params = hit_where(corpus, HitQuery(filters=q.filters(), narrative=q.narrative,
+                                                                     version=version))
     frame = narrative_tables.hits_for_review(corpus.con, where, params, q.status, q.limit * ONCE_FETCH)
-    hits = records(shown.with_precision(shown.once(frame, parents).head(q.limit)))
+    parents = narrative_tables.parents(corpus.con, version)
+    hits = records(evidence_list.with_precision(evidence_list.once(frame, parents).head(q.limit)))
     lines = evidence_lines(corpus.con, hits)
     scope = f"“{q.narrative}”" if q.narrative else "all narratives"
     section = Section(key="narratives-evidence", title="", note=(
@@ -127,12 +127,11 @@ def _frame(rows):
 def corrected_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     """The whole window's prevalence corrected from the reviews of a random sample, with intervals and the number
     of reviews; the detector's shares labelled uncorrected when there are none."""
-    prev = analysis("narratives.prevalence", "HitQuery")
     version = latest_version_read(corpus.con)
     if version is None:
         return not_tagged("narratives-corrected")
     actors = q.actors or top_actors(corpus.con, q.filters(), 8)
-    query = prev.HitQuery(filters=replace(q.filters(), actor=actors), narrative=q.narrative,
+    query = HitQuery(filters=replace(q.filters(), actor=actors), narrative=q.narrative,
                           level=None if q.narrative else 1, version=version)
     corrected_table, chart = corrected_prevalence_block(corpus, query)
     section = Section(key="narratives-corrected", title="", note=corrected_table.note)
@@ -145,10 +144,7 @@ def corrected_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
 
 def document_review_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     """The sampled documents in review order, each with a form: which narratives it carries (or none)."""
-    sampling = analysis("narratives.sampling", "sample_documents", "find_sample")
-    review = analysis("narratives.review", "review_labels")
-    tables = analysis("narratives.tables", "sample_record")
-    if tables.sample_record(corpus.con, None) is None:
+    if narrative_tables.sample_record(corpus.con, None) is None:
         return Section(key="narratives-documents", title="", available=False, missing=(
             "No review sample in this store: draw one with `lockstep narratives sample --db STORE` "
             "(stratified by actor and language), then review its documents here."))

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from lockstep.output import records
 from lockstep.report import charts
-from lockstep.report.analyses import analysis
 from lockstep.report.frames import example_lines, kwic_lines, table
 from lockstep.report.model import Chart, Evidence, Section
 from lockstep.report.numbers import UNBOUNDED, display
@@ -17,6 +16,7 @@ from lockstep.report.safe import anchor
 from lockstep.store.tables import top_actors
 from lockstep.store.corpus import Corpus, DocumentFilter
 from lockstep.web.panels import ExplorerQuery
+from lockstep import terms
 
 NEED_TERM = "Type a term above: a word, a phrase, @family (e.g. @colour-revolution), lemma:…, a glob or re:…"
 OFFSETS = {"day": {"days": 1}, "week": {"weeks": 1}, "month": {"months": 1}, "quarter": {"months": 3},
@@ -35,7 +35,6 @@ def scope(corpus: Corpus, q: ExplorerQuery, limit: int = 8) -> tuple[list[str], 
 def trend_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     if not q.term:
         return no_term("terms-trend")
-    terms = analysis("terms", "trend", "TrendOptions")
     actors, filters = scope(corpus, q)
     rows = [r for r in records(terms.trend(corpus, terms.TrendOptions(terms=(q.term,), filters=filters,
                                                                         period=q.period, by=("actor",))))
@@ -63,7 +62,6 @@ def period_link(q: ExplorerQuery, actor: str, start: str) -> str:
 
 
 def keyness_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
-    terms = analysis("terms", "keyness", "KeynessOptions", "kwic", "KwicOptions")
     actors, filters = scope(corpus, q, limit=50)
     target = q.target or (actors[0] if actors else None)
     if target is None:
@@ -126,7 +124,6 @@ def bar_values(rows: list[dict[str, Any]], column: str) -> tuple[list[float], li
 def kwic_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     if not q.term:
         return no_term("terms-kwic")
-    terms = analysis("terms", "kwic", "KwicOptions")
     frame = terms.kwic(corpus, terms.KwicOptions(term=q.term, filters=q.filters(), limit=q.limit))
     lines = kwic_lines(frame, limit=q.limit)
     scope_text = ", ".join(q.actors) if q.actors else "all actors"
@@ -140,7 +137,6 @@ def kwic_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
 def collocates_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     if not q.term:
         return no_term("terms-collocates")
-    terms = analysis("terms", "collocates", "CollocateOptions")
     measure = q.measure if q.measure in ("logdice", "pmi", "ll") else "logdice"
     rows = records(terms.collocates(corpus, terms.CollocateOptions(term=q.term, filters=q.filters(), measure=measure,
                                                                    limit=min(q.limit, 30))))
@@ -165,7 +161,6 @@ def collocates_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
 def usage_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     if not q.term:
         return no_term("terms-usage")
-    terms = analysis("terms", "usage", "UsageOptions")
     actors = [a for a in (q.actor_a, q.actor_b) if a] or list(q.actors or [])
     if len(actors) < 2:
         pair = contrasting_pair(corpus.con, q.filters())
