@@ -30,6 +30,7 @@ import numpy as np
 from lockstep.align import shingles, tables
 from lockstep.align.crosslingual import TranslationOptions, candidate_pairs, verified
 from lockstep.errors import InputError
+from lockstep.store.tables import dated_paragraphs
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -41,18 +42,6 @@ CORE_LANGUAGES = ("en", "ru", "zh")  # always matched for translations when pres
 HAN_CHAR = r"[\u4e00-\u9fff]"
 HAN_WEIGHT = 3
 KIND_RANK = {"verbatim": 0, "near": 1, "translation": 2, "cross-lingual": 3}
-TABLES = [
-    """CREATE TABLE IF NOT EXISTS echo_runs (run_id VARCHAR, created_at TIMESTAMP DEFAULT current_timestamp,
-        options VARCHAR, n_chains INTEGER, n_members INTEGER)""",
-    """CREATE TABLE IF NOT EXISTS echo_chains (chain_id VARCHAR PRIMARY KEY, first_doc_id VARCHAR, first_idx INTEGER,
-        first_outlet VARCHAR, first_actor VARCHAR, first_published TIMESTAMP, path VARCHAR, n_members INTEGER,
-        n_outlets INTEGER, n_actors INTEGER, languages VARCHAR, kinds VARCHAR, span_hours DOUBLE,
-        median_lag_hours DOUBLE, text VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS echo_members (chain_id VARCHAR, doc_id VARCHAR, idx INTEGER, position INTEGER,
-        outlet VARCHAR, actor VARCHAR, language VARCHAR, published_at TIMESTAMP, lag_hours DOUBLE, kind VARCHAR,
-        similarity DOUBLE, parent_doc_id VARCHAR, parent_idx INTEGER, shared_anchors INTEGER,
-        PRIMARY KEY (doc_id, idx))""",
-]
 
 
 @dataclass(slots=True, kw_only=True)
@@ -119,10 +108,7 @@ def load_paragraphs(corpus: "Corpus", options: EchoOptions) -> "pd.DataFrame":
     from lockstep.store.corpus import DocumentFilter
 
     where, params = DocumentFilter(actor=options.actors, since=options.since, until=options.until).where()
-    sql = ("SELECT p.doc_id, p.idx, p.text, d.outlet, d.actor, d.language, d.published_at "
-           "FROM paragraphs p JOIN documents d ON d.id = p.doc_id "
-           f"WHERE {where} AND d.published_at IS NOT NULL AND length(p.text) >= ? ORDER BY d.published_at, p.doc_id, p.idx")
-    return corpus.con.execute(sql, [*params, options.min_chars // HAN_WEIGHT]).df()
+    return dated_paragraphs(corpus.con, where, params, options.min_chars // HAN_WEIGHT)
 
 
 def eligible(para: "pd.DataFrame", options: EchoOptions) -> "pd.DataFrame":
@@ -367,28 +353,11 @@ def summarise(members: "pd.DataFrame") -> "pd.DataFrame":
 
 def store_echoes(corpus: "Corpus", chains: "pd.DataFrame", members: "pd.DataFrame", options: EchoOptions) -> None:
     """Replace the stored chains with this run's (one transaction)."""
-    con = corpus.con
-    for ddl in TABLES:
-        con.execute(ddl)
     settings = json.dumps({k: v for k, v in asdict(options).items() if k != "store"}, default=str, sort_keys=True)
     run_id = hashlib.sha1(settings.encode()).hexdigest()[:12]
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM echo_members")
-        con.execute("DELETE FROM echo_chains")
-        if len(chains):
-            con.register("incoming_chains", chains[CHAIN_COLUMNS])
-            con.execute("INSERT INTO echo_chains SELECT * FROM incoming_chains")
-            con.unregister("incoming_chains")
-            con.register("incoming_members", members[[c for c in MEMBER_COLUMNS if c != "text"]])
-            con.execute("INSERT INTO echo_members SELECT * FROM incoming_members")
-            con.unregister("incoming_members")
-        con.execute("INSERT INTO echo_runs (run_id, options, n_chains, n_members) VALUES (?, ?, ?, ?)",
-                    [run_id, settings, len(chains), len(members)])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    if len(chains):
+        chains, members = chains[CHAIN_COLUMNS], members[[c for c in MEMBER_COLUMNS if c != "text"]]
+    tables.replace_echoes(corpus.con, chains, members, run_id, settings)
 
 
 def stored_chains(corpus: "Corpus") -> "pd.DataFrame":

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Iterable
 import numpy as np
 
 from lockstep.errors import InputError
+from lockstep.store.tables import dated_documents
+from lockstep.terms import tables as term_tables
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -66,12 +68,7 @@ def load_units(corpus: "Corpus", filters: "DocumentFilter | None" = None, *, per
     text. Reprints within one actor are dropped (each actor's first member of a duplicate cluster stays)."""
     from lockstep.store.corpus import DocumentFilter
 
-    where, params = (filters or DocumentFilter()).where()
-    text = ", d.title, d.text" if with_text else ""
-    sql = (f"SELECT d.id AS doc_id, d.actor, d.outlet, d.language, d.published_at, d.cluster_id{text} "
-           f"FROM documents d WHERE {where} AND d.actor IS NOT NULL AND d.published_at IS NOT NULL "
-           "ORDER BY d.published_at, d.id")
-    frame = corpus.con.execute(sql, params).df()
+    frame = dated_documents(corpus.con, filters or DocumentFilter(), with_text=with_text)
     frame["cluster_id"] = frame["cluster_id"].fillna(frame["doc_id"])
     frame = frame.drop_duplicates(["actor", "cluster_id"], keep="first").reset_index(drop=True)
     frame["period"] = period_of(frame["published_at"], period)
@@ -229,21 +226,9 @@ def as_families(rows: list[tuple[str, bool, int]], lexicon: dict[tuple[str, ...]
 
 def indexed_tokens(corpus: "Corpus", doc_ids: list[str]) -> dict[str, list[tuple[str, bool, int]]]:
     """(lemma, is_stopword, sentence) per token of the documents the term index holds; {} without an index."""
-    tables = {r[0] for r in corpus.con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_name IN "
-        "('term_docs', 'term_tokens', 'term_lemmas')").fetchall()}
-    if len(tables) < 3 or not doc_ids:
+    if not term_tables.has_tokens(corpus.con) or not doc_ids:
         return {}
-    import pandas as pd
-
-    corpus.con.register("align_doc_ids", pd.DataFrame({"doc_id": doc_ids}))
-    try:
-        frame = corpus.con.execute(
-            "SELECT d.id AS doc_id, t.sent, l.lemma, l.stop FROM term_tokens t JOIN term_docs d USING (doc_key) "
-            "JOIN term_lemmas l ON l.lemma_id = t.lemma_id JOIN align_doc_ids a ON a.doc_id = d.id "
-            "ORDER BY d.id, t.pos").df()
-    finally:
-        corpus.con.unregister("align_doc_ids")
+    frame = term_tables.document_lemmas(corpus.con, doc_ids)
     out: dict[str, list[tuple[str, bool, int]]] = {}
     for doc_id, group in frame.groupby("doc_id", sort=False):
         out[doc_id] = list(zip(group["lemma"], group["stop"].astype(bool), group["sent"]))

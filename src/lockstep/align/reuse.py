@@ -21,6 +21,7 @@ import numpy as np
 from lockstep.align import shingles
 from lockstep.align.officials import OfficialsRegistry, load_officials, needle
 from lockstep.align.statements import extract_statements
+from lockstep.store.tables import paragraphs_naming
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -96,14 +97,7 @@ def candidate_paragraphs(corpus: "Corpus", options: StatementOptions, registry: 
         needles = [options.speaker]
     else:
         needles = []
-    like = ""
-    if needles:
-        like = " AND (" + " OR ".join("p.text ILIKE ?" for _ in needles) + ")"
-        params = [*params, *[f"%{n}%" for n in needles]]
-    sql = ("SELECT p.doc_id, p.idx, p.start_char, p.text, d.outlet, d.actor, d.language, d.published_at "
-           f"FROM paragraphs p JOIN documents d ON d.id = p.doc_id WHERE {where}{like} "
-           "ORDER BY d.published_at NULLS LAST, p.doc_id, p.idx")
-    return corpus.con.execute(sql, params).df()
+    return paragraphs_naming(corpus.con, where, params, needles)
 
 
 # ---- reuse ---------------------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ stays fast at a million documents.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+import tempfile
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from lockstep.store.corpus import DocumentFilter
 
@@ -215,6 +216,18 @@ def document_paragraphs(con: "duckdb.DuckDBPyConnection", doc_id: str) -> list[d
                    [doc_id])
 
 
+def document_ids(con: "duckdb.DuckDBPyConnection", filters: DocumentFilter) -> list[str]:
+    """The ids of the selected documents, sorted."""
+    where, params = filters.where("d")
+    return [r[0] for r in con.execute(f"SELECT d.id FROM documents d WHERE {where} ORDER BY d.id", params).fetchall()]
+
+
+def document_sources(con: "duckdb.DuckDBPyConnection") -> dict[str, tuple[str, str | None]]:
+    """Document id -> (source file, position in it) of every document."""
+    return {doc_id: (source, position) for doc_id, source, position in
+            con.execute("SELECT id, source, source_position FROM documents").fetchall()}
+
+
 def paragraph_starts(con: "duckdb.DuckDBPyConnection", doc_id: str) -> dict[int, int]:
     return {r[0]: r[1] for r in con.execute("SELECT idx, start_char FROM paragraphs WHERE doc_id = ?",
                                             [doc_id]).fetchall()}
@@ -250,3 +263,67 @@ def matching_paragraphs(con: "duckdb.DuckDBPyConnection", where: str, params: li
         "d.duplicate_of FROM paragraphs p JOIN documents d ON d.id = p.doc_id "
         f"WHERE {where} ORDER BY d.published_at DESC NULLS LAST, p.doc_id, p.idx LIMIT ? OFFSET ?",
         [*params, limit, offset])
+
+
+
+def paragraphs_naming(con: "duckdb.DuckDBPyConnection", where: str, params: list[Any],
+                      needles: list[str]) -> "pd.DataFrame":
+    """Paragraphs of the documents ``d`` matching ``where`` that contain one of the needles (any case; all
+    paragraphs when there is none), oldest documents first, with the document's outlet, actor, language, date."""
+    like = ""
+    if needles:
+        like = " AND (" + " OR ".join("p.text ILIKE ?" for _ in needles) + ")"
+        params = [*params, *[f"%{n}%" for n in needles]]
+    sql = ("SELECT p.doc_id, p.idx, p.start_char, p.text, d.outlet, d.actor, d.language, d.published_at "
+           f"FROM paragraphs p JOIN documents d ON d.id = p.doc_id WHERE {where}{like} "
+           "ORDER BY d.published_at NULLS LAST, p.doc_id, p.idx")
+    return con.execute(sql, params).df()
+
+
+def dated_documents(con: "duckdb.DuckDBPyConnection", filters: DocumentFilter, *,
+                    with_text: bool = True) -> "pd.DataFrame":
+    """(doc_id, actor, outlet, language, published_at, cluster_id[, title, text]) of the selected documents that have
+    an actor and a date, oldest first."""
+    where, params = filters.where()
+    text = ", d.title, d.text" if with_text else ""
+    sql = (f"SELECT d.id AS doc_id, d.actor, d.outlet, d.language, d.published_at, d.cluster_id{text} "
+           f"FROM documents d WHERE {where} AND d.actor IS NOT NULL AND d.published_at IS NOT NULL "
+           "ORDER BY d.published_at, d.id")
+    return con.execute(sql, params).df()
+
+
+def dated_paragraphs(con: "duckdb.DuckDBPyConnection", where: str, params: list[Any],
+                     min_chars: int) -> "pd.DataFrame":
+    """(doc_id, idx, text, outlet, actor, language, published_at) of the dated documents ``d`` matching ``where``
+    whose paragraphs have `min_chars` or more, oldest first."""
+    sql = ("SELECT p.doc_id, p.idx, p.text, d.outlet, d.actor, d.language, d.published_at "
+           "FROM paragraphs p JOIN documents d ON d.id = p.doc_id "
+           f"WHERE {where} AND d.published_at IS NOT NULL AND length(p.text) >= ? ORDER BY d.published_at, p.doc_id, p.idx")
+    return con.execute(sql, [*params, min_chars]).df()
+
+
+# ---- Parquet read back in order (the Ray engine's import) ------------------------------------------------------
+
+def sorted_parquet(columns: list[str], order: list[str], *, read_rows: int, memory_limit: str, dataset: Any = None,
+                   pattern: str | None = None) -> Iterator[Any]:
+    """Arrow batches of a Parquet corpus (a pyarrow ``dataset``, or the files matching ``pattern``, hive-partitioned)
+    sorted by ``order``. DuckDB sorts out of core on one thread, spilling to a temporary folder."""
+    import duckdb
+
+    names = ", ".join(f'"{name}"' for name in columns)
+    keys = ", ".join(order)
+    with tempfile.TemporaryDirectory(prefix="lockstep-sort-") as spill:
+        con = duckdb.connect()
+        try:
+            con.execute(f"SET temp_directory = '{spill}'")  # a path we created, not user input
+            con.execute(f"SET memory_limit = '{memory_limit}'")
+            con.execute("SET threads = 1")  # parallel sort threads each pin blocks: more memory, no gain here
+            if dataset is not None:
+                con.register("parts", dataset)
+                relation = con.sql(f"SELECT {names} FROM parts ORDER BY {keys}")
+            else:
+                relation = con.sql(f"SELECT {names} FROM read_parquet(?, hive_partitioning = true) ORDER BY {keys}",
+                                   params=[pattern])
+            yield from relation.to_arrow_reader(read_rows)
+        finally:
+            con.close()

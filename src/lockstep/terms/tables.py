@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from lockstep.store.tables import has_table, rows_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,3 +38,21 @@ def key_terms(con: "duckdb.DuckDBPyConnection", doc_id: str, limit: int) -> list
 def lemma_spans(con: "duckdb.DuckDBPyConnection", doc_id: str, lemma_ids: list[int]) -> list[dict[str, Any]]:
     """(start_char, end_char, lemma) of every token of the document with one of these lemmas, in text order."""
     return rows_of(con, SPANS_SQL.format(ids=", ".join("?" * len(lemma_ids))), [doc_id, *lemma_ids])
+
+
+
+def has_tokens(con: "duckdb.DuckDBPyConnection") -> bool:
+    """Whether the store holds the index tables that documents' lemmas are read from."""
+    return all(has_table(con, t) for t in ("term_docs", "term_tokens", "term_lemmas"))
+
+
+def document_lemmas(con: "duckdb.DuckDBPyConnection", doc_ids: list[str]) -> "pd.DataFrame":
+    """(doc_id, sent, lemma, stop) of every token of the documents, in text order."""
+    con.register("align_doc_ids", pd.DataFrame({"doc_id": doc_ids}))
+    try:
+        return con.execute(
+            "SELECT d.id AS doc_id, t.sent, l.lemma, l.stop FROM term_tokens t JOIN term_docs d USING (doc_key) "
+            "JOIN term_lemmas l ON l.lemma_id = t.lemma_id JOIN align_doc_ids a ON a.doc_id = d.id "
+            "ORDER BY d.id, t.pos").df()
+    finally:
+        con.unregister("align_doc_ids")
