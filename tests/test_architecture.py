@@ -108,3 +108,27 @@ def test_the_layer_contract_holds():
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "1 kept, 0 broken" in done.stdout
 
+
+def documented_modules() -> set[str]:
+    """Dotted names of the modules listed in docs/ARCHITECTURE.md's module map."""
+    text = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    block = text.split("<!-- generated:modules -->", 1)[1].split("<!-- /generated:modules -->", 1)[0]
+    package, found = "lockstep", {"lockstep"}
+    for line in block.splitlines():
+        if heading := re.match(r"### `([\w/]+)/`$", line):
+            package = "lockstep." + heading.group(1).replace("/", ".")
+            found.add(package)
+        elif item := re.match(r"- `(\w+)\.py`: \S", line):
+            found.add(f"{package}.{item.group(1)}")
+    return found
+
+
+def test_every_module_has_its_line_in_the_architecture_document():
+    assert sorted(set(modules()) - documented_modules()) == []
+    assert sorted(documented_modules() - set(modules())) == []
+
+
+def test_the_architecture_document_is_generated_from_the_code():
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "architecture.py"), "--check"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
