@@ -28,8 +28,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lockstep.align import shingles, tables
+from lockstep.align.crosslingual import NUMBER
 from lockstep.align.crosslingual import TranslationOptions, candidate_pairs, verified
+from lockstep.align.sources import paragraph_vectors
+from lockstep.dedup.fingerprint import normalise_text
 from lockstep.errors import InputError
+from lockstep.store.corpus import DocumentFilter
 from lockstep.store.tables import dated_paragraphs
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -105,15 +109,11 @@ def find_echoes(corpus: "Corpus", options: EchoOptions | None = None, *,
 
 
 def load_paragraphs(corpus: "Corpus", options: EchoOptions) -> "pd.DataFrame":
-    from lockstep.store.corpus import DocumentFilter
-
     where, params = DocumentFilter(actor=options.actors, since=options.since, until=options.until).where()
     return dated_paragraphs(corpus.con, where, params, options.min_chars // HAN_WEIGHT)
 
 
 def eligible(para: "pd.DataFrame", options: EchoOptions) -> "pd.DataFrame":
-    from lockstep.dedup.fingerprint import normalise_text
-
     para = para[para["published_at"].notna() & (weighted_length(para["text"]) >= options.min_chars)].copy()
     para["group"] = para["outlet" if options.across == "outlet" else "actor"].fillna("?")
     para = para.sort_values(["published_at", "doc_id", "idx"]).reset_index(drop=True)
@@ -194,8 +194,6 @@ def near_links(para: "pd.DataFrame", times: np.ndarray, groups: np.ndarray, wind
 
 def numbers_agree(a: str, b: str) -> bool:
     """An edited reprint keeps its numbers: both texts carry the same ones (or one of them carries none)."""
-    from lockstep.align.crosslingual import NUMBER
-
     left, right = set(NUMBER.findall(a)), set(NUMBER.findall(b))
     return not left or not right or left == right
 
@@ -235,9 +233,6 @@ def translation_links(corpus: "Corpus | None", para: "pd.DataFrame", times: np.n
 def paragraph_vectors_for(corpus: "Corpus | None", para: "pd.DataFrame", languages: np.ndarray,
                           options: EchoOptions) -> np.ndarray:
     """Vectors for the paragraphs taking part in translation matching (from the store's cache), zero elsewhere."""
-    from lockstep.align.sources import paragraph_vectors
-    from lockstep.store.corpus import DocumentFilter
-
     if corpus is None:
         raise InputError("translation matching needs a store (for cached embeddings) or vectors")
     position = {(d, int(i)): n for n, (d, i) in enumerate(zip(para["doc_id"], para["idx"]))}

@@ -11,7 +11,6 @@ simplemma for others, shipped stop-word lists); a plain regex tokenizer stands i
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,19 +18,24 @@ from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
+from lockstep.align.bridges import bridged, embedding_bridges, script_bridges
+from lockstep.align.sources import narrative_hits
+from lockstep.align.tokenize import token_rows_many
+from lockstep.enrich import tokens as tk
 from lockstep.errors import InputError
+from lockstep.store.corpus import DocumentFilter
 from lockstep.store.tables import dated_documents
 from lockstep.terms import tables as term_tables
+from lockstep.terms.families import load_families
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import scipy.sparse as sp
 
-    from lockstep.store.corpus import Corpus, DocumentFilter
+    from lockstep.store.corpus import Corpus
 
 NO_NARRATIVE = "(no narrative)"
 PERIODS = ("day", "week", "month", "quarter", "year", "all")
-FALLBACK_TOKEN = re.compile(r"[\u4e00-\u9fff]+|[^\W\d_]+(?:[-'][^\W\d_]+)*")
 
 
 @dataclass(slots=True)
@@ -66,8 +70,6 @@ def load_units(corpus: "Corpus", filters: "DocumentFilter | None" = None, *, per
                with_text: bool = True) -> "pd.DataFrame":
     """One row per unit (document) with an actor and a date: doc_id, actor, outlet, language, published_at, period,
     text. Reprints within one actor are dropped (each actor's first member of a duplicate cluster stays)."""
-    from lockstep.store.corpus import DocumentFilter
-
     frame = dated_documents(corpus.con, filters or DocumentFilter(), with_text=with_text)
     frame["cluster_id"] = frame["cluster_id"].fillna(frame["doc_id"])
     frame = frame.drop_duplicates(["actor", "cluster_id"], keep="first").reset_index(drop=True)
@@ -80,10 +82,6 @@ def load_units(corpus: "Corpus", filters: "DocumentFilter | None" = None, *, per
 
 def token_rows(text: str, language: str | None) -> list[tuple[str, bool, int]]:
     """(lemma, is_stopword, sentence number) for each token of a text."""
-    try:
-        from lockstep.enrich import tokens as tk
-    except ImportError:  # pragma: no cover - the shared tokenizer is part of lockstep
-        return [(m.group().lower(), len(m.group()) < 3, 0) for m in FALLBACK_TOKEN.finditer(text)]
     doc = tk.tokenize(text, language)
     out = []
     for form, lang, case, sentence in zip(doc.form, doc.lang, doc.case, doc.sentence):
@@ -140,8 +138,6 @@ def text_features(units: "pd.DataFrame", *, min_units: int = 2, corpus: "Corpus 
     a name or cognate spelled in Latin and Cyrillic is one term (`align.bridges`: Pelosi = Пелоси); with
     `meaning_bridges`, words of different languages that are mutual nearest neighbours in the multilingual
     embedding space are one term too (`embedding_bridges`: сотрудничество = cooperation)."""
-    from lockstep.align.tokenize import token_rows_many
-
     indexed = indexed_tokens(corpus, units["doc_id"].tolist()) if corpus is not None else {}
     texts, languages = units["text"].tolist(), units["language"].tolist()
     missing = [i for i, doc_id in enumerate(units["doc_id"]) if not indexed.get(doc_id)]
@@ -153,13 +149,9 @@ def text_features(units: "pd.DataFrame", *, min_units: int = 2, corpus: "Corpus 
         lexicon, starts = family_lexicon(), family_starts()
         rows = [as_families(r, lexicon, starts=starts) for r in rows]
     if bridges:
-        from lockstep.align.bridges import bridged, script_bridges
-
         links = script_bridges({lemma for r in rows for lemma, stop, _ in r if not stop})
         rows = [bridged(r, links) for r in rows]
     if meaning_bridges:
-        from lockstep.align.bridges import bridged, embedding_bridges
-
         links = embedding_bridges(lemma_counts(rows, languages))
         rows = [bridged(r, links) for r in rows]
     return count_matrix((terms_of(r) for r in rows), min_units), count_matrix((phrases_of(r) for r in rows), min_units)
@@ -177,10 +169,6 @@ def lemma_counts(rows: list[list[tuple[str, bool, int]]], languages: list[str | 
 @lru_cache(maxsize=1)
 def family_lexicon() -> dict[tuple[str, ...], str]:
     """Lemma sequences of every term-family member -> "@family-id" (empty when the terms package is absent)."""
-    try:
-        from lockstep.terms.families import load_families
-    except ImportError:  # pragma: no cover - part of lockstep
-        return {}
     lexicon = {}
     for family in load_families().values():
         for lang, member in family.members:
@@ -242,8 +230,6 @@ def narrative_features(corpus: "Corpus", units: "pd.DataFrame", level: int | Non
     """Unit × narrative indicator matrix (a document counts once per narrative it carries, and a document with no
     narrative hit once in '(no narrative)', so an actor without narratives is a distribution too); `level` 1
     keeps narratives, 2 sub-narratives, None both."""
-    from lockstep.align.sources import narrative_hits
-
     hits = narrative_hits(corpus, units["doc_id"].tolist(), level)
     position = {doc: i for i, doc in enumerate(units["doc_id"])}
     hits = hits[hits["doc_id"].isin(position)].drop_duplicates(["doc_id", "narrative"])

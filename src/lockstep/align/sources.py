@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 import duckdb
 import numpy as np
 
+from lockstep.enrich.embeddings import DEFAULT_BACKEND, embed_texts
+from lockstep.enrich.embeddings import EmbeddingOptions, paragraph_embeddings
 from lockstep.errors import InputError
 from lockstep.narratives import tables as narrative_tables
 from lockstep.narratives.prevalence import HitQuery, hits
@@ -49,14 +51,10 @@ def raw_hits(corpus: "Corpus", level: int | None) -> "pd.DataFrame":
 def paragraph_vectors(corpus: "Corpus", filters: "DocumentFilter | None" = None,
                       backend: str | None = None) -> tuple["pd.DataFrame", np.ndarray]:
     """(keys doc_id/idx, L2-normalised float32 matrix) for the filtered paragraphs, cached in the store."""
-    from lockstep.enrich.embeddings import EmbeddingOptions, paragraph_embeddings
-
     options = EmbeddingOptions(backend=backend) if backend else EmbeddingOptions()
     return paragraph_embeddings(corpus, filters, options)
 
 
 def embed(texts: list[str], backend: str | None = None) -> np.ndarray:
     """Embed a few texts (statements, queries) with the shared backend."""
-    from lockstep.enrich.embeddings import DEFAULT_BACKEND, embed_texts
-
     return embed_texts(list(texts), backend or DEFAULT_BACKEND)

@@ -28,11 +28,12 @@ import numpy as np
 from lockstep.enrich.embeddings import EmbeddingOptions, backend_name, batch_to_frame, compute_missing
 from lockstep.errors import InputError
 from lockstep.narratives import tables
+from lockstep.store.corpus import DocumentFilter
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from lockstep.store.corpus import Corpus, DocumentFilter
+    from lockstep.store.corpus import Corpus
 
 WORD = re.compile(r"[^\W\d_]{3,}")
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -115,8 +116,6 @@ def discover(corpus: "Corpus", options: DiscoverOptions | None = None) -> Discov
 
 
 def unexplained_pool(corpus: "Corpus", options: DiscoverOptions) -> tuple["pd.DataFrame", np.ndarray, int]:
-    from lockstep.store.corpus import DocumentFilter
-
     version = options.version or tables.latest_version(corpus) or ""
     where, params = (options.filters or DocumentFilter()).where("d")
     model = backend_name(options.embedding)

@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from lockstep.errors import InputError
 from lockstep.narratives import evidence_list, tables
+from lockstep.store.corpus import DocumentFilter
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from lockstep.store.corpus import Corpus, DocumentFilter
+    from lockstep.store.corpus import Corpus
 
 PERIODS = ("day", "week", "month", "quarter", "year", "all")
 REPRINTS = ("per-actor", "first", "all")
@@ -44,8 +45,6 @@ class HitQuery:
 
 def hit_where(corpus: "Corpus", query: HitQuery, alias: str = "h") -> tuple[str, list[Any]]:
     """WHERE clause over narrative_hits joined to documents `d`: version, narrative, level, filters."""
-    from lockstep.store.corpus import DocumentFilter
-
     if query.reprints not in REPRINTS:
         raise InputError(f"--reprints {query.reprints!r}: use one of {', '.join(REPRINTS)}")
     version = query.version or tables.latest_version(corpus)
@@ -79,8 +78,6 @@ def unit_sql(reprints: str) -> str:
 
 def prevalence(corpus: "Corpus", query: HitQuery | None = None) -> "pd.DataFrame":
     """Per actor, period and narrative: documents carrying it, the actor's documents that period, and the share."""
-    from lockstep.store.corpus import DocumentFilter
-
     query = query or HitQuery()
     where, params = hit_where(corpus, query)
     period, unit = period_sql(query.period), unit_sql(query.reprints)

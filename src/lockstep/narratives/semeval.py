@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from lockstep.narratives import tables
 from lockstep.narratives.prevalence import HitQuery, hit_where
+from lockstep.store.corpus import DocumentFilter
 from lockstep.store.tables import document_ids, document_sources
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -21,8 +22,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def document_labels(corpus: "Corpus", query: HitQuery | None = None) -> "pd.DataFrame":
     """doc_id, narratives, subnarratives for every (filtered) document, in the task's format."""
-    from lockstep.store.corpus import DocumentFilter
-
     query = query or HitQuery()
     where, params = hit_where(corpus, query)
     version = query.version or tables.latest_version(corpus)

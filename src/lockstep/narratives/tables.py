@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any, Iterator
 
+from lockstep.errors import InputError
 from lockstep.store.tables import columns_of, has_table, rows_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,8 +54,6 @@ def ensure_tables(corpus: "Corpus") -> None:
     """Create the narrative tables; a store opened read-only without them is reported as untagged."""
     if getattr(corpus, "read_only", False):
         if not has_table(corpus.con, "narrative_hits"):
-            from lockstep.errors import InputError
-
             raise InputError(f"{corpus.path}: nothing is tagged yet (run `lockstep narratives tag`)")
         return
     for ddl in DDL:

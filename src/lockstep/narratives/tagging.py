@@ -27,11 +27,12 @@ from lockstep.narratives import learned_tagging, llm_detector, tables
 from lockstep.narratives.calibrate import thresholds_for
 from lockstep.narratives.codebook import Codebook, load_codebook
 from lockstep.narratives.detect import DetectOptions, Detector, Hit, sentence_spans
+from lockstep.store.corpus import DocumentFilter
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from lockstep.store.corpus import Corpus, DocumentFilter
+    from lockstep.store.corpus import Corpus
 
 
 @dataclass(slots=True, kw_only=True)
@@ -117,16 +118,12 @@ def tag(corpus: "Corpus", options: TagOptions | None = None) -> "TagReport | llm
 
 
 def clear_version(corpus: "Corpus", version: str, filters: "DocumentFilter | None") -> None:
-    from lockstep.store.corpus import DocumentFilter
-
     where, params = (filters or DocumentFilter()).where()
     tables.clear_hits(corpus.con, version, where, params)
 
 
 def paragraph_chunks(corpus: "Corpus", model: str, options: TagOptions) -> Iterator[tuple["pd.DataFrame", np.ndarray]]:
     """(paragraph rows, their vectors) in chunks of `chunk_rows`, read through a separate cursor."""
-    from lockstep.store.corpus import DocumentFilter
-
     where, params = (options.filters or DocumentFilter()).where()
     for batch in tables.paragraph_vector_batches(corpus.con, where, params, model, options.chunk_rows):
         _keys, vectors = batch_to_frame(batch)

@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from lockstep.align import chains as echo_chains
+from lockstep.align import drilldown
+from lockstep.align import index as align_index
+from lockstep.align import leadlag
+from lockstep.align.sources import has_narratives
+from lockstep.align.sources import narrative_hits
 from lockstep.output import records
 from lockstep.report import charts
 from lockstep.report.frames import clip, table
@@ -13,10 +19,6 @@ from lockstep.report.numbers import display
 from lockstep.report.options import ReportOptions
 from lockstep.report.safe import anchor
 from lockstep.store.tables import paragraphs_at, top_actors
-from lockstep.align import leadlag
-from lockstep.align import index as align_index
-from lockstep.align import drilldown
-from lockstep.align import chains as echo_chains
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -82,10 +84,6 @@ def view_note(measure: str, shown: str, options: ReportOptions) -> str:
 
 
 def narratives_tagged(corpus: "Corpus") -> bool:
-    try:
-        from lockstep.align.sources import has_narratives
-    except ImportError:
-        return False
     return has_narratives(corpus)
 
 
@@ -288,8 +286,6 @@ def lead_items(corpus: "Corpus", options: ReportOptions, limit: int = 6) -> list
     """Narratives with most hits and the most used term families (their forms in every language)."""
     items: list[tuple[str, dict[str, Any]]] = []
     if narratives_tagged(corpus):
-        from lockstep.align.sources import narrative_hits
-
         hits = narrative_hits(corpus)
         for narrative in hits["narrative"].value_counts().head(limit // 2).index:
             items.append((f"narrative: {narrative}", {"narrative": narrative}))

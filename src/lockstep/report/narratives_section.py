@@ -6,18 +6,18 @@ import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from lockstep.narratives import corrected
+from lockstep.narratives import evidence_list
+from lockstep.narratives import tables as narrative_tables
+from lockstep.narratives.prevalence import HitQuery, first_appearance, hits, prevalence
+from lockstep.narratives.tables import latest_version_read
 from lockstep.output import records
 from lockstep.report import charts
 from lockstep.report.frames import clip, table
 from lockstep.report.model import Chart, Evidence, EvidenceLine, Section, Table
 from lockstep.report.options import ReportOptions
 from lockstep.report.safe import anchor, plot_text
-from lockstep.narratives.tables import latest_version_read
 from lockstep.store.tables import paragraphs_at, top_actors, unique_stories_by_period
-from lockstep.narratives import tables as narrative_tables
-from lockstep.narratives.prevalence import HitQuery, first_appearance, hits, prevalence
-from lockstep.narratives import evidence_list
-from lockstep.narratives import corrected
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from lockstep import terms
 from lockstep.output import records
 from lockstep.report import charts
 from lockstep.report.frames import kwic_lines, table
@@ -15,9 +16,8 @@ from lockstep.report.model import Chart, Evidence, Section, Table
 from lockstep.report.options import ReportOptions
 from lockstep.report.overview import contrasting_pair
 from lockstep.report.safe import anchor
-from lockstep.store.tables import top_actors
 from lockstep.store.corpus import DocumentFilter
-from lockstep import terms
+from lockstep.store.tables import top_actors
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from lockstep.align import drilldown
+from lockstep.align import index as align_index
+from lockstep.align import leadlag
 from lockstep.output import records
 from lockstep.report import charts
 from lockstep.report.align_section import (ALIGN_COLUMNS, MEASURE_NAMES, SHOWN_NAMES, drivers_note, first_use_evidence,
@@ -13,11 +16,8 @@ from lockstep.report.align_section import (ALIGN_COLUMNS, MEASURE_NAMES, SHOWN_N
 from lockstep.report.frames import table
 from lockstep.report.model import Chart, Evidence, Section
 from lockstep.store.corpus import Corpus
-from lockstep.web.panels import ExplorerQuery
 from lockstep.store.tables import top_actors
-from lockstep.align import leadlag
-from lockstep.align import index as align_index
-from lockstep.align import drilldown
+from lockstep.web.panels import ExplorerQuery
 
 
 def pair_link(q: ExplorerQuery, a: str, b: str, cell: str | None = None) -> str:

@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from lockstep.align import tables as align_tables
+from lockstep.narratives import evidence_list
+from lockstep.narratives import review
 from lockstep.narratives import tables as narrative_tables
 from lockstep.store.tables import paragraph_starts
 from lockstep.terms import tables as term_tables
 from lockstep.web.highlight import Span
 from lockstep.web.store import Store
-from lockstep.narratives import review
-from lockstep.narratives import evidence_list
 
 
 def narrative_evidence_for(store: Store, doc_id: str) -> dict[str, Any]:

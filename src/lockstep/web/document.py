@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from lockstep.store import tables
+from lockstep.web import analyses
 from lockstep.web.highlight import Span, segments, term_spans
 from lockstep.web.store import Store
 
@@ -23,7 +24,6 @@ def document_view(store: Store, doc_id: str, *, highlight: list[str] | None = No
     doc = find_document(store, doc_id)
     if doc is None:
         return None
-    from lockstep.web import analyses
 
     evidence = analyses.narrative_evidence_for(store, doc["id"])
     key_terms = analyses.key_terms_for(store, doc)

@@ -6,23 +6,23 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
+from lockstep.narratives import codebook
+from lockstep.narratives import evidence_list
+from lockstep.narratives import review
+from lockstep.narratives import sampling
+from lockstep.narratives import tables as narrative_tables
+from lockstep.narratives.prevalence import HitQuery, hit_where, prevalence
+from lockstep.narratives.tables import latest_version_read
 from lockstep.output import records
 from lockstep.report import charts
 from lockstep.report.frames import table
 from lockstep.report.model import Chart, Evidence, Section
-from lockstep.narratives import tables as narrative_tables
-from lockstep.narratives.tables import latest_version_read
 from lockstep.report.narratives_section import (actor_periods, corrected_prevalence_block, evidence_lines, not_tagged,
                                                 with_zeros)
 from lockstep.store.corpus import Corpus
+from lockstep.store.tables import top_actors
 from lockstep.web.panels import ExplorerQuery
 from lockstep.web.term_panels import OFFSETS
-from lockstep.store.tables import top_actors
-from lockstep.narratives import sampling
-from lockstep.narratives import review
-from lockstep.narratives.prevalence import HitQuery, hit_where, prevalence
-from lockstep.narratives import evidence_list
-from lockstep.narratives import codebook
 
 
 def codebook_panel(corpus: Corpus, q: ExplorerQuery) -> Section:

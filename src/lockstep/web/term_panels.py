@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
+from lockstep import terms
 from lockstep.output import records
 from lockstep.report import charts
 from lockstep.report.frames import example_lines, kwic_lines, table
@@ -13,10 +14,9 @@ from lockstep.report.model import Chart, Evidence, Section
 from lockstep.report.numbers import UNBOUNDED, display
 from lockstep.report.overview import contrasting_pair
 from lockstep.report.safe import anchor
-from lockstep.store.tables import top_actors
 from lockstep.store.corpus import Corpus, DocumentFilter
+from lockstep.store.tables import top_actors
 from lockstep.web.panels import ExplorerQuery
-from lockstep import terms
 
 NEED_TERM = "Type a term above: a word, a phrase, @family (e.g. @colour-revolution), lemma:…, a glob or re:…"
 OFFSETS = {"day": {"days": 1}, "week": {"weeks": 1}, "month": {"months": 1}, "quarter": {"months": 3},
