@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lockstep.align import shingles, tables
+import lockstep.align.shingles as shingles
+import lockstep.align.tables as tables
 from lockstep.align.crosslingual import NUMBER
 from lockstep.align.crosslingual import TranslationOptions, candidate_pairs, verified
 from lockstep.align.sources import paragraph_vectors

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lockstep.align import stats
+import lockstep.align.stats as stats
 from lockstep.align.features import as_families, family_lexicon, phrases_of, terms_of, token_rows
 from lockstep.align.index import AlignOptions, Profiles, build_profiles
 from lockstep.align.sources import has_narratives

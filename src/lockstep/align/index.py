@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from lockstep.align import stats
+import lockstep.align.stats as stats
 from lockstep.align.features import NO_NARRATIVE, Features, load_units, narrative_features, text_features
 from lockstep.align.sources import has_narratives
 from lockstep.enrich.embeddings import progress_bar

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lockstep.align import shingles
+import lockstep.align.shingles as shingles
 from lockstep.align.chains import stored_chains
 from lockstep.align.officials import OfficialsRegistry, load_officials, needle
 from lockstep.align.sources import embed

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Protocol
 
 import numpy as np
 
-from lockstep.enrich import tables
+import lockstep.enrich.tables as tables
 from lockstep.errors import ConfigError, MissingExtraError
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -12,7 +12,7 @@ from collections import Counter
 from itertools import combinations
 from typing import TYPE_CHECKING, Hashable, Sequence
 
-from lockstep.narratives import tables
+import lockstep.narratives.tables as tables
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

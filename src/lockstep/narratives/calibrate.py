@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from lockstep.narratives import tables
+import lockstep.narratives.tables as tables
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

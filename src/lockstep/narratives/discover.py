@@ -27,7 +27,7 @@ import numpy as np
 
 from lockstep.enrich.embeddings import EmbeddingOptions, backend_name, batch_to_frame, compute_missing
 from lockstep.errors import InputError
-from lockstep.narratives import tables
+import lockstep.narratives.tables as tables
 from lockstep.store.corpus import DocumentFilter
 
 if TYPE_CHECKING:  # pragma: no cover

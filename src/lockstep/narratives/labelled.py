@@ -220,7 +220,7 @@ def detect(text: str) -> str | None:
 def read_reviews(corpus: "Corpus", codebook: Codebook) -> list[Example]:
     """One example per reviewed paragraph: accepted narratives positive, rejected ones negative (majority of
     coders; ties count as rejected), every other narrative unknown. Narratives not in `codebook` are skipped."""
-    from lockstep.narratives import tables
+    import lockstep.narratives.tables as tables
 
     tables.ensure_tables(corpus)
     rows = tables.reviewed_paragraph_majorities(corpus.con)

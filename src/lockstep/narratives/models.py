@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lockstep.errors import InputError
-from lockstep.narratives import tables
+import lockstep.narratives.tables as tables
 from lockstep.narratives.learned import Arm, LearnedModel
 from lockstep.store import tables as store_tables
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lockstep.errors import InputError
-from lockstep.narratives import evidence_list, tables
+import lockstep.narratives.evidence_list as evidence_list
+import lockstep.narratives.tables as tables
 from lockstep.store.corpus import DocumentFilter
 
 if TYPE_CHECKING:  # pragma: no cover

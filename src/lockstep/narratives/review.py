@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lockstep.errors import InputError
-from lockstep.narratives import tables
+import lockstep.narratives.tables as tables
 from lockstep.narratives.codebook import load_codebook
 from lockstep.narratives.labelled import jsonl_rows
 

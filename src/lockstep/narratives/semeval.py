@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lockstep.narratives import tables
+import lockstep.narratives.tables as tables
 from lockstep.narratives.prevalence import HitQuery, hit_where
 from lockstep.store.corpus import DocumentFilter
 from lockstep.store.tables import document_ids, document_sources

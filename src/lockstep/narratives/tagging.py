@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING, Iterator
 import numpy as np
 
 from lockstep.enrich.embeddings import EmbeddingOptions, batch_to_frame, compute_missing, get_backend
-from lockstep.narratives import learned_tagging, llm_detector, tables
+import lockstep.narratives.learned_tagging as learned_tagging
+import lockstep.narratives.llm_detector as llm_detector
+import lockstep.narratives.tables as tables
 from lockstep.narratives.calibrate import thresholds_for
 from lockstep.narratives.codebook import Codebook, load_codebook
 from lockstep.narratives.detect import DetectOptions, Detector, Hit, sentence_spans

@@ -20,7 +20,7 @@ import numpy as np
 from lockstep.enrich.embeddings import Embedder, progress_bar
 from lockstep.enrich.embeddings import get_backend
 from lockstep.errors import InputError
-from lockstep.narratives import learned
+import lockstep.narratives.learned as learned
 from lockstep.narratives.calibrate import thresholds_for
 from lockstep.narratives.codebook import Codebook, load_codebook
 from lockstep.narratives.detect import DetectOptions, Detector
@@ -139,7 +139,7 @@ def count_languages(examples: Sequence[Example]) -> dict[str, int]:
 def train_and_store(corpus: "Corpus", examples: list[Example], options: TrainOptions | None = None,
                     source: str = "") -> learned.LearnedModel:
     """Train and save the model in the store under a new version; returns it (with `version` set)."""
-    from lockstep.narratives import models
+    import lockstep.narratives.models as models
 
     options = options or TrainOptions()
     model = train(examples, codebook_for(options), options, corpus)

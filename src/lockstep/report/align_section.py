@@ -12,7 +12,7 @@ from lockstep.align import leadlag
 from lockstep.align.sources import has_narratives
 from lockstep.align.sources import narrative_hits
 from lockstep.output import records
-from lockstep.report import charts
+import lockstep.report.charts as charts
 from lockstep.report.frames import clip, table
 from lockstep.report.model import Chart, Evidence, EvidenceLine, Section, Table
 from lockstep.report.numbers import display

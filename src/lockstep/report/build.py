@@ -7,7 +7,10 @@ import sys
 from typing import TYPE_CHECKING, Callable
 
 from lockstep.errors import InputError, LockstepError
-from lockstep.report import align_section, charts, narratives_section, terms_section
+import lockstep.report.align_section as align_section
+import lockstep.report.charts as charts
+import lockstep.report.narratives_section as narratives_section
+import lockstep.report.terms_section as terms_section
 from lockstep.report.analyses import AnalysisMissing
 from lockstep.report.corpus_section import corpus_section
 from lockstep.report.model import Report, Section, missing_section

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lockstep.output import records
-from lockstep.report import charts, overview
+import lockstep.report.charts as charts
+import lockstep.report.overview as overview
 from lockstep.report.frames import table
 from lockstep.report.model import Chart, Evidence, EvidenceLine, Section
 from lockstep.report.safe import anchor

@@ -12,7 +12,7 @@ from lockstep.narratives import tables as narrative_tables
 from lockstep.narratives.prevalence import HitQuery, first_appearance, hits, prevalence
 from lockstep.narratives.tables import latest_version_read
 from lockstep.output import records
-from lockstep.report import charts
+import lockstep.report.charts as charts
 from lockstep.report.frames import clip, table
 from lockstep.report.model import Chart, Evidence, EvidenceLine, Section, Table
 from lockstep.report.options import ReportOptions

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from lockstep import terms
 from lockstep.output import records
-from lockstep.report import charts
+import lockstep.report.charts as charts
 from lockstep.report.frames import kwic_lines, table
 from lockstep.report.model import Chart, Evidence, Section, Table
 from lockstep.report.options import ReportOptions

@@ -30,7 +30,7 @@ from scipy import sparse
 from lockstep.enrich import embeddings
 from lockstep.errors import InputError, LockstepError
 from lockstep.store.corpus import DocumentFilter
-from lockstep.terms import stats
+import lockstep.terms.stats as stats
 from lockstep.terms.collocation import context_sql
 from lockstep.terms.concordance import concordance_lines
 from lockstep.terms.frequency import lemma_counts_sql

@@ -12,7 +12,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from lockstep.errors import LockstepError
-from lockstep.web import api, pages
+import lockstep.web.api as api
+import lockstep.web.pages as pages
 from lockstep.web.options import LOCAL_HOSTS, ServeOptions
 from lockstep.web.store import Store
 from lockstep.web.templating import page

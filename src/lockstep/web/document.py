@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from lockstep.store import tables
-from lockstep.web import analyses
+import lockstep.web.analyses as analyses
 from lockstep.web.highlight import Span, segments, term_spans
 from lockstep.web.store import Store
 

@@ -12,7 +12,8 @@ from lockstep.report.model import Section
 from lockstep.report.safe import clean_json
 from lockstep.store.corpus import DocumentFilter
 from lockstep.web.analyses import narrative_choices
-from lockstep.web.panels import ExplorerQuery, registry, run_panel
+from lockstep.web.explorers import registry, run_panel
+from lockstep.web.panels import ExplorerQuery
 from lockstep.web.store import Store
 
 
