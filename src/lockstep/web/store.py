@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import duckdb
 
@@ -17,7 +17,6 @@ from lockstep.errors import StoreError
 from lockstep.report.overview import filter_options
 from lockstep.store.corpus import Corpus, connect
 from lockstep.store.schema import ensure_schema
-from lockstep.store.tables import has_table, rows_of
 
 
 class Store:
@@ -66,11 +65,3 @@ class Store:
                              "to record review decisions")
         with self._write_lock, self.corpus(read_only=False) as corpus:
             yield corpus
-
-    def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-        with self.cursor() as cur:
-            return rows_of(cur, sql, params)
-
-    def has_table(self, name: str) -> bool:
-        with self.cursor() as cur:
-            return has_table(cur, name)
