@@ -226,14 +226,10 @@ def detect(text: str) -> str | None:
 def read_reviews(corpus: "Corpus", codebook: Codebook) -> list[Example]:
     """One example per reviewed paragraph: accepted narratives positive, rejected ones negative (majority of
     coders; ties count as rejected), every other narrative unknown. Narratives not in `codebook` are skipped."""
-    from lockstep.narratives import tables
+    import lockstep.narratives.tables as tables
 
     tables.ensure_tables(corpus)
-    rows = corpus.con.execute(
-        "SELECT r.doc_id, r.idx, r.narrative, sum(CASE WHEN r.decision = 'accept' THEN 1 ELSE 0 END) * 2 > count(*),"
-        " any_value(p.text), any_value(d.language) FROM narrative_reviews r "
-        "JOIN paragraphs p ON p.doc_id = r.doc_id AND p.idx = r.idx JOIN documents d ON d.id = r.doc_id "
-        "GROUP BY r.doc_id, r.idx, r.narrative ORDER BY r.doc_id, r.idx").fetchall()
+    rows = tables.reviewed_paragraph_majorities(corpus.con)
     if not rows:
         raise InputError(f"{corpus.path}: no reviewed tags (use `lockstep narratives review` first)")
     by_paragraph: dict[tuple[str, int], dict] = {}
