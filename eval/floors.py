@@ -26,7 +26,7 @@ from pathlib import Path
 
 FLOORS = Path(__file__).resolve().parent / "floors.json"
 TRIVIAL = ("nothing", "majority", "keyword_only", "raw", "reviews_only", "first_name", "none", "main", "exact_hash",
-           "nominal", "identity", "whitespace", "old")
+           "nominal", "identity", "whitespace", "old", "case_rule")
 VALIDITY = ".coverage"   # floors on these are validity checks (see above)
 
 
