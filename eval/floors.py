@@ -2,15 +2,21 @@
 
 A floor must sit above what a trivial predictor scores on the same data in the same run: predicting nothing,
 the majority label set, or matching keywords only; and the baselines a section names after what they are: the
-detector's raw share (prevalence), the first capitalised name (speakers), lingua alone and the outlet's main
-language (language), every document alone and identical normalised text (dedup). A figure `<a>.<system>.<b>` has its trivial counterparts at
-`<a>.<trivial>.<b>` for each name in TRIVIAL (any position of the dotted key); `--check` fails when a floor is at
-or below one of them, so a floor that a detector finding nothing would pass cannot stay in floors.json, and a
-floor with no trivial predictor measured beside it fails too.
+detector's raw share and the reviews alone (prevalence), the first capitalised name (speakers), lingua alone and
+the outlet's main language (language), every document alone and identical normalised text (dedup), no
+lemmatisation, whitespace splitting and the tokenizer before (names), the nominal rate (lead-lag null). A figure
+`<a>.<system>.<b>` has its trivial counterparts at `<a>.<trivial>.<b>` for each name in TRIVIAL (any position of the
+dotted key); `--check` fails when a floor is at or below one of them, so a floor that a detector finding nothing
+would pass cannot stay in floors.json, and a floor with no trivial predictor measured beside it fails too.
 
 Some checks are requirements rather than quality figures (every exact copy found, no name changed by the
 tokenizer): a trivial predictor may meet them as well. They sit in a section's `invariants` object, are checked
 like floors, and are not compared with the trivial predictors.
+
+A floor on an interval's coverage (a key ending in `.coverage`) is a validity check, not a contest: the trivial
+interval [0, 1] covers everything, so coverage is not compared with trivial predictors; instead such a floor needs
+a floor on the same interval's sharpness (`<key without .coverage>.sharpness`, 1 - mean width, which [0, 1] scores
+0) beside it, else `--check` fails.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ import json
 from pathlib import Path
 
 FLOORS = Path(__file__).resolve().parent / "floors.json"
-TRIVIAL = ("nothing", "majority", "keyword_only", "raw", "first_name", "none", "main", "exact_hash", "nominal", "identity", "whitespace", "old")
+TRIVIAL = ("nothing", "majority", "keyword_only", "raw", "reviews_only", "first_name", "none", "main", "exact_hash",
+           "nominal", "identity", "whitespace", "old")
+VALIDITY = ".coverage"   # floors on these are validity checks (see above)
 
 
 def section_entries(section: str) -> dict:
@@ -51,11 +59,15 @@ def trivial_figures(key: str, figures: dict) -> dict[str, float]:
 
 
 def not_above_trivial(section: str, figures: dict, floors: dict[str, float] | None = None) -> list[str]:
-    """One line per floor at or below a trivial predictor's figure in `figures`."""
+    """One line per floor at or below a trivial predictor's figure in `figures`, and per coverage floor without a
+    sharpness floor beside it."""
     floors = section_floors(section) if floors is None else floors
-    return [f"{section} floor {key} {floor} is not above the trivial {other} = {value}"
-            for key, floor in floors.items() for other, value in trivial_figures(key, figures).items()
-            if floor <= value]
+    out = [f"{section} floor {key} {floor} is not above the trivial {other} = {value}"
+           for key, floor in floors.items() if not key.endswith(VALIDITY)
+           for other, value in trivial_figures(key, figures).items() if floor <= value]
+    return out + [f"{section} floor {key} pins coverage without a width: add a floor on "
+                  f"{key.removesuffix(VALIDITY)}.sharpness" for key in floors
+                  if key.endswith(VALIDITY) and f"{key.removesuffix(VALIDITY)}.sharpness" not in floors]
 
 
 def without_trivial(section: str, figures: dict, floors: dict[str, float] | None = None) -> list[str]:
@@ -63,7 +75,7 @@ def without_trivial(section: str, figures: dict, floors: dict[str, float] | None
     floors = section_floors(section) if floors is None else floors
     return [f"{section} floor {key} has no trivial predictor measured beside it (one of {', '.join(TRIVIAL)} in "
             "place of a part of its key); make it an invariant or measure one" for key in floors
-            if not trivial_figures(key, figures)]
+            if not key.endswith(VALIDITY) and not trivial_figures(key, figures)]
 
 
 def below_floors(section: str, results: dict, floors: dict[str, float] | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 import lockstep
 from lockstep.engines.local import IngestOptions
 from lockstep.errors import ConfigError, StoreError
+from lockstep.store import writer
 from tests.conftest import SEEDS
 from tests.pipeline.builders import ARTICLE_EN, html_page, jsonl_bytes, warc_bytes, write
 
@@ -309,3 +311,31 @@ def test_truncated_archive_keeps_the_records_before_the_fault(tmp_path):
     report = ingest(tmp_path / "c.duckdb", [path], batch_size=64)
     assert report.documents_stored == 2
     assert "truncated WARC" in dict(report.skipped)[str(path)]
+
+
+def test_raw_bytes_are_kept_once_each_small_or_large(tmp_path, monkeypatch):
+    """Each input's bytes are stored exactly once, small ones in several chunks and a large one on its own; a
+    store that holds an input's bytes but not its row (a run killed between the two writes) is completed."""
+    monkeypatch.setattr(writer, "RAW_CHUNK_BYTES", 4_000)  # a few pages a chunk
+    root = tmp_path / "in"
+    root.mkdir()
+    for i in range(7):
+        write(root / f"page{i}.html", html_page(f"Story {i}", [f"Story {i}: " + p for p in ARTICLE_EN]))
+    lines = [f"Line {i}: {ARTICLE_EN[i % len(ARTICLE_EN)]}" for i in range(5_000)]
+    big = write(root / "big.txt", "\n\n".join(lines))
+    assert big.stat().st_size > writer.RAW_ALONE_BYTES
+    db = tmp_path / "c.duckdb"
+    ingest(db, [root])
+    with lockstep.open(db, read_only=True) as corpus:
+        raw = dict(corpus.con.execute("SELECT raw_sha, data FROM raw").fetchall())
+        inputs = dict(corpus.con.execute("SELECT raw_sha, source FROM inputs").fetchall())
+    assert len(raw) == len(inputs) == 8
+    assert {sha: hashlib.sha256(data).hexdigest() for sha, data in raw.items()} == {sha: sha for sha in raw}
+    assert sorted(Path(source).name for source in inputs.values()) == sorted(p.name for p in root.iterdir())
+    with lockstep.open(db) as corpus:
+        corpus.con.execute("DELETE FROM inputs WHERE source LIKE '%big.txt'")
+    again = ingest(db, [root])
+    assert again.files_already_ingested == 7 and again.already_stored == 1
+    with lockstep.open(db, read_only=True) as corpus:
+        assert corpus.con.execute("SELECT count(*), count(DISTINCT raw_sha) FROM raw").fetchall() == [(8, 8)]
+        assert corpus.con.execute("SELECT count(*) FROM inputs WHERE status = 'stored'").fetchall() == [(8,)]

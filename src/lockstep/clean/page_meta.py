@@ -13,6 +13,7 @@ come out as trafilatura's stages give them. When trafilatura's internals move, i
 from __future__ import annotations
 
 import json
+from copy import deepcopy
 from dataclasses import dataclass
 from functools import lru_cache
 from types import SimpleNamespace
@@ -34,7 +35,7 @@ DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
 
 def page_meta(tree: Any, url: str | None, *, json_ld: bool = True) -> PageMeta:
-    """Metadata of a parsed page (lxml tree, pruned in the process: run it last); never raises on odd pages.
+    """Metadata of a parsed page (an lxml tree, read and left as it is); never raises on odd pages.
     ``json_ld=False`` tells it the page has no JSON-LD script (the caller saw its bytes), so none is looked for."""
     try:
         return _from_stages(tree, url, json_ld)
@@ -171,12 +172,53 @@ def _json_ld(tree: Any, found: Any) -> Any:
 
 
 def _author_in_page(tree: Any) -> str | None:
-    """trafilatura's ``extract_author`` without its defensive deep copy: it prunes the tree it is given, so
-    it runs last, on a tree nothing else reads afterwards."""
+    """trafilatura's ``extract_author`` (prune the comments, sidebars, dates and figures, then the first byline
+    element of 3 to 120 characters), without pruning the whole page: the byline candidates are found on the page
+    as it is, those inside a pruned element are passed over, and only a candidate's own copy is pruned before its
+    text is read. Same answer, about half the cost, and the caller's tree is left as it was."""
+    from trafilatura.metadata import normalize_authors
+
+    rules = _author_rules()
+    if rules is None or tree.find(".//rel") is not None:  # a <rel> child is part of a candidate rule: the slow way
+        return _author_after_pruning(tree)
+    for expression in rules.candidates:
+        for elem in expression(tree):
+            if rules.pruned(elem):
+                continue
+            content = rules.trim(" ".join(rules.prune(deepcopy(elem), rules.discard).itertext()))
+            if content and 2 < len(content) < AUTHOR_MAX_CHARS:
+                return normalize_authors(None, content)
+    return None
+
+
+AUTHOR_MAX_CHARS = 120
+
+
+@lru_cache(maxsize=1)
+def _author_rules() -> SimpleNamespace | None:
+    """trafilatura's author rules, with each pruning rule turned into a test of one element and its ancestors
+    (``ancestor-or-self::``); None when trafilatura's rules no longer have the shape this relies on."""
+    from lxml.etree import XPath
+    from trafilatura.metadata import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, prune_unwanted_nodes
+    from trafilatura.utils import trim
+    from trafilatura.xpaths import REGEXP_NS
+
+    first, second = (x.path.strip() for x in AUTHOR_DISCARD_XPATHS)
+    if len(AUTHOR_DISCARD_XPATHS) != 2 or not first.startswith(".//*[") or second != "//time|//figure":
+        return None
+    inside = XPath("boolean(ancestor-or-self::*" + first[len(".//*"):] + " | ancestor-or-self::time"
+                   " | ancestor-or-self::figure)", namespaces={"re": REGEXP_NS})
+    return SimpleNamespace(candidates=AUTHOR_XPATHS, discard=AUTHOR_DISCARD_XPATHS, prune=prune_unwanted_nodes,
+                           trim=trim, pruned=lambda elem: bool(inside(elem)))
+
+
+def _author_after_pruning(tree: Any) -> str | None:
+    """trafilatura's ``extract_author`` on a copy of the page (it prunes the tree it reads)."""
     from trafilatura.metadata import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, extract_metainfo, normalize_authors
     from trafilatura.metadata import prune_unwanted_nodes
 
-    author = extract_metainfo(prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS), AUTHOR_XPATHS, len_limit=120)
+    pruned = prune_unwanted_nodes(deepcopy(tree), AUTHOR_DISCARD_XPATHS)
+    author = extract_metainfo(pruned, AUTHOR_XPATHS, len_limit=AUTHOR_MAX_CHARS)
     return normalize_authors(None, author) if author else None
 
 

@@ -36,7 +36,7 @@ EXIT_INCOMPLETE = 1
 
 
 def ingest(paths: list[Path], *, db: Path, actors: Path | None, workers: int, column_map: str | None,
-           max_mb: int, engine: str, address: str | None, store_memory: str = "1GB",
+           max_mb: int, engine: str, address: str | None, store_memory: str = "256MB",
            max_field_chars: int = DEFAULT_MAX_FIELD_CHARS) -> IngestReport:
     if actors:
         from lockstep.actors import load_registry

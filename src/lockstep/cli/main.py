@@ -48,7 +48,7 @@ def ingest(
                                                             "(a CSV field, a JSONL line), larger than this."),
     engine: str = typer.Option("local", "--engine", help="local (process pool) or ray (needs lockstep\\[ray])."),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (with --engine ray)."),
-    store_memory: str = typer.Option("1GB", "--store-memory",
+    store_memory: str = typer.Option("256MB", "--store-memory",
                                      help="DuckDB's memory while ingesting (e.g. 512MB, 4GB; none = DuckDB's "
                                           "default, 80% of RAM, which caches the growing store)."),
     max_field_chars: int = typer.Option(1_000_000, "--max-field-chars", min=1000,

@@ -41,7 +41,7 @@ class IngestOptions:
     workers: int = 1
     batch_size: int = 64  # records a worker processes at once
     write_rows: int = 1024  # processed rows the store writes in one transaction (amortises DuckDB's per-call cost)
-    store_memory: str | None = "1GB"  # DuckDB's buffer pool while ingesting (None: DuckDB's default, 80 % of RAM)
+    store_memory: str | None = "256MB"  # DuckDB's buffer pool while ingesting (None: DuckDB's default, 80 % of RAM)
     actors_file: str | None = None
     column_map: dict[str, str] = field(default_factory=dict)
     max_bytes: int = 100 * 1024 * 1024

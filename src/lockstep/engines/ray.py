@@ -387,7 +387,7 @@ class Importer:
                 self.tally[file_idx] = self.tally.get(file_idx, 0) + 1
 
     def finish_inputs(self) -> None:
-        """The `inputs` and `raw` rows of the files whose documents are now stored, in one transaction."""
+        """The `inputs` and `raw` rows of the files whose documents are now stored (store/writer.record_inputs)."""
         records: dict[str, dict] = {}
         for info in self.inputs:
             record = self.finish_file(info)

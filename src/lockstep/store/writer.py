@@ -136,25 +136,80 @@ def insert_skips(con: duckdb.DuckDBPyConnection, skips: pa.RecordBatch) -> None:
 
 
 INPUT_ROWS = pa.schema([("raw_sha", pa.string()), ("source", pa.string()), ("size", pa.int64()), ("kind", pa.string()),
-                        ("status", pa.string()), ("reason", pa.string()), ("n_documents", pa.int64()),
-                        ("data", pa.binary())])
+                        ("status", pa.string()), ("reason", pa.string()), ("n_documents", pa.int64())])
+RAW_ROWS = pa.schema([("raw_sha", pa.string()), ("data", pa.binary())])
+RAW_CHUNK_BYTES = 8 * 2**20  # raw bytes written per statement: DuckDB holds a few copies of what one statement inserts
+RAW_ALONE_BYTES = 2**20  # an input this large is written on its own, as a parameter (no Arrow copy)
 
 
 def record_inputs(con: duckdb.DuckDBPyConnection, records: list[dict]) -> None:
-    """Record finished input files (status, reason, documents) and keep their raw bytes, in one transaction."""
-    register(con, "incoming_inputs", pa.Table.from_pylist(records, schema=INPUT_ROWS))
+    """Record finished input files (status, reason, documents) and keep their raw bytes.
+
+    The raw bytes go first, a few MB per transaction, and only for inputs the store does not hold yet (a plain
+    insert: `ON CONFLICT` makes DuckDB keep twice as many copies of a large blob); then the input rows in one
+    transaction. A run killed in between leaves raw bytes without their input row, which the next run re-reads
+    and does not write twice."""
+    write_raw(con, [(r["raw_sha"], r["data"]) for r in records if r.get("data") is not None])
+    register(con, "incoming_inputs", pa.Table.from_pylist(
+        [{name: r.get(name) for name in INPUT_ROWS.names} for r in records], schema=INPUT_ROWS))
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("INSERT OR REPLACE INTO inputs (raw_sha, source, size, kind, status, reason, n_documents) "
                     "SELECT raw_sha, source, size, kind, status, reason, n_documents FROM incoming_inputs")
-        con.execute("INSERT INTO raw SELECT raw_sha, data FROM incoming_inputs WHERE data IS NOT NULL "
-                    "ON CONFLICT DO NOTHING")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     finally:
         con.unregister("incoming_inputs")
+
+
+def write_raw(con: duckdb.DuckDBPyConnection, items: list[tuple[str, bytes]]) -> None:
+    """Raw bytes of inputs not stored yet, in transactions of at most RAW_CHUNK_BYTES (or one large input)."""
+    if not items:
+        return
+    held = stored_raw(con, [sha for sha, _ in items])
+    chunk: list[tuple[str, bytes]] = []
+    size = 0
+    for sha, data in items:
+        if sha in held:
+            continue
+        held.add(sha)
+        if len(data) >= RAW_ALONE_BYTES:
+            in_transaction(con, "INSERT INTO raw VALUES (?, ?)", [sha, data])
+            continue
+        chunk.append((sha, data))
+        size += len(data)
+        if size >= RAW_CHUNK_BYTES:
+            insert_raw_chunk(con, chunk)
+            chunk, size = [], 0
+    insert_raw_chunk(con, chunk)
+
+
+def stored_raw(con: duckdb.DuckDBPyConnection, shas: list[str]) -> set[str]:
+    return {sha for (sha,) in con.execute("SELECT raw_sha FROM raw WHERE raw_sha IN (SELECT unnest($shas))",
+                                          {"shas": shas}).fetchall()}
+
+
+def insert_raw_chunk(con: duckdb.DuckDBPyConnection, chunk: list[tuple[str, bytes]]) -> None:
+    if not chunk:
+        return
+    register(con, "incoming_raw", pa.table([pa.array([sha for sha, _ in chunk], pa.string()),
+                                            pa.array([data for _, data in chunk], pa.binary())], schema=RAW_ROWS))
+    try:
+        in_transaction(con, "INSERT INTO raw SELECT raw_sha, data FROM incoming_raw")
+    finally:
+        con.unregister("incoming_raw")
+
+
+def in_transaction(con: duckdb.DuckDBPyConnection, sql: str, parameters: object = None) -> None:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(sql, parameters)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
 
 
 def stored_inputs(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -46,12 +46,14 @@ def is_word(char: str) -> bool:
 
 
 def segments(text: str, spans: Iterable[Span]) -> list[dict[str, str]]:
-    """Text cut at span edges; overlapping spans keep the first (earliest, longest) one."""
-    ordered = sorted((s for s in spans if 0 <= s.start < s.end <= len(text)), key=lambda s: (s.start, -s.end))
+    """Text cut at span edges. The reader's search words win: a narrative or key-term span is cut around them, so a
+    searched word inside a narrative's evidence is still marked; otherwise overlapping spans keep the first
+    (earliest, longest) one."""
+    valid = [s for s in spans if 0 <= s.start < s.end <= len(text)]
+    queries = first_of_overlapping([s for s in valid if s.kind == "query"])
+    others = [piece for s in valid if s.kind != "query" for piece in outside(s, queries)]
     out, pos = [], 0
-    for span in ordered:
-        if span.start < pos:
-            continue
+    for span in first_of_overlapping(queries + others):
         if span.start > pos:
             out.append({"text": text[pos:span.start], "kind": "", "label": ""})
         out.append({"text": text[span.start:span.end], "kind": span.kind, "label": span.label})
@@ -59,6 +61,30 @@ def segments(text: str, spans: Iterable[Span]) -> list[dict[str, str]]:
     if pos < len(text):
         out.append({"text": text[pos:], "kind": "", "label": ""})
     return out
+
+
+def first_of_overlapping(spans: list[Span]) -> list[Span]:
+    """Spans in text order, dropping any that overlaps one kept before it (earliest, then longest, first)."""
+    kept, pos = [], 0
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if span.start >= pos:
+            kept.append(span)
+            pos = span.end
+    return kept
+
+
+def outside(span: Span, blockers: list[Span]) -> list[Span]:
+    """The pieces of `span` that no blocker covers (blockers in text order, not overlapping each other)."""
+    pieces, start = [], span.start
+    for block in blockers:
+        if block.end <= start or block.start >= span.end:
+            continue
+        if block.start > start:
+            pieces.append(Span(start, block.start, span.kind, span.label))
+        start = max(start, block.end)
+    if start < span.end:
+        pieces.append(Span(start, span.end, span.kind, span.label))
+    return pieces
 
 
 def snippet(text: str, terms: list[str], width: int = 110) -> dict[str, str]:
