@@ -18,7 +18,8 @@ from lockstep.cli import narratives as narratives_cli
 from lockstep.cli import report as report_cli
 from lockstep.cli import serve as serve_cli
 from lockstep.cli import terms as terms_cli
-from lockstep.cli.options import ACTOR, DB_DEFAULT, LANG, SINCE, UNTIL
+from lockstep.cli.options import ACTOR, DB_DEFAULT, LANG, SINCE, UNTIL, default
+from lockstep.engines.local import IngestOptions
 from lockstep.errors import LockstepError
 
 app = typer.Typer(
@@ -42,16 +43,17 @@ def ingest(
                                             help="YAML file extending/overriding the actor registry."),
     registry_alias: Optional[Path] = typer.Option(None, "--actors", hidden=True,
                                                   help="Older name of --actor-registry."),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes."),
+    workers: int = typer.Option(default(IngestOptions, "workers"), "--workers", "-w", min=1,
+                                help="Worker processes."),
     column_map: Optional[str] = typer.Option(None, "--map", help="Table columns, e.g. text=body,published=date."),
-    max_mb: int = typer.Option(100, "--max-mb", min=1, help="Refuse single pages/text files, and skip table rows "
+    max_mb: int = typer.Option(default(IngestOptions, "max_bytes") // 2**20, "--max-mb", min=1, help="Refuse single pages/text files, and skip table rows "
                                                             "(a CSV field, a JSONL line), larger than this."),
     engine: str = typer.Option("local", "--engine", help="local (process pool) or ray (needs lockstep\\[ray])."),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (with --engine ray)."),
-    store_memory: str = typer.Option("256MB", "--store-memory",
+    store_memory: str = typer.Option(default(IngestOptions, "store_memory"), "--store-memory",
                                      help="DuckDB's memory while ingesting (e.g. 512MB, 4GB; none = DuckDB's "
                                           "default, 80% of RAM, which caches the growing store)."),
-    max_field_chars: int = typer.Option(1_000_000, "--max-field-chars", min=1000,
+    max_field_chars: int = typer.Option(default(IngestOptions, "max_field_chars"), "--max-field-chars", min=1000,
                                         help="Cut a document's text (and a table's text cell) to this many "
                                              "characters; each cut is listed as stored in part."),
 ) -> None:
