@@ -36,7 +36,6 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 import lockstep
 from lockstep.narratives.codebook import Codebook, load_codebook
@@ -45,6 +44,7 @@ from lockstep.narratives.llm_detector import LLMOptions, tag
 from lockstep.narratives.prevalence import HitQuery, hits
 from lockstep.store.corpus import DocumentFilter
 from lockstep.store.writer import insert_documents
+from narratives_data import euvs_candidates
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "eval" / "data" / "narratives"
@@ -80,22 +80,11 @@ def hand_rows() -> pd.DataFrame:
 
 
 def euvs_rows(limit: int) -> pd.DataFrame:
-    """EUvsDisinfo case summaries with weak labels from their keywords (the rules of eval/narratives.py)."""
+    """EUvsDisinfo case summaries with weak labels from their keywords (eval/narratives_data.py's rules, one case per
+    normalised title)."""
     if limit <= 0 or not EUVS.exists():
         return pd.DataFrame(columns=["id", "text", "language", "actor", "gold", "set"])
-    mapping = yaml.safe_load((DATA / "euvsdisinfo_map.yaml").read_text(encoding="utf-8"))
-    posts = pd.read_csv(EUVS, keep_default_na=False)
-    rows = []
-    for title, keywords in zip(posts["title"], posts["keywords"]):
-        keys = {k.strip() for k in keywords.split("+") if k.strip()}
-        gold = set()
-        for rule in mapping["rules"]:
-            if keys & set(rule["keywords"]) and (not rule.get("requires_any") or keys & set(rule["requires_any"])):
-                gold.update(rule["narratives"])
-        if gold and len(title) >= 15:
-            rows.append({"id": "euvs-" + hashlib.sha1(title.encode()).hexdigest()[:12], "text": title,
-                         "language": "en", "actor": "euvsdisinfo", "gold": gold, "set": "euvsdisinfo"})
-    frame = pd.DataFrame(rows).drop_duplicates("id")
+    frame = euvs_candidates()[["id", "text", "language", "gold"]].assign(actor="euvsdisinfo", set="euvsdisinfo")
     return frame.sample(min(limit, len(frame)), random_state=11)
 
 

@@ -24,8 +24,10 @@ import random
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pyarrow as pa
+
 import lockstep
-from lockstep.narratives.tables import ensure_tables
+from lockstep.narratives.tables import ensure_tables, insert_hits
 from lockstep.store.writer import insert_documents
 
 FRAMING = "Западные СМИ предпочитают об этом молчать."
@@ -95,7 +97,10 @@ def planted_corpus(leads: Path, per_outlet: int = 80, seed: int = 5) -> tuple[li
 def tag(corpus: lockstep.Corpus, hits: list[tuple[str, str]]) -> None:
     """Store narrative hits in the narratives module's table layout (above threshold, level 1)."""
     ensure_tables(corpus)
-    rows = [(f"{d}-{n}", d, 0, n, 1, 0.9, 0.9, 0.5, True, None, None, "planted-1", "rule") for d, n in hits]
-    corpus.con.executemany("INSERT INTO narrative_hits (hit_id, doc_id, idx, narrative, level, score, semantic, "
-                           "threshold, above, claim, evidence, codebook_version, model) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    columns = {"hit_id": [f"{d}-{n}" for d, n in hits], "doc_id": [d for d, _ in hits], "idx": [0] * len(hits),
+               "narrative": [n for _, n in hits], "level": [1] * len(hits), "score": [0.9] * len(hits),
+               "semantic": [0.9] * len(hits), "threshold": [0.5] * len(hits), "above": [True] * len(hits),
+               "claim": [None] * len(hits), "evidence": [None] * len(hits),
+               "codebook_version": ["planted-1"] * len(hits), "model": ["rule"] * len(hits),
+               "detector": [None] * len(hits)}
+    insert_hits(corpus.con, pa.table(columns))

@@ -45,3 +45,4 @@ def hostile_id(store_path) -> str:
 
     with duckdb.connect(str(store_path), read_only=True) as con:
         return con.execute("SELECT id FROM documents WHERE title LIKE '<script>%'").fetchone()[0]
+

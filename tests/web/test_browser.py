@@ -7,12 +7,11 @@ Set up with scripts/install_browser.sh (apt chromium + pip playwright; no browse
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.web.serving import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -26,35 +25,13 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(store_path, tmp_path_factory):
     """The dashboard with review on, over a copy of the test store, served by uvicorn on 127.0.0.1."""
-    import uvicorn
-
-    from lockstep.web.app import create_app
-    from lockstep.web.options import ServeOptions
-
     copy = tmp_path_factory.mktemp("browser") / "corpus.duckdb"
     shutil.copy(store_path, copy)
-    port = free_port()
-    app = create_app(ServeOptions(db=copy, port=port, review=True))
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if uv.started:
-            break
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
-    app.state.store.close()
+    with serving(copy) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

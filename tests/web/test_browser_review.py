@@ -4,13 +4,12 @@ corrected prevalence. Screenshots go to artifacts/screenshots/. Set up with scri
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 import lockstep
+from tests.web.serving import serving
 from lockstep.narratives.sampling import SampleOptions, draw_sample
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,32 +27,12 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def server(store_path, tmp_path_factory):
     """The dashboard with review on, over a copy of the test store holding a review sample."""
-    import socket
-
-    import uvicorn
-
-    from lockstep.web.app import create_app
-    from lockstep.web.options import ServeOptions
-
     copy = tmp_path_factory.mktemp("browser-review") / "corpus.duckdb"
     shutil.copy(store_path, copy)
     with lockstep.open(copy) as corpus:
         draw_sample(corpus, SampleOptions(per_stratum=100, seed=1))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    app = create_app(ServeOptions(db=copy, port=port, review=True))
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if uv.started:
-            break
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
-    app.state.store.close()
+    with serving(copy) as url:
+        yield url
 
 
 @pytest.fixture()

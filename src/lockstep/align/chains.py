@@ -27,9 +27,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lockstep.align import shingles
+import lockstep.align.shingles as shingles
+import lockstep.align.tables as tables
+from lockstep.align.crosslingual import NUMBER
 from lockstep.align.crosslingual import TranslationOptions, candidate_pairs, verified
+from lockstep.align.sources import paragraph_vectors
+from lockstep.dedup.fingerprint import normalise_text
 from lockstep.errors import InputError
+from lockstep.store.corpus import DocumentFilter
+from lockstep.store.tables import dated_paragraphs
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -41,18 +47,6 @@ CORE_LANGUAGES = ("en", "ru", "zh")  # always matched for translations when pres
 HAN_CHAR = r"[\u4e00-\u9fff]"
 HAN_WEIGHT = 3
 KIND_RANK = {"verbatim": 0, "near": 1, "translation": 2, "cross-lingual": 3}
-TABLES = [
-    """CREATE TABLE IF NOT EXISTS echo_runs (run_id VARCHAR, created_at TIMESTAMP DEFAULT current_timestamp,
-        options VARCHAR, n_chains INTEGER, n_members INTEGER)""",
-    """CREATE TABLE IF NOT EXISTS echo_chains (chain_id VARCHAR PRIMARY KEY, first_doc_id VARCHAR, first_idx INTEGER,
-        first_outlet VARCHAR, first_actor VARCHAR, first_published TIMESTAMP, path VARCHAR, n_members INTEGER,
-        n_outlets INTEGER, n_actors INTEGER, languages VARCHAR, kinds VARCHAR, span_hours DOUBLE,
-        median_lag_hours DOUBLE, text VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS echo_members (chain_id VARCHAR, doc_id VARCHAR, idx INTEGER, position INTEGER,
-        outlet VARCHAR, actor VARCHAR, language VARCHAR, published_at TIMESTAMP, lag_hours DOUBLE, kind VARCHAR,
-        similarity DOUBLE, parent_doc_id VARCHAR, parent_idx INTEGER, shared_anchors INTEGER,
-        PRIMARY KEY (doc_id, idx))""",
-]
 
 
 @dataclass(slots=True, kw_only=True)
@@ -116,18 +110,11 @@ def find_echoes(corpus: "Corpus", options: EchoOptions | None = None, *,
 
 
 def load_paragraphs(corpus: "Corpus", options: EchoOptions) -> "pd.DataFrame":
-    from lockstep.store.corpus import DocumentFilter
-
     where, params = DocumentFilter(actor=options.actors, since=options.since, until=options.until).where()
-    sql = ("SELECT p.doc_id, p.idx, p.text, d.outlet, d.actor, d.language, d.published_at "
-           "FROM paragraphs p JOIN documents d ON d.id = p.doc_id "
-           f"WHERE {where} AND d.published_at IS NOT NULL AND length(p.text) >= ? ORDER BY d.published_at, p.doc_id, p.idx")
-    return corpus.con.execute(sql, [*params, options.min_chars // HAN_WEIGHT]).df()
+    return dated_paragraphs(corpus.con, where, params, options.min_chars // HAN_WEIGHT)
 
 
 def eligible(para: "pd.DataFrame", options: EchoOptions) -> "pd.DataFrame":
-    from lockstep.dedup.fingerprint import normalise_text
-
     para = para[para["published_at"].notna() & (weighted_length(para["text"]) >= options.min_chars)].copy()
     para["group"] = para["outlet" if options.across == "outlet" else "actor"].fillna("?")
     para = para.sort_values(["published_at", "doc_id", "idx"]).reset_index(drop=True)
@@ -208,8 +195,6 @@ def near_links(para: "pd.DataFrame", times: np.ndarray, groups: np.ndarray, wind
 
 def numbers_agree(a: str, b: str) -> bool:
     """An edited reprint keeps its numbers: both texts carry the same ones (or one of them carries none)."""
-    from lockstep.align.crosslingual import NUMBER
-
     left, right = set(NUMBER.findall(a)), set(NUMBER.findall(b))
     return not left or not right or left == right
 
@@ -249,9 +234,6 @@ def translation_links(corpus: "Corpus | None", para: "pd.DataFrame", times: np.n
 def paragraph_vectors_for(corpus: "Corpus | None", para: "pd.DataFrame", languages: np.ndarray,
                           options: EchoOptions) -> np.ndarray:
     """Vectors for the paragraphs taking part in translation matching (from the store's cache), zero elsewhere."""
-    from lockstep.align.sources import paragraph_vectors
-    from lockstep.store.corpus import DocumentFilter
-
     if corpus is None:
         raise InputError("translation matching needs a store (for cached embeddings) or vectors")
     position = {(d, int(i)): n for n, (d, i) in enumerate(zip(para["doc_id"], para["idx"]))}
@@ -367,35 +349,13 @@ def summarise(members: "pd.DataFrame") -> "pd.DataFrame":
 
 def store_echoes(corpus: "Corpus", chains: "pd.DataFrame", members: "pd.DataFrame", options: EchoOptions) -> None:
     """Replace the stored chains with this run's (one transaction)."""
-    con = corpus.con
-    for ddl in TABLES:
-        con.execute(ddl)
     settings = json.dumps({k: v for k, v in asdict(options).items() if k != "store"}, default=str, sort_keys=True)
     run_id = hashlib.sha1(settings.encode()).hexdigest()[:12]
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM echo_members")
-        con.execute("DELETE FROM echo_chains")
-        if len(chains):
-            con.register("incoming_chains", chains[CHAIN_COLUMNS])
-            con.execute("INSERT INTO echo_chains SELECT * FROM incoming_chains")
-            con.unregister("incoming_chains")
-            con.register("incoming_members", members[[c for c in MEMBER_COLUMNS if c != "text"]])
-            con.execute("INSERT INTO echo_members SELECT * FROM incoming_members")
-            con.unregister("incoming_members")
-        con.execute("INSERT INTO echo_runs (run_id, options, n_chains, n_members) VALUES (?, ?, ?, ?)",
-                    [run_id, settings, len(chains), len(members)])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    if len(chains):
+        chains, members = chains[CHAIN_COLUMNS], members[[c for c in MEMBER_COLUMNS if c != "text"]]
+    tables.replace_echoes(corpus.con, chains, members, run_id, settings)
 
 
 def stored_chains(corpus: "Corpus") -> "pd.DataFrame":
     """Paragraph -> chain map of the latest run: (doc_id, idx, chain_id, position); empty when none was run."""
-    import pandas as pd
-
-    exists = corpus.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'echo_members'")
-    if not exists.fetchone()[0]:
-        return pd.DataFrame(columns=["doc_id", "idx", "chain_id", "position"])
-    return corpus.con.execute("SELECT doc_id, idx, chain_id, position FROM echo_members").df()
+    return tables.stored_chains(corpus.con)

@@ -16,10 +16,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lockstep.align import stats
+import lockstep.align.stats as stats
 from lockstep.align.features import as_families, family_lexicon, phrases_of, terms_of, token_rows
 from lockstep.align.index import AlignOptions, Profiles, build_profiles
+from lockstep.align.sources import has_narratives
+from lockstep.align.sources import narrative_hits
 from lockstep.errors import InputError
+from lockstep.store.corpus import DocumentFilter
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -55,7 +58,6 @@ def drill(corpus: "Corpus", options: DrillOptions, profiles: Profiles | None = N
     """The narratives, terms, phrases and paragraphs behind one pair of actors in one period."""
     import pandas as pd
 
-    from lockstep.align.sources import has_narratives
 
     a, b = options.actors
     align = AlignOptions(actors=[a, b], period=options.period_kind, on=options.on, since=options.since,
@@ -143,7 +145,6 @@ def driving_paragraphs(corpus: "Corpus", units: "pd.DataFrame", rows_a, rows_b, 
     """Paragraphs of either actor that carry the shared drivers, most drivers first."""
     import pandas as pd
 
-    from lockstep.store.corpus import DocumentFilter
 
     shared_terms = set(terms.loc[terms["shared"], "term"].head(options.top)) if len(terms) else set()
     shared_phrases = set(phrases.loc[phrases["shared"], "phrase"].head(options.top)) if len(phrases) else set()
@@ -174,7 +175,6 @@ def narrative_paragraphs(corpus: "Corpus", narratives: set[str],
                          level: int | None) -> dict[tuple[str, int], set[str]]:
     if not narratives:
         return {}
-    from lockstep.align.sources import narrative_hits
 
     hits = narrative_hits(corpus, None, level)
     hits = hits[hits["narrative"].isin(narratives)]

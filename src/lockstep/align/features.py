@@ -11,7 +11,6 @@ simplemma for others, shipped stop-word lists); a plain regex tokenizer stands i
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,17 +18,24 @@ from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
+from lockstep.align.bridges import bridged, embedding_bridges, script_bridges
+from lockstep.align.sources import narrative_hits
+from lockstep.align.tokenize import token_rows_many
+from lockstep.enrich import tokens as tk
 from lockstep.errors import InputError
+from lockstep.store.corpus import DocumentFilter
+from lockstep.store.tables import dated_documents
+from lockstep.terms import tables as term_tables
+from lockstep.terms.families import load_families
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import scipy.sparse as sp
 
-    from lockstep.store.corpus import Corpus, DocumentFilter
+    from lockstep.store.corpus import Corpus
 
 NO_NARRATIVE = "(no narrative)"
 PERIODS = ("day", "week", "month", "quarter", "year", "all")
-FALLBACK_TOKEN = re.compile(r"[\u4e00-\u9fff]+|[^\W\d_]+(?:[-'][^\W\d_]+)*")
 
 
 @dataclass(slots=True)
@@ -64,14 +70,7 @@ def load_units(corpus: "Corpus", filters: "DocumentFilter | None" = None, *, per
                with_text: bool = True) -> "pd.DataFrame":
     """One row per unit (document) with an actor and a date: doc_id, actor, outlet, language, published_at, period,
     text. Reprints within one actor are dropped (each actor's first member of a duplicate cluster stays)."""
-    from lockstep.store.corpus import DocumentFilter
-
-    where, params = (filters or DocumentFilter()).where()
-    text = ", d.title, d.text" if with_text else ""
-    sql = (f"SELECT d.id AS doc_id, d.actor, d.outlet, d.language, d.published_at, d.cluster_id{text} "
-           f"FROM documents d WHERE {where} AND d.actor IS NOT NULL AND d.published_at IS NOT NULL "
-           "ORDER BY d.published_at, d.id")
-    frame = corpus.con.execute(sql, params).df()
+    frame = dated_documents(corpus.con, filters or DocumentFilter(), with_text=with_text)
     frame["cluster_id"] = frame["cluster_id"].fillna(frame["doc_id"])
     frame = frame.drop_duplicates(["actor", "cluster_id"], keep="first").reset_index(drop=True)
     frame["period"] = period_of(frame["published_at"], period)
@@ -83,10 +82,6 @@ def load_units(corpus: "Corpus", filters: "DocumentFilter | None" = None, *, per
 
 def token_rows(text: str, language: str | None) -> list[tuple[str, bool, int]]:
     """(lemma, is_stopword, sentence number) for each token of a text."""
-    try:
-        from lockstep.enrich import tokens as tk
-    except ImportError:  # pragma: no cover - the shared tokenizer is part of lockstep
-        return [(m.group().lower(), len(m.group()) < 3, 0) for m in FALLBACK_TOKEN.finditer(text)]
     doc = tk.tokenize(text, language)
     out = []
     for form, lang, case, sentence in zip(doc.form, doc.lang, doc.case, doc.sentence):
@@ -143,8 +138,6 @@ def text_features(units: "pd.DataFrame", *, min_units: int = 2, corpus: "Corpus 
     a name or cognate spelled in Latin and Cyrillic is one term (`align.bridges`: Pelosi = Пелоси); with
     `meaning_bridges`, words of different languages that are mutual nearest neighbours in the multilingual
     embedding space are one term too (`embedding_bridges`: сотрудничество = cooperation)."""
-    from lockstep.align.tokenize import token_rows_many
-
     indexed = indexed_tokens(corpus, units["doc_id"].tolist()) if corpus is not None else {}
     texts, languages = units["text"].tolist(), units["language"].tolist()
     missing = [i for i, doc_id in enumerate(units["doc_id"]) if not indexed.get(doc_id)]
@@ -156,13 +149,9 @@ def text_features(units: "pd.DataFrame", *, min_units: int = 2, corpus: "Corpus 
         lexicon, starts = family_lexicon(), family_starts()
         rows = [as_families(r, lexicon, starts=starts) for r in rows]
     if bridges:
-        from lockstep.align.bridges import bridged, script_bridges
-
         links = script_bridges({lemma for r in rows for lemma, stop, _ in r if not stop})
         rows = [bridged(r, links) for r in rows]
     if meaning_bridges:
-        from lockstep.align.bridges import bridged, embedding_bridges
-
         links = embedding_bridges(lemma_counts(rows, languages))
         rows = [bridged(r, links) for r in rows]
     return count_matrix((terms_of(r) for r in rows), min_units), count_matrix((phrases_of(r) for r in rows), min_units)
@@ -180,10 +169,6 @@ def lemma_counts(rows: list[list[tuple[str, bool, int]]], languages: list[str | 
 @lru_cache(maxsize=1)
 def family_lexicon() -> dict[tuple[str, ...], str]:
     """Lemma sequences of every term-family member -> "@family-id" (empty when the terms package is absent)."""
-    try:
-        from lockstep.terms.families import load_families
-    except ImportError:  # pragma: no cover - part of lockstep
-        return {}
     lexicon = {}
     for family in load_families().values():
         for lang, member in family.members:
@@ -229,21 +214,9 @@ def as_families(rows: list[tuple[str, bool, int]], lexicon: dict[tuple[str, ...]
 
 def indexed_tokens(corpus: "Corpus", doc_ids: list[str]) -> dict[str, list[tuple[str, bool, int]]]:
     """(lemma, is_stopword, sentence) per token of the documents the term index holds; {} without an index."""
-    tables = {r[0] for r in corpus.con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_name IN "
-        "('term_docs', 'term_tokens', 'term_lemmas')").fetchall()}
-    if len(tables) < 3 or not doc_ids:
+    if not term_tables.has_tokens(corpus.con) or not doc_ids:
         return {}
-    import pandas as pd
-
-    corpus.con.register("align_doc_ids", pd.DataFrame({"doc_id": doc_ids}))
-    try:
-        frame = corpus.con.execute(
-            "SELECT d.id AS doc_id, t.sent, l.lemma, l.stop FROM term_tokens t JOIN term_docs d USING (doc_key) "
-            "JOIN term_lemmas l ON l.lemma_id = t.lemma_id JOIN align_doc_ids a ON a.doc_id = d.id "
-            "ORDER BY d.id, t.pos").df()
-    finally:
-        corpus.con.unregister("align_doc_ids")
+    frame = term_tables.document_lemmas(corpus.con, doc_ids)
     out: dict[str, list[tuple[str, bool, int]]] = {}
     for doc_id, group in frame.groupby("doc_id", sort=False):
         out[doc_id] = list(zip(group["lemma"], group["stop"].astype(bool), group["sent"]))
@@ -257,8 +230,6 @@ def narrative_features(corpus: "Corpus", units: "pd.DataFrame", level: int | Non
     """Unit × narrative indicator matrix (a document counts once per narrative it carries, and a document with no
     narrative hit once in '(no narrative)', so an actor without narratives is a distribution too); `level` 1
     keeps narratives, 2 sub-narratives, None both."""
-    from lockstep.align.sources import narrative_hits
-
     hits = narrative_hits(corpus, units["doc_id"].tolist(), level)
     position = {doc: i for i, doc in enumerate(units["doc_id"])}
     hits = hits[hits["doc_id"].isin(position)].drop_duplicates(["doc_id", "narrative"])

@@ -43,9 +43,12 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from lockstep.align import stats
+import lockstep.align.stats as stats
 from lockstep.align.features import NO_NARRATIVE, Features, load_units, narrative_features, text_features
+from lockstep.align.sources import has_narratives
+from lockstep.enrich.embeddings import progress_bar
 from lockstep.errors import InputError
+from lockstep.store.corpus import DocumentFilter
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -148,8 +151,6 @@ class Profiles:
 def build_profiles(corpus: "Corpus", options: AlignOptions, measures: list[str]) -> Profiles:
     """Load the window's documents (every actor: the others are each pair's reference) and count what the
     measures need."""
-    from lockstep.store.corpus import DocumentFilter
-
     units = load_units(corpus, DocumentFilter(since=options.since, until=options.until, language=options.language),
                        period=options.period)
     profiles = Profiles(units, min_reference_units=options.min_units)
@@ -169,7 +170,6 @@ def alignment(corpus: "Corpus", options: AlignOptions | None = None,
     sizes and a note (why a value is not computed, or how its reference was formed)."""
     import pandas as pd
 
-    from lockstep.align.sources import has_narratives
 
     options = options or AlignOptions()
     measures = options.measures(has_narratives(corpus))
@@ -217,7 +217,6 @@ def progress(items, label: str, total: int):
     """The items, with a progress bar on a terminal for long runs."""
     import sys
 
-    from lockstep.enrich.embeddings import progress_bar
 
     with progress_bar(total >= 50 and sys.stderr.isatty(), total, label=label, unit="cells") as tick:
         for item in items:

@@ -18,9 +18,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lockstep.align import shingles
+import lockstep.align.shingles as shingles
+from lockstep.align.chains import stored_chains
 from lockstep.align.officials import OfficialsRegistry, load_officials, needle
+from lockstep.align.sources import embed
 from lockstep.align.statements import extract_statements
+from lockstep.dedup.fingerprint import normalise_text
+from lockstep.store.corpus import DocumentFilter
+from lockstep.store.tables import paragraphs_naming
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -86,8 +91,6 @@ def keep_speaker(frame: "pd.DataFrame", options: StatementOptions, official) -> 
 def candidate_paragraphs(corpus: "Corpus", options: StatementOptions, registry: OfficialsRegistry,
                          official) -> "pd.DataFrame":
     """Paragraphs that may hold a statement: those naming the speaker (or any official, or carrying a speech verb)."""
-    from lockstep.store.corpus import DocumentFilter
-
     where, params = DocumentFilter(actor=options.actors, since=options.since, until=options.until,
                                    language=options.language).where()
     if official is not None:
@@ -96,14 +99,7 @@ def candidate_paragraphs(corpus: "Corpus", options: StatementOptions, registry: 
         needles = [options.speaker]
     else:
         needles = []
-    like = ""
-    if needles:
-        like = " AND (" + " OR ".join("p.text ILIKE ?" for _ in needles) + ")"
-        params = [*params, *[f"%{n}%" for n in needles]]
-    sql = ("SELECT p.doc_id, p.idx, p.start_char, p.text, d.outlet, d.actor, d.language, d.published_at "
-           f"FROM paragraphs p JOIN documents d ON d.id = p.doc_id WHERE {where}{like} "
-           "ORDER BY d.published_at NULLS LAST, p.doc_id, p.idx")
-    return corpus.con.execute(sql, params).df()
+    return paragraphs_naming(corpus.con, where, params, needles)
 
 
 # ---- reuse ---------------------------------------------------------------------------------------------------------
@@ -116,7 +112,6 @@ def statement_reuse(corpus: "Corpus | None", frame: "pd.DataFrame", options: Sta
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    from lockstep.dedup.fingerprint import normalise_text
 
     frame = frame.reset_index(drop=True)
     who = frame["official"].fillna(frame["speaker"].str.lower())
@@ -155,8 +150,6 @@ def translation_links(frame: "pd.DataFrame", who: "pd.Series", options: Statemen
         if len(rows) < 2 or len(set(langs) - {None}) < 2:
             continue
         if vectors is None:
-            from lockstep.align.sources import embed
-
             block = embed(frame["content"].iloc[rows].tolist(), options.backend)
         else:
             block = vectors[rows]
@@ -171,7 +164,6 @@ def echo_links(corpus: "Corpus | None", frame: "pd.DataFrame", who: "pd.Series")
     """Pairs of the same speaker's statements whose paragraphs sit in one stored echo chain."""
     if corpus is None:
         return np.zeros((0, 2), np.int64)
-    from lockstep.align.chains import stored_chains
 
     chains = stored_chains(corpus)
     if chains.empty:

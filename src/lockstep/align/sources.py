@@ -11,7 +11,11 @@ from typing import TYPE_CHECKING
 import duckdb
 import numpy as np
 
+from lockstep.enrich.embeddings import DEFAULT_BACKEND, embed_texts
+from lockstep.enrich.embeddings import EmbeddingOptions, paragraph_embeddings
 from lockstep.errors import InputError
+from lockstep.narratives import tables as narrative_tables
+from lockstep.narratives.prevalence import HitQuery, hits
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -20,10 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def has_narratives(corpus: "Corpus") -> bool:
     """Whether narratives were tagged in this store (`lockstep narratives tag`)."""
-    found = corpus.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'narrative_hits'")
-    if not found.fetchone()[0]:
-        return False
-    return bool(corpus.con.execute("SELECT count(*) FROM (SELECT 1 FROM narrative_hits LIMIT 1)").fetchone()[0])
+    return narrative_tables.any_hits(corpus.con)
 
 
 def narrative_hits(corpus: "Corpus", doc_ids: list[str] | None = None, level: int | None = None) -> "pd.DataFrame":
@@ -35,43 +36,25 @@ def narrative_hits(corpus: "Corpus", doc_ids: list[str] | None = None, level: in
         raise InputError("no narrative hits in this store: tag narratives first (`lockstep narratives tag`), "
                          "or use --on terms")
     try:
-        from lockstep.narratives.prevalence import HitQuery, hits
-    except ImportError:
+        frame = hits(corpus, HitQuery(level=level, reprints="all"))[["doc_id", "idx", "narrative"]]
+    except duckdb.Error:  # a store tagged by another lockstep version: read the hits table itself
         frame = raw_hits(corpus, level)
-    else:
-        try:
-            frame = hits(corpus, HitQuery(level=level, reprints="all"))[["doc_id", "idx", "narrative"]]
-        except duckdb.Error:  # a store tagged by another lockstep version: read the hits table itself
-            frame = raw_hits(corpus, level)
     if doc_ids is not None:
         frame = frame[frame["doc_id"].isin(set(doc_ids))]
     return frame.drop_duplicates().reset_index(drop=True)
 
 
 def raw_hits(corpus: "Corpus", level: int | None) -> "pd.DataFrame":
-    columns = {r[0] for r in corpus.con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'narrative_hits'").fetchall()}
-    clauses, params = ["TRUE"], []
-    if "above" in columns:
-        clauses.append("above")
-    if level is not None and "level" in columns:
-        clauses.append("level = ?")
-        params.append(level)
-    return corpus.con.execute(f"SELECT DISTINCT doc_id, idx, narrative FROM narrative_hits WHERE "
-                              f"{' AND '.join(clauses)}", params).df()
+    return narrative_tables.raw_hit_rows(corpus.con, level)
 
 
 def paragraph_vectors(corpus: "Corpus", filters: "DocumentFilter | None" = None,
                       backend: str | None = None) -> tuple["pd.DataFrame", np.ndarray]:
     """(keys doc_id/idx, L2-normalised float32 matrix) for the filtered paragraphs, cached in the store."""
-    from lockstep.enrich.embeddings import EmbeddingOptions, paragraph_embeddings
-
     options = EmbeddingOptions(backend=backend) if backend else EmbeddingOptions()
     return paragraph_embeddings(corpus, filters, options)
 
 
 def embed(texts: list[str], backend: str | None = None) -> np.ndarray:
     """Embed a few texts (statements, queries) with the shared backend."""
-    from lockstep.enrich.embeddings import DEFAULT_BACKEND, embed_texts
-
     return embed_texts(list(texts), backend or DEFAULT_BACKEND)

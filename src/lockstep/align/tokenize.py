@@ -13,6 +13,8 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable
 
+from lockstep.enrich.embeddings import progress_bar
+
 Rows = list[tuple[str, bool, int]]
 PARALLEL_FROM = 20_000  # distinct texts from which worker processes pay for their start-up
 CHUNK = 2_000
@@ -27,8 +29,6 @@ def token_rows_many(items: Iterable[tuple[str, str | None]], workers: int | None
         workers = min(2, os.cpu_count() or 1)
     chunks = [distinct[i : i + CHUNK] for i in range(0, len(distinct), CHUNK)]
     done: list[list[Rows]] = []
-    from lockstep.enrich.embeddings import progress_bar
-
     show = len(distinct) >= PARALLEL_FROM and sys.stderr.isatty()
     with progress_bar(show, len(distinct), label=label, unit="texts") as advance:
         if workers > 1 and len(distinct) >= PARALLEL_FROM:
@@ -46,7 +46,7 @@ def token_rows_many(items: Iterable[tuple[str, str | None]], workers: int | None
 
 
 def tokenize_chunk(chunk: list[tuple[str, str | None]]) -> list[Rows]:
-    from lockstep.align.features import token_rows
+    from lockstep.align.features import token_rows  # here: a worker process imports only what it needs
 
     return [token_rows(text or "", lang) for text, lang in chunk]
 

@@ -157,7 +157,7 @@ def leads_command(
 ) -> None:
     """Who used a narrative or term first, how long the others took, and the lag that best aligns their series.
     Without --narrative or --term: one row per tagged narrative (--narratives) or per key term (--top-terms N)."""
-    from lockstep.align import leadlag
+    import lockstep.align.leadlag as leadlag
 
     options = leadlag.LeadOptions(narrative=narrative, terms=term, actors=actors, since=since, until=until,
                                   freq=freq, max_lag=max_lag, n_surrogates=surrogates, min_mentions=min_mentions,

@@ -173,7 +173,8 @@ def train(db: Path = DB, codebook: Optional[list[Path]] = CODEBOOK,
           output: Optional[Path] = OUTPUT) -> None:
     """Fit per-narrative classifiers from labelled examples and store the model, versioned; `tag` then uses it."""
     import lockstep
-    from lockstep.narratives import labelled, training
+    import lockstep.narratives.labelled as labelled
+    import lockstep.narratives.training as training
     from lockstep.narratives.learned import LearnOptions
 
     chosen = [x for x in (semeval_dir, labels, from_review or None) if x]
@@ -474,7 +475,7 @@ def review(db: Path = DB, coder: str = typer.Option(..., "--coder", help="Your n
     """Accept or reject tags. With --accept/--reject it records those decisions and exits; otherwise it shows
     hits one by one (a = accept, r = reject, s = skip, q = quit)."""
     import lockstep
-    from lockstep.narratives import calibrate
+    import lockstep.narratives.calibrate as calibrate
     from lockstep.narratives.review import review_tag
 
     with lockstep.open(db) as corpus:

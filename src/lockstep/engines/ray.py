@@ -40,7 +40,8 @@ from lockstep.errors import InputError, MissingExtraError, SkipInput
 from lockstep.model import RAW_SCHEMA, raw_to_batch
 from lockstep.sources.encoding import valid_text
 from lockstep.sources.files import HIDDEN_PREFIXES, ReadOptions, file_sha, iter_inputs, read_input
-from lockstep.store.writer import capped_memory, record_inputs, tick_base, write_batch
+from lockstep.store.tables import sorted_parquet
+from lockstep.store.writer import capped_memory, record_inputs, stored_inputs, tick_base, write_batch
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.enrich.embeddings import EmbeddingOptions
@@ -102,8 +103,7 @@ def run_ray_ingest(paths: list[str], *, db: str | Path, options: IngestOptions, 
         files = list_inputs(paths, report)
         parquet_dir = ray_options.parquet_dir or default_parquet_dir(db)
         if files:
-            done = frozenset(r[0] for r in corpus.con.execute(
-                "SELECT raw_sha FROM inputs WHERE status = 'stored'").fetchall())
+            done = frozenset(stored_inputs(corpus.con))
             write_corpus(files, parquet_dir, options, done)
             import_corpus(corpus, parquet_dir, options, report, read_rows=ray_options.read_rows,
                           chunk_rows=ray_options.chunk_rows)
@@ -432,26 +432,10 @@ def read_in_order(parquet_dir: str, read_rows: int) -> Iterator[pa.RecordBatch]:
     """The Parquet corpus sorted by input place. DuckDB sorts out of core on one thread, spilling to a temporary
     folder: 1,000,000 rows of 3 KB sort in ~6 s within ~0.7 GB. Local folders are read by DuckDB itself;
     object-store URIs through a pyarrow dataset, which DuckDB cannot bound as tightly (it buffers the scan)."""
-    import duckdb
-
-    names = ", ".join(f'"{name}"' for name in OUTPUT_SCHEMA.names)
-    order = ", ".join(ORDER_KEYS)
-    with tempfile.TemporaryDirectory(prefix="lockstep-sort-") as spill:
-        con = duckdb.connect()
-        try:
-            con.execute(f"SET temp_directory = '{spill}'")  # a path we created, not user input
-            con.execute(f"SET memory_limit = '{SORT_MEMORY}'")
-            con.execute("SET threads = 1")  # parallel sort threads each pin blocks: more memory, no gain here
-            if is_uri(parquet_dir):
-                con.register("parts", parquet_dataset(parquet_dir))
-                relation = con.sql(f"SELECT {names} FROM parts ORDER BY {order}")
-            else:
-                pattern = str(Path(parquet_dir) / "**" / "*.parquet")
-                relation = con.sql(f"SELECT {names} FROM read_parquet(?, hive_partitioning = true) ORDER BY {order}",
-                                   params=[pattern])
-            yield from relation.to_arrow_reader(read_rows)
-        finally:
-            con.close()
+    dataset = parquet_dataset(parquet_dir) if is_uri(parquet_dir) else None
+    pattern = None if dataset is not None else str(Path(parquet_dir) / "**" / "*.parquet")
+    yield from sorted_parquet(OUTPUT_SCHEMA.names, ORDER_KEYS, read_rows=read_rows, memory_limit=SORT_MEMORY,
+                              dataset=dataset, pattern=pattern)
 
 
 def parquet_dataset(uri: str):

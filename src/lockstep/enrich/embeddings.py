@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Protocol
 
 import numpy as np
 
+import lockstep.enrich.tables as tables
 from lockstep.errors import ConfigError, MissingExtraError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,9 +35,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 DEFAULT_BACKEND = "use-multilingual-v3"
 ST_PREFIX = "sentence-transformers:"
-EMBEDDINGS_TABLE = """CREATE TABLE IF NOT EXISTS embeddings (
-    doc_id VARCHAR, idx INTEGER, model VARCHAR, vector FLOAT[],
-    PRIMARY KEY (doc_id, idx, model))"""
 
 
 class EmbeddingBackend(Protocol):
@@ -197,7 +195,7 @@ class Embedder:
 
 
 def ensure_table(corpus: "Corpus") -> None:
-    corpus.con.execute(EMBEDDINGS_TABLE)
+    tables.ensure_table(corpus.con)
 
 
 def backend_name(options: EmbeddingOptions) -> str:
@@ -206,13 +204,12 @@ def backend_name(options: EmbeddingOptions) -> str:
 
 
 def missing_paragraphs(corpus: "Corpus", filters: "DocumentFilter | None", model: str) -> "pd.DataFrame":
-    from lockstep.store.corpus import DocumentFilter
+    return tables.missing_paragraphs(corpus.con, *selection(filters), model)
 
-    where, params = (filters or DocumentFilter()).where()
-    sql = ("SELECT p.doc_id, p.idx, p.text FROM paragraphs p JOIN documents d ON d.id = p.doc_id "
-           "LEFT JOIN embeddings e ON e.doc_id = p.doc_id AND e.idx = p.idx AND e.model = ? "
-           f"WHERE e.doc_id IS NULL AND {where} ORDER BY p.doc_id, p.idx")
-    return corpus.con.execute(sql, [model, *params]).df()
+
+def selection(filters: "DocumentFilter | None") -> tuple[str, list]:
+    """The filter's WHERE clause over documents ``d`` and its parameters (everything when no filter is given)."""
+    return filters.where() if filters is not None else ("TRUE", [])
 
 
 def compute_missing(corpus: "Corpus", filters: "DocumentFilter | None" = None,
@@ -241,12 +238,7 @@ def store_vectors(corpus: "Corpus", doc_ids: list[str], idxs: list[int], model: 
     vectors = pa.FixedSizeListArray.from_arrays(flat, dim).cast(pa.list_(pa.float32()))
     table = pa.table({"doc_id": pa.array(doc_ids, pa.string()), "idx": pa.array(idxs, pa.int32()),
                       "model": pa.array([model] * len(doc_ids), pa.string()), "vector": vectors})
-    corpus.con.register("incoming_embeddings", table)
-    try:
-        corpus.con.execute("INSERT INTO embeddings SELECT doc_id, idx, model, vector FROM incoming_embeddings "
-                           "ON CONFLICT DO NOTHING")
-    finally:
-        corpus.con.unregister("incoming_embeddings")
+    tables.insert_vectors(corpus.con, table)
 
 
 def iter_paragraph_embeddings(corpus: "Corpus", filters: "DocumentFilter | None" = None,
@@ -255,20 +247,11 @@ def iter_paragraph_embeddings(corpus: "Corpus", filters: "DocumentFilter | None"
     """Cached vectors in chunks of `chunk_rows` (keys doc_id, idx; matrix), computing missing ones first.
 
     Use this rather than :func:`paragraph_embeddings` when the whole matrix would not fit in memory."""
-    from lockstep.store.corpus import DocumentFilter
-
     options = options or EmbeddingOptions()
     compute_missing(corpus, filters, options)
     model = backend_name(options)
-    where, params = (filters or DocumentFilter()).where()
-    sql = ("SELECT e.doc_id, e.idx, e.vector FROM embeddings e JOIN documents d ON d.id = e.doc_id "
-           f"WHERE e.model = ? AND {where} ORDER BY e.doc_id, e.idx")
-    cursor = corpus.con.cursor()   # its own result: other statements may run on the connection meanwhile
-    try:
-        for batch in cursor.sql(sql, params=[model, *params]).to_arrow_reader(chunk_rows):
-            yield batch_to_frame(batch)
-    finally:
-        cursor.close()
+    for batch in tables.cached_vector_batches(corpus.con, *selection(filters), model, chunk_rows):
+        yield batch_to_frame(batch)
 
 
 def batch_to_frame(batch: object) -> tuple["pd.DataFrame", np.ndarray]:

@@ -12,7 +12,7 @@ from collections import Counter
 from itertools import combinations
 from typing import TYPE_CHECKING, Hashable, Sequence
 
-from lockstep.narratives import tables
+import lockstep.narratives.tables as tables
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -64,7 +64,7 @@ def agreement(corpus: "Corpus", coders: Sequence[str] | None = None) -> "pd.Data
     import pandas as pd
 
     tables.ensure_tables(corpus)
-    frame = corpus.con.execute("SELECT hit_id, narrative, coder, decision FROM narrative_reviews").df()
+    frame = tables.review_decisions(corpus.con)
     if coders:
         frame = frame[frame["coder"].isin(coders)]
     rows = []

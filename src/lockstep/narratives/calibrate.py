@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from lockstep.narratives import tables
+import lockstep.narratives.tables as tables
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -42,7 +42,7 @@ def packaged_thresholds() -> dict:
 
 def stored_thresholds(corpus: "Corpus") -> dict[str, float]:
     tables.ensure_tables(corpus)
-    return dict(corpus.con.execute("SELECT narrative, threshold FROM narrative_thresholds").fetchall())
+    return tables.stored_thresholds(corpus.con)
 
 
 def thresholds_for(corpus: "Corpus | None", codebook: "Codebook", options: "DetectOptions") -> dict[str, float]:
@@ -98,11 +98,7 @@ def best_threshold(scores: Sequence[float], labels: Sequence[bool], prior: float
 def review_labels(corpus: "Corpus") -> "pd.DataFrame":
     """One row per reviewed hit: its score and the majority decision (ties count as rejected)."""
     tables.ensure_tables(corpus)
-    return corpus.con.execute(
-        "SELECT r.hit_id, h.narrative, h.score, h.threshold, "
-        "sum(CASE WHEN r.decision = 'accept' THEN 1 ELSE 0 END) AS accepts, count(*) AS reviews "
-        "FROM narrative_reviews r JOIN narrative_hits h USING (hit_id) "
-        "GROUP BY r.hit_id, h.narrative, h.score, h.threshold").df()
+    return tables.reviewed_hit_votes(corpus.con)
 
 
 def recalibrate(corpus: "Corpus", *, min_reviews: int = 5) -> "pd.DataFrame":
@@ -120,10 +116,5 @@ def recalibrate(corpus: "Corpus", *, min_reviews: int = 5) -> "pd.DataFrame":
         rows.append({"narrative": narrative, "old_threshold": round(prior, 4), "threshold": round(threshold, 4),
                      "accepted": int(accepted.sum()), "rejected": int((~accepted).sum()), "f1": round(f1, 4)})
     for row in rows:
-        corpus.con.execute(
-            "INSERT OR REPLACE INTO narrative_thresholds (narrative, threshold, source, n_accepted, n_rejected, f1)"
-            " VALUES (?, ?, 'reviews', ?, ?, ?)",
-            [row["narrative"], row["threshold"], row["accepted"], row["rejected"], row["f1"]])
-        corpus.con.execute("UPDATE narrative_hits SET threshold = ?, above = score >= ? WHERE narrative = ?",
-                           [row["threshold"], row["threshold"], row["narrative"]])
+        tables.store_reviewed_threshold(corpus.con, row)
     return pd.DataFrame(rows, columns=["narrative", "old_threshold", "threshold", "accepted", "rejected", "f1"])

@@ -37,6 +37,7 @@ import yaml
 
 from lockstep.config import error_line
 from lockstep.errors import ConfigError
+from lockstep.terms.families import load_families
 
 LANGUAGES = ("en", "ru", "zh")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$")
@@ -365,9 +366,7 @@ def line_of(node: yaml.Node | None) -> int:
 
 
 def family_exists(name: str) -> bool:
-    from lockstep.narratives.lexical import term_families
-
-    return name in term_families()
+    return name in load_families()
 
 
 def draft_yaml(entries: list[dict[str, Any]], *, name: str = "draft", version: str = "0.1") -> str:

@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 from lockstep.errors import InputError
-from lockstep.narratives import tables
+import lockstep.narratives.tables as tables
 from lockstep.narratives.estimators import VARIANCES, Cell, Estimate, difference_estimate, tuned_power
 from lockstep.narratives.prevalence import HitQuery, hit_where, period_sql
 from lockstep.narratives.sampling import find_sample, frame_where, stratum_period

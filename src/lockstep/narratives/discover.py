@@ -27,12 +27,13 @@ import numpy as np
 
 from lockstep.enrich.embeddings import EmbeddingOptions, backend_name, batch_to_frame, compute_missing
 from lockstep.errors import InputError
-from lockstep.narratives import tables
+import lockstep.narratives.tables as tables
+from lockstep.store.corpus import DocumentFilter
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from lockstep.store.corpus import Corpus, DocumentFilter
+    from lockstep.store.corpus import Corpus
 
 WORD = re.compile(r"[^\W\d_]{3,}")
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -115,27 +116,12 @@ def discover(corpus: "Corpus", options: DiscoverOptions | None = None) -> Discov
 
 
 def unexplained_pool(corpus: "Corpus", options: DiscoverOptions) -> tuple["pd.DataFrame", np.ndarray, int]:
-    from lockstep.store.corpus import DocumentFilter
-
     version = options.version or tables.latest_version(corpus) or ""
     where, params = (options.filters or DocumentFilter()).where("d")
     model = backend_name(options.embedding)
-    explained_sql = ("EXISTS (SELECT 1 FROM narrative_hits h WHERE h.doc_id = p.doc_id AND h.idx = p.idx "
-                     "AND h.above AND h.codebook_version = ?)")
-    explained = corpus.con.execute(
-        f"SELECT count(*) FROM paragraphs p JOIN documents d ON d.id = p.doc_id WHERE {where} AND {explained_sql}",
-        [*params, version]).fetchone()[0]
-    sql = (f"SELECT p.doc_id, p.idx, p.text, d.actor, d.language, d.published_at, e.vector "
-           f"FROM paragraphs p JOIN documents d ON d.id = p.doc_id "
-           f"JOIN embeddings e ON e.doc_id = p.doc_id AND e.idx = p.idx AND e.model = ? "
-           f"WHERE {where} AND length(p.text) >= ? AND NOT {explained_sql} "
-           f"ORDER BY hash(p.doc_id || ':' || CAST(p.idx AS VARCHAR) || ?), p.doc_id, p.idx LIMIT ?")
-    cursor = corpus.con.cursor()
-    try:
-        table = cursor.sql(sql, params=[model, *params, options.min_chars, version, str(options.seed),
-                                        options.max_paragraphs]).to_arrow_table()
-    finally:
-        cursor.close()
+    explained = tables.explained_paragraph_count(corpus.con, where, params, version)
+    table = tables.unexplained_paragraphs(corpus.con, where, params, version, model=model, min_chars=options.min_chars,
+                                          seed=options.seed, limit=options.max_paragraphs)
     _keys, vectors = batch_to_frame(table)
     pool = table.drop_columns(["vector"]).to_pandas()
     order = np.lexsort((pool["idx"].to_numpy(), pool["doc_id"].to_numpy()))
@@ -257,23 +243,12 @@ def run_key(pool: "pd.DataFrame", options: DiscoverOptions) -> str:
 
 
 def store_run(corpus: "Corpus", result: Discovery) -> None:
-    con = corpus.con
-    con.execute("DELETE FROM narrative_clusters WHERE run_id = ?", [result.run_id])
-    con.execute("DELETE FROM narrative_cluster_members WHERE run_id = ?", [result.run_id])
+    clusters = []
     for row in result.clusters.to_dict(orient="records"):
         first = row["first_seen"]
-        con.execute("INSERT INTO narrative_clusters (run_id, cluster, size, terms, actors, languages, first_seen, "
-                    "representatives) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [result.run_id, row["cluster"], row["size"], row["terms"], row["actors"], row["languages"],
-                     None if first is None or (isinstance(first, float) and math.isnan(first)) or str(first) == "NaT"
-                     else first, row["representatives"]])
-    members = result.members.assign(run_id=result.run_id)
-    con.register("incoming_members", members)
-    try:
-        con.execute("INSERT INTO narrative_cluster_members SELECT run_id, cluster, doc_id, idx, probability "
-                    "FROM incoming_members")
-    finally:
-        con.unregister("incoming_members")
+        clusters.append({**row, "first_seen": None if first is None or (isinstance(first, float) and math.isnan(first))
+                         or str(first) == "NaT" else first})
+    tables.store_discovery_run(corpus.con, result.run_id, clusters, result.members.assign(run_id=result.run_id))
 
 
 # ---- promote --------------------------------------------------------------------------------------------------
@@ -297,8 +272,7 @@ def promote(corpus: "Corpus", cluster_id: int, promotion: Promotion, path: str |
 
     tables.ensure_tables(corpus)
     run_id = promotion.run_id or latest_run(corpus)
-    row = corpus.con.execute("SELECT terms, actors, languages, representatives FROM narrative_clusters "
-                             "WHERE run_id = ? AND cluster = ?", [run_id, cluster_id]).fetchone()
+    row = tables.discovered_cluster(corpus.con, run_id, cluster_id)
     if row is None:
         raise InputError(f"no cluster {cluster_id} in discovery run {run_id!r} (run `lockstep narratives discover`)")
     terms, actors, languages, reps = row
@@ -326,10 +300,7 @@ def promote(corpus: "Corpus", cluster_id: int, promotion: Promotion, path: str |
 
 def member_examples(corpus: "Corpus", run_id: str, cluster_id: int, n: int) -> dict[str, list[str]]:
     """The cluster's most confident paragraphs as example claims, grouped by language."""
-    rows = corpus.con.execute(
-        "SELECT d.language, p.text FROM narrative_cluster_members m JOIN paragraphs p ON p.doc_id = m.doc_id "
-        "AND p.idx = m.idx JOIN documents d ON d.id = m.doc_id WHERE m.run_id = ? AND m.cluster = ? "
-        "ORDER BY m.probability DESC, m.doc_id, m.idx LIMIT ?", [run_id, cluster_id, n]).fetchall()
+    rows = tables.confident_members(corpus.con, run_id, cluster_id, n)
     out: dict[str, list[str]] = {}
     for language, text in rows:
         out.setdefault(language or "en", []).append(text[:300])
@@ -337,7 +308,7 @@ def member_examples(corpus: "Corpus", run_id: str, cluster_id: int, n: int) -> d
 
 
 def latest_run(corpus: "Corpus") -> str:
-    row = corpus.con.execute("SELECT run_id FROM narrative_clusters ORDER BY created_at DESC LIMIT 1").fetchone()
+    row = tables.latest_discovery_run(corpus.con)
     if row is None:
         raise InputError("no discovery run in this store (run `lockstep narratives discover` first)")
     return row[0]

@@ -71,6 +71,19 @@ def split_paragraphs(text: str) -> tuple[str, ...]:
 # ---- label names -----------------------------------------------------------------------------------------------
 
 
+def resolve_label(names: dict[str, str], raw: str, where: str, version: str) -> str | None:
+    """The codebook id of a codebook id or SemEval label name (case-insensitive, any spacing around ':'), None for
+    "Other"/"none"; an InputError naming `where` and the codebook `version` when the codebook has no such label."""
+    label = raw.strip()
+    if label.lower() in NONE_LABELS:
+        return None
+    found = names.get(label.lower()) or names.get(re.sub(r"\s*:\s*", ": ", label).lower())
+    if found is None:
+        raise InputError(f"{where}: label {label!r} is not in the codebook ({version}; codebook ids or SemEval "
+                         "names, see `lockstep narratives list`)")
+    return found
+
+
 class LabelIndex:
     """Codebook ids and SemEval label names -> codebook id."""
 
@@ -81,14 +94,7 @@ class LabelIndex:
 
     def resolve(self, raw: str, where: str) -> str | None:
         """The codebook id for a label, None for "Other"/"none"; InputError naming `where` when unknown."""
-        label = raw.strip()
-        if label.lower() in NONE_LABELS:
-            return None
-        found = self.names.get(label.lower()) or self.names.get(re.sub(r"\s*:\s*", ": ", label).lower())
-        if found is None:
-            raise InputError(f"{where}: label {label!r} is not in the codebook (codebook {self.codebook.version}; "
-                             "see `lockstep narratives list`)")
-        return found
+        return resolve_label(self.names, raw, where, f"codebook {self.codebook.version}")
 
     def resolve_all(self, cell: str, where: str) -> set[str]:
         if not cell.strip():
@@ -220,14 +226,10 @@ def detect(text: str) -> str | None:
 def read_reviews(corpus: "Corpus", codebook: Codebook) -> list[Example]:
     """One example per reviewed paragraph: accepted narratives positive, rejected ones negative (majority of
     coders; ties count as rejected), every other narrative unknown. Narratives not in `codebook` are skipped."""
-    from lockstep.narratives import tables
+    import lockstep.narratives.tables as tables
 
     tables.ensure_tables(corpus)
-    rows = corpus.con.execute(
-        "SELECT r.doc_id, r.idx, r.narrative, sum(CASE WHEN r.decision = 'accept' THEN 1 ELSE 0 END) * 2 > count(*),"
-        " any_value(p.text), any_value(d.language) FROM narrative_reviews r "
-        "JOIN paragraphs p ON p.doc_id = r.doc_id AND p.idx = r.idx JOIN documents d ON d.id = r.doc_id "
-        "GROUP BY r.doc_id, r.idx, r.narrative ORDER BY r.doc_id, r.idx").fetchall()
+    rows = tables.reviewed_paragraph_majorities(corpus.con)
     if not rows:
         raise InputError(f"{corpus.path}: no reviewed tags (use `lockstep narratives review` first)")
     by_paragraph: dict[tuple[str, int], dict] = {}

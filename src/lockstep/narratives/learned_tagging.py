@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Iterator
 import numpy as np
 
 from lockstep.errors import InputError
-from lockstep.narratives import learned, models
+import lockstep.narratives.learned as learned
+import lockstep.narratives.models as models
 from lockstep.narratives.codebook import Codebook
 from lockstep.narratives.detect import Detector, Hit, Scores
 

@@ -17,7 +17,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from lockstep.errors import ConfigError
 from lockstep.narratives.codebook import Codebook
+from lockstep.terms.families import load_families
 
 TOKEN = re.compile(r"\w+")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -171,8 +173,6 @@ def expand_family(phrase: str, lang: str) -> list[str]:
         return [phrase]
     family = term_families().get(phrase[1:])
     if family is None:
-        from lockstep.errors import ConfigError
-
         raise ConfigError(f"phrase {phrase!r}: no term family {phrase[1:]!r} (see lockstep terms families)")
     return [member_phrase(word, lang) for member_lang, word in family.members if member_lang == lang]
 
@@ -186,9 +186,5 @@ def member_phrase(word: str, lang: str) -> str:
 
 
 def term_families() -> dict:
-    """The term families of lockstep.terms, or {} when that module is not available."""
-    try:
-        from lockstep.terms.families import load_families
-    except ImportError:  # pragma: no cover - the terms module ships with lockstep
-        return {}
+    """The term families of lockstep.terms."""
     return load_families()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lockstep.narratives import llm_prompt
+import lockstep.narratives.llm_prompt as llm_prompt
 
 MAX_PARAGRAPH = 12_000
 

@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from lockstep.enrich.embeddings import progress_bar
 from lockstep.errors import InputError
-from lockstep.narratives import llm_answer, llm_prompt, tables
+import lockstep.narratives.llm_answer as llm_answer
+import lockstep.narratives.llm_prompt as llm_prompt
+import lockstep.narratives.tables as tables
 from lockstep.narratives.codebook import Codebook
 from lockstep.narratives.llm_batches import Call, Pending, pack
 from lockstep.narratives.llm_client import ChatClient, EndpointError, EndpointOptions, Reply, safe_url

@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lockstep.errors import InputError
-from lockstep.narratives import evidence_list, tables
+import lockstep.narratives.evidence_list as evidence_list
+import lockstep.narratives.tables as tables
+from lockstep.store.corpus import DocumentFilter
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from lockstep.store.corpus import Corpus, DocumentFilter
+    from lockstep.store.corpus import Corpus
 
 PERIODS = ("day", "week", "month", "quarter", "year", "all")
 REPRINTS = ("per-actor", "first", "all")
@@ -44,8 +46,6 @@ class HitQuery:
 
 def hit_where(corpus: "Corpus", query: HitQuery, alias: str = "h") -> tuple[str, list[Any]]:
     """WHERE clause over narrative_hits joined to documents `d`: version, narrative, level, filters."""
-    from lockstep.store.corpus import DocumentFilter
-
     if query.reprints not in REPRINTS:
         raise InputError(f"--reprints {query.reprints!r}: use one of {', '.join(REPRINTS)}")
     version = query.version or tables.latest_version(corpus)
@@ -79,46 +79,22 @@ def unit_sql(reprints: str) -> str:
 
 def prevalence(corpus: "Corpus", query: HitQuery | None = None) -> "pd.DataFrame":
     """Per actor, period and narrative: documents carrying it, the actor's documents that period, and the share."""
-    from lockstep.store.corpus import DocumentFilter
-
     query = query or HitQuery()
     where, params = hit_where(corpus, query)
     period, unit = period_sql(query.period), unit_sql(query.reprints)
     base_where, base_params = (query.filters or DocumentFilter()).where("d")
     if query.reprints == "first":
         base_where += " AND d.duplicate_of IS NULL"
-    sql = f"""
-        WITH carried AS (
-            SELECT DISTINCT d.actor, {period} AS period, h.narrative, {unit} AS item
-            FROM narrative_hits h JOIN documents d ON d.id = h.doc_id WHERE h.above AND {where}),
-        totals AS (
-            SELECT d.actor, {period} AS period, count(DISTINCT {unit}) AS actor_documents
-            FROM documents d WHERE {base_where} GROUP BY ALL)
-        SELECT c.actor, c.period, c.narrative, any_value(nc.title) AS title, count(*) AS documents,
-               any_value(t.actor_documents) AS actor_documents,
-               round(count(*) / any_value(t.actor_documents), 4) AS share
-        FROM carried c
-        JOIN totals t ON t.actor IS NOT DISTINCT FROM c.actor AND t.period IS NOT DISTINCT FROM c.period
-        LEFT JOIN narrative_codebooks nc ON nc.narrative = c.narrative AND nc.codebook_version = ?
-        GROUP BY c.actor, c.period, c.narrative
-        ORDER BY c.period NULLS LAST, c.actor, documents DESC, c.narrative"""
     version = query.version or tables.latest_version(corpus)
-    return corpus.con.execute(sql, [*params, *base_params, version]).df()
+    return tables.prevalence_rows(corpus.con, where, params, base_where, base_params, period=period, unit=unit,
+                                  version=version)
 
 
 def first_appearance(corpus: "Corpus", query: HitQuery | None = None) -> "pd.DataFrame":
     """For each narrative and actor: the earliest dated paragraph carrying it, with its hit and text."""
     query = query or HitQuery()
     where, params = hit_where(corpus, query)
-    sql = f"""
-        SELECT h.narrative, d.actor, d.published AS first_published, d.outlet, h.doc_id, h.idx,
-               round(h.score, 4) AS score, h.hit_id, p.text
-        FROM narrative_hits h JOIN documents d ON d.id = h.doc_id
-        JOIN paragraphs p ON p.doc_id = h.doc_id AND p.idx = h.idx
-        WHERE h.above AND d.published_at IS NOT NULL AND {where}
-        QUALIFY row_number() OVER (PARTITION BY h.narrative, d.actor ORDER BY d.published_at, h.doc_id, h.idx) = 1
-        ORDER BY h.narrative, d.published_at, d.actor"""
-    return corpus.con.execute(sql, params).df()
+    return tables.first_hits(corpus.con, where, params)
 
 
 def evidence(corpus: "Corpus", query: HitQuery | None = None, *, limit: int = 20,
@@ -128,17 +104,9 @@ def evidence(corpus: "Corpus", query: HitQuery | None = None, *, limit: int = 20
     query = query or HitQuery()
     where, params = hit_where(corpus, query)
     above = "" if include_candidates else "h.above AND "
-    sql = f"""
-        SELECT h.hit_id, h.narrative, round(h.score, 4) AS score, round(h.threshold, 4) AS threshold, h.above,
-               d.actor, d.published, h.doc_id, h.idx, p.start_char, p.end_char, p.text, h.claim, h.evidence,
-               h.detector, d.text AS document_text
-        FROM narrative_hits h JOIN documents d ON d.id = h.doc_id
-        JOIN paragraphs p ON p.doc_id = h.doc_id AND p.idx = h.idx
-        WHERE {above}{where}
-        QUALIFY row_number() OVER (PARTITION BY h.narrative ORDER BY h.score DESC, h.hit_id) <= {int(limit)}
-        ORDER BY h.narrative, h.score DESC, h.hit_id"""
     version = query.version or tables.latest_version(corpus)
-    frame = evidence_list.once(corpus.con.execute(sql, params).df(), tables.parents(corpus.con, version))
+    frame = evidence_list.once(tables.strongest_hits(corpus.con, where, params, above=above, limit=limit),
+                               tables.parents(corpus.con, version))
     frame["spans"] = [quote_spans(doc, ev) for doc, ev in zip(frame["document_text"], frame["evidence"])]
     return evidence_list.with_precision(frame.drop(columns=["document_text"]))
 
@@ -157,24 +125,11 @@ def hits(corpus: "Corpus", query: HitQuery | None = None, *, include_candidates:
     query = query or HitQuery()
     where, params = hit_where(corpus, query)
     above = "" if include_candidates else "h.above AND "
-    sql = f"""
-        SELECT h.hit_id, h.doc_id, h.idx, h.narrative, h.level, c.title, c.semeval, h.score, h.semantic,
-               h.threshold, h.above, h.claim, h.evidence, d.actor, d.outlet, d.language, d.published,
-               d.duplicate_of, h.codebook_version, h.model, h.detector, h.tagged_at
-        FROM narrative_hits h JOIN documents d ON d.id = h.doc_id
-        LEFT JOIN narrative_codebooks c ON c.narrative = h.narrative AND c.codebook_version = h.codebook_version
-        WHERE {above}{where}
-        ORDER BY h.doc_id, h.idx, h.score DESC"""
-    return corpus.con.execute(sql, params).df()
+    return tables.hit_rows(corpus.con, where, params, above=above)
 
 
 def document_narratives(corpus: "Corpus", query: HitQuery | None = None) -> "pd.DataFrame":
     """Document-level tags: each document with each narrative it carries, its best score and paragraph count."""
     query = query or HitQuery()
     where, params = hit_where(corpus, query)
-    sql = f"""
-        SELECT h.doc_id, h.narrative, max(h.score) AS score, count(*) AS paragraphs, any_value(d.actor) AS actor,
-               any_value(d.published) AS published, any_value(h.codebook_version) AS codebook_version
-        FROM narrative_hits h JOIN documents d ON d.id = h.doc_id WHERE h.above AND {where}
-        GROUP BY h.doc_id, h.narrative ORDER BY h.doc_id, score DESC"""
-    return corpus.con.execute(sql, params).df()
+    return tables.document_narrative_rows(corpus.con, where, params)

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lockstep.errors import InputError
-from lockstep.narratives import tables
+import lockstep.narratives.tables as tables
 from lockstep.narratives.codebook import load_codebook
-from lockstep.narratives.labelled import jsonl_rows
+from lockstep.narratives.labelled import jsonl_rows, resolve_label
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -57,14 +56,12 @@ def normalise_decision(decision: str) -> str:
 def find_hit(corpus: "Corpus", hit_id: str) -> dict:
     """The hit with this id (a unique prefix is enough)."""
     tables.ensure_tables(corpus)
-    cur = corpus.con.execute("SELECT hit_id, doc_id, idx, narrative, codebook_version FROM narrative_hits "
-                             "WHERE hit_id = ? OR hit_id LIKE ? LIMIT 2", [hit_id, f"{hit_id}%"])
-    rows = cur.fetchall()
+    rows = tables.hits_by_id_prefix(corpus.con, hit_id)
     if not rows:
         raise InputError(f"no narrative hit {hit_id!r} (run `lockstep narratives tag`, ids are in `evidence`)")
     if len(rows) > 1:
         raise InputError(f"hit id prefix {hit_id!r} is ambiguous; give more characters")
-    return dict(zip([c[0] for c in cur.description], rows[0]))
+    return rows[0]
 
 
 def review_tag(corpus: "Corpus", hit_id: str, decision: str, coder: str, note: str | None = None) -> dict:
@@ -73,10 +70,7 @@ def review_tag(corpus: "Corpus", hit_id: str, decision: str, coder: str, note: s
         raise InputError("a review needs a coder name (--coder NAME)")
     hit = find_hit(corpus, hit_id)
     value = normalise_decision(decision)
-    corpus.con.execute(
-        "INSERT OR REPLACE INTO narrative_reviews (hit_id, coder, decision, doc_id, idx, narrative, codebook_version,"
-        " note, reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
-        [hit["hit_id"], coder.strip(), value, hit["doc_id"], hit["idx"], hit["narrative"], hit["codebook_version"], note])
+    tables.store_review(corpus.con, hit, coder.strip(), value, note)
     return {**hit, "coder": coder.strip(), "decision": value, "note": note}
 
 
@@ -84,28 +78,15 @@ def review_queue(corpus: "Corpus", queue: ReviewQueue | None = None) -> "pd.Data
     """Hits to review with their paragraph text and evidence."""
     queue = queue or ReviewQueue()
     version = queue.version or tables.latest_version(corpus)
-    clauses, params = ["h.codebook_version = ?"], [version]
-    if queue.narrative:
-        clauses.append("(h.narrative = ? OR h.narrative LIKE ?)")
-        params += [queue.narrative, f"{queue.narrative}.%"]
-    if not queue.include_candidates:
-        clauses.append("h.above")
-    if queue.coder:
-        clauses.append("NOT EXISTS (SELECT 1 FROM narrative_reviews r WHERE r.hit_id = h.hit_id AND r.coder = ?)")
-        params.append(queue.coder)
-    order = "abs(h.score - h.threshold), h.hit_id" if queue.order == "uncertain" else "h.score DESC, h.hit_id"
-    sql = ("SELECT h.hit_id, h.narrative, h.score, h.threshold, h.above, d.actor, d.published, p.text, h.claim, "
-           "h.evidence, h.doc_id, h.idx, p.start_char FROM narrative_hits h "
-           "JOIN paragraphs p ON p.doc_id = h.doc_id AND p.idx = h.idx JOIN documents d ON d.id = h.doc_id "
-           f"WHERE {' AND '.join(clauses)} ORDER BY {order} LIMIT {int(queue.limit)}")
-    return corpus.con.execute(sql, params).df()
+    return tables.review_queue_rows(corpus.con, version, narrative=queue.narrative,
+                                    include_candidates=queue.include_candidates, not_by=queue.coder,
+                                    uncertain_first=queue.order == "uncertain", limit=queue.limit)
 
 
 def reviews(corpus: "Corpus") -> "pd.DataFrame":
     """Every decision: hit, narrative, coder, decision, time, codebook version."""
     tables.ensure_tables(corpus)
-    return corpus.con.execute("SELECT hit_id, narrative, doc_id, idx, coder, decision, note, reviewed_at, "
-                              "codebook_version FROM narrative_reviews ORDER BY reviewed_at, hit_id").df()
+    return tables.all_reviews(corpus.con)
 
 
 # ---- document reviews: which narratives a (sampled) document carries ------------------------------------------
@@ -117,7 +98,6 @@ def reviews(corpus: "Corpus") -> "pd.DataFrame":
 
 TRUE_WORDS = {"x", "yes", "y", "true", "1", "done", "✓"}
 FALSE_WORDS = {"", "no", "n", "false", "0"}
-NONE_LABELS = {"", "none", "other"}
 
 
 @dataclass(slots=True, frozen=True)
@@ -130,14 +110,7 @@ class ReviewLabels:
     titles: dict[str, str]
 
     def resolve(self, raw: str, where: str) -> str | None:
-        label = raw.strip()
-        if label.lower() in NONE_LABELS:
-            return None
-        found = self.names.get(label.lower()) or self.names.get(re.sub(r"\s*:\s*", ": ", label).lower())
-        if found is None:
-            raise InputError(f"{where}: label {label!r} is not in the codebook ({self.version or 'packaged'}; "
-                             "codebook ids or SemEval names, see `lockstep narratives list`)")
-        return found
+        return resolve_label(self.names, raw, where, self.version or "packaged")
 
     def resolve_all(self, labels: str | list | tuple, where: str) -> list[str]:
         """Sorted codebook ids of a ';'-joined cell or a list; [] for none."""

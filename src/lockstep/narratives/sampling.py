@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from lockstep.errors import InputError
-from lockstep.narratives import tables
+import lockstep.narratives.tables as tables
 from lockstep.narratives.prevalence import PERIODS, REPRINTS, period_sql
 from lockstep.output import write_table
 from lockstep.store.corpus import Corpus, DocumentFilter

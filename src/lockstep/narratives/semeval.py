@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lockstep.narratives import tables
+import lockstep.narratives.tables as tables
 from lockstep.narratives.prevalence import HitQuery, hit_where
+from lockstep.store.corpus import DocumentFilter
+from lockstep.store.tables import document_ids, document_sources
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -20,18 +22,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def document_labels(corpus: "Corpus", query: HitQuery | None = None) -> "pd.DataFrame":
     """doc_id, narratives, subnarratives for every (filtered) document, in the task's format."""
-    from lockstep.store.corpus import DocumentFilter
-
     query = query or HitQuery()
     where, params = hit_where(corpus, query)
     version = query.version or tables.latest_version(corpus)
-    found = corpus.con.execute(
-        f"SELECT DISTINCT h.doc_id, c.semeval, c.level FROM narrative_hits h JOIN documents d ON d.id = h.doc_id "
-        f"JOIN narrative_codebooks c ON c.narrative = h.narrative AND c.codebook_version = h.codebook_version "
-        f"WHERE h.above AND c.semeval IS NOT NULL AND {where}", params).fetchall()
-    doc_where, doc_params = (query.filters or DocumentFilter()).where("d")
-    docs = [r[0] for r in corpus.con.execute(f"SELECT d.id FROM documents d WHERE {doc_where} ORDER BY d.id",
-                                             doc_params).fetchall()]
+    found = tables.semeval_labels_of_hits(corpus.con, where, params)
+    docs = document_ids(corpus.con, query.filters or DocumentFilter())
     by_doc: dict[str, tuple[set[str], set[str]]] = {d: (set(), set()) for d in docs}
     for doc_id, label, level in found:
         if doc_id in by_doc:
@@ -55,8 +50,7 @@ def scorer_lines(corpus: "Corpus", labels: "pd.DataFrame") -> list[str]:
     """The task's submission format, one line per document: article id, narratives, sub-narratives, tab-separated.
     The article id is the file name the document was read from (EN_UA_123.txt); a row of a table (CSV, JSONL,
     Parquet) is `file:row` (articles.csv:7), so every row keeps its own id; else lockstep's document id."""
-    sources = {doc_id: (source, position) for doc_id, source, position in
-               corpus.con.execute("SELECT id, source, source_position FROM documents").fetchall()}
+    sources = document_sources(corpus.con)
     return [f"{article_id(row.doc_id, *sources.get(row.doc_id, ('', '')))}\t{row.narratives}\t{row.subnarratives}"
             for row in labels.itertuples(index=False)]
 

@@ -12,7 +12,10 @@ narrative_llm_cache   the LLM detector's answers per (model, prompt version, par
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
+
+from lockstep.errors import InputError
+from lockstep.store.tables import columns_of, has_table, rows_of
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -50,11 +53,7 @@ DDL = [
 def ensure_tables(corpus: "Corpus") -> None:
     """Create the narrative tables; a store opened read-only without them is reported as untagged."""
     if getattr(corpus, "read_only", False):
-        found = corpus.con.execute("SELECT count(*) FROM information_schema.tables "
-                                   "WHERE table_name = 'narrative_hits'").fetchone()[0]
-        if not found:
-            from lockstep.errors import InputError
-
+        if not has_table(corpus.con, "narrative_hits"):
             raise InputError(f"{corpus.path}: nothing is tagged yet (run `lockstep narratives tag`)")
         return
     for ddl in DDL:
@@ -177,11 +176,6 @@ def ensure_sample_tables(corpus: "Corpus") -> None:
         return
     for ddl in SAMPLE_DDL:
         corpus.con.execute(ddl)
-
-
-def has_table(con, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                            [name]).fetchall()[0][0])
 
 
 UNITS_SQL = """
@@ -457,3 +451,422 @@ def parents(con, codebook_version: str) -> dict[str, str | None]:
     rows = con.execute("SELECT narrative, parent FROM narrative_codebooks WHERE codebook_version = ?",
                        [codebook_version]).fetchall()
     return {narrative: parent or None for narrative, parent in rows}
+
+
+# ---- reads for the dashboard's document page, search and review panel -----------------------------------------
+
+DOC_HITS_SQL = """
+SELECT h.hit_id, h.doc_id, h.idx, h.narrative, h.score, h.threshold, h.above, h.evidence, h.detector, c.title,
+       c.parent, {status} AS status
+FROM narrative_hits h
+LEFT JOIN narrative_codebooks c ON c.narrative = h.narrative AND c.codebook_version = h.codebook_version
+WHERE h.doc_id = ? AND h.above AND h.codebook_version = ? ORDER BY h.idx, h.score DESC"""
+DECISIONS_OF_HIT = ("(SELECT string_agg(r.decision || ' by ' || r.coder, '; ') FROM narrative_reviews r "
+                    "WHERE r.hit_id = h.hit_id)")
+
+
+def document_hits(con, doc_id: str, codebook_version: str) -> list[dict[str, Any]]:
+    """The document's hits above threshold in a codebook version, with titles, parents and review decisions."""
+    status = DECISIONS_OF_HIT if has_table(con, "narrative_reviews") else "NULL"
+    return rows_of(con, DOC_HITS_SQL.format(status=status), [doc_id, codebook_version])
+
+
+def narrative_choices(con, limit: int = 300) -> list[str]:
+    """Tagged narratives, most frequent first (none when nothing is tagged)."""
+    if not has_table(con, "narrative_hits"):
+        return []
+    return [r[0] for r in con.execute(
+        "SELECT narrative FROM narrative_hits WHERE above GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ?",
+        [limit]).fetchall()]
+
+
+def tagged_paragraph_clause(con, narrative: str | None) -> tuple[str, list[Any]]:
+    """An ``AND ...`` condition keeping paragraphs ``p`` tagged with a narrative or one of its sub-narratives."""
+    if not narrative:
+        return "", []
+    if not has_table(con, "narrative_hits"):
+        return " AND FALSE", []
+    return (" AND EXISTS (SELECT 1 FROM narrative_hits h WHERE h.doc_id = p.doc_id AND h.idx = p.idx AND h.above "
+            "AND (h.narrative = ? OR starts_with(h.narrative, ?)))", [narrative, narrative + "."])
+
+
+REVIEW_STATUS = """
+SELECT h.hit_id, h.narrative, h.score, h.threshold, h.above, h.evidence, h.detector, h.doc_id, h.idx, d.actor,
+       d.outlet, d.language, d.published, {status} AS status
+FROM narrative_hits h JOIN documents d ON d.id = h.doc_id
+WHERE {where} ORDER BY h.score DESC, h.hit_id LIMIT ?"""
+STATUS_OF = ("(SELECT string_agg(r.decision || ' by ' || r.coder, '; ' ORDER BY r.reviewed_at) "
+             "FROM narrative_reviews r WHERE r.hit_id = h.hit_id)")
+
+
+def review_clause(reviewed: bool, status: str | None) -> tuple[str, list[str]]:
+    """Keep hits by review status: pending (no decision yet), accepted or rejected (by any coder)."""
+    if not status:
+        return "", []
+    if not reviewed:
+        return ("", []) if status == "pending" else (" AND FALSE", [])
+    if status == "pending":
+        return " AND NOT EXISTS (SELECT 1 FROM narrative_reviews r WHERE r.hit_id = h.hit_id)", []
+    decision = "accept%" if status == "accepted" else "reject%"
+    return " AND EXISTS (SELECT 1 FROM narrative_reviews r WHERE r.hit_id = h.hit_id AND r.decision LIKE ?)", [decision]
+
+
+def hits_for_review(con, where: str, params: list[Any], status: str | None, limit: int) -> "pd.DataFrame":
+    """The strongest hits matching ``where`` (over ``h`` and ``d``) and a review status, with their decisions."""
+    reviewed = has_table(con, "narrative_reviews")
+    extra, extra_params = review_clause(reviewed, status)
+    sql = REVIEW_STATUS.format(status=STATUS_OF if reviewed else "NULL", where=where + extra)
+    return con.execute(sql, [*params, *extra_params, limit]).df()
+
+
+# ---- the hits as outputs: prevalence, first appearance, evidence, export (``where`` from prevalence.hit_where) --
+
+def prevalence_rows(con, where: str, params: list, base_where: str, base_params: list, *, period: str, unit: str,
+                    version: str | None) -> "pd.DataFrame":
+    """Per actor, period and narrative: items carrying it, the actor's items that period, and the share.
+    ``period`` and ``unit`` are SQL expressions over documents ``d`` (prevalence.period_sql, unit_sql)."""
+    sql = f"""
+        WITH carried AS (
+            SELECT DISTINCT d.actor, {period} AS period, h.narrative, {unit} AS item
+            FROM narrative_hits h JOIN documents d ON d.id = h.doc_id WHERE h.above AND {where}),
+        totals AS (
+            SELECT d.actor, {period} AS period, count(DISTINCT {unit}) AS actor_documents
+            FROM documents d WHERE {base_where} GROUP BY ALL)
+        SELECT c.actor, c.period, c.narrative, any_value(nc.title) AS title, count(*) AS documents,
+               any_value(t.actor_documents) AS actor_documents,
+               round(count(*) / any_value(t.actor_documents), 4) AS share
+        FROM carried c
+        JOIN totals t ON t.actor IS NOT DISTINCT FROM c.actor AND t.period IS NOT DISTINCT FROM c.period
+        LEFT JOIN narrative_codebooks nc ON nc.narrative = c.narrative AND nc.codebook_version = ?
+        GROUP BY c.actor, c.period, c.narrative
+        ORDER BY c.period NULLS LAST, c.actor, documents DESC, c.narrative"""
+    return con.execute(sql, [*params, *base_params, version]).df()
+
+
+def first_hits(con, where: str, params: list) -> "pd.DataFrame":
+    """For each narrative and actor: the earliest dated paragraph carrying it, with its hit and text."""
+    sql = f"""
+        SELECT h.narrative, d.actor, d.published AS first_published, d.outlet, h.doc_id, h.idx,
+               round(h.score, 4) AS score, h.hit_id, p.text
+        FROM narrative_hits h JOIN documents d ON d.id = h.doc_id
+        JOIN paragraphs p ON p.doc_id = h.doc_id AND p.idx = h.idx
+        WHERE h.above AND d.published_at IS NOT NULL AND {where}
+        QUALIFY row_number() OVER (PARTITION BY h.narrative, d.actor ORDER BY d.published_at, h.doc_id, h.idx) = 1
+        ORDER BY h.narrative, d.published_at, d.actor"""
+    return con.execute(sql, params).df()
+
+
+def strongest_hits(con, where: str, params: list, *, above: str, limit: int) -> "pd.DataFrame":
+    """The `limit` strongest hits per narrative with their paragraph and the document's text."""
+    sql = f"""
+        SELECT h.hit_id, h.narrative, round(h.score, 4) AS score, round(h.threshold, 4) AS threshold, h.above,
+               d.actor, d.published, h.doc_id, h.idx, p.start_char, p.end_char, p.text, h.claim, h.evidence,
+               h.detector, d.text AS document_text
+        FROM narrative_hits h JOIN documents d ON d.id = h.doc_id
+        JOIN paragraphs p ON p.doc_id = h.doc_id AND p.idx = h.idx
+        WHERE {above}{where}
+        QUALIFY row_number() OVER (PARTITION BY h.narrative ORDER BY h.score DESC, h.hit_id) <= {int(limit)}
+        ORDER BY h.narrative, h.score DESC, h.hit_id"""
+    return con.execute(sql, params).df()
+
+
+def hit_rows(con, where: str, params: list, *, above: str) -> "pd.DataFrame":
+    """One row per paragraph and narrative with score, threshold, evidence and codebook version (for export)."""
+    sql = f"""
+        SELECT h.hit_id, h.doc_id, h.idx, h.narrative, h.level, c.title, c.semeval, h.score, h.semantic,
+               h.threshold, h.above, h.claim, h.evidence, d.actor, d.outlet, d.language, d.published,
+               d.duplicate_of, h.codebook_version, h.model, h.detector, h.tagged_at
+        FROM narrative_hits h JOIN documents d ON d.id = h.doc_id
+        LEFT JOIN narrative_codebooks c ON c.narrative = h.narrative AND c.codebook_version = h.codebook_version
+        WHERE {above}{where}
+        ORDER BY h.doc_id, h.idx, h.score DESC"""
+    return con.execute(sql, params).df()
+
+
+def document_narrative_rows(con, where: str, params: list) -> "pd.DataFrame":
+    """Each document with each narrative it carries, its best score and paragraph count."""
+    sql = f"""
+        SELECT h.doc_id, h.narrative, max(h.score) AS score, count(*) AS paragraphs, any_value(d.actor) AS actor,
+               any_value(d.published) AS published, any_value(h.codebook_version) AS codebook_version
+        FROM narrative_hits h JOIN documents d ON d.id = h.doc_id WHERE h.above AND {where}
+        GROUP BY h.doc_id, h.narrative ORDER BY h.doc_id, score DESC"""
+    return con.execute(sql, params).df()
+
+
+# ---- reviews, thresholds and tagging runs ------------------------------------------------------------------------
+
+def review_decisions(con) -> "pd.DataFrame":
+    return con.execute("SELECT hit_id, narrative, coder, decision FROM narrative_reviews").df()
+
+
+def stored_thresholds(con) -> dict[str, float]:
+    return dict(con.execute("SELECT narrative, threshold FROM narrative_thresholds").fetchall())
+
+
+def reviewed_hit_votes(con) -> "pd.DataFrame":
+    """One row per reviewed hit: narrative, score, threshold, accepts and reviews."""
+    return con.execute(
+        "SELECT r.hit_id, h.narrative, h.score, h.threshold, "
+        "sum(CASE WHEN r.decision = 'accept' THEN 1 ELSE 0 END) AS accepts, count(*) AS reviews "
+        "FROM narrative_reviews r JOIN narrative_hits h USING (hit_id) "
+        "GROUP BY r.hit_id, h.narrative, h.score, h.threshold").df()
+
+
+def store_reviewed_threshold(con, row: dict[str, Any]) -> None:
+    """Store a narrative's threshold fitted on reviews and re-mark its hits above or below it."""
+    con.execute(
+        "INSERT OR REPLACE INTO narrative_thresholds (narrative, threshold, source, n_accepted, n_rejected, f1)"
+        " VALUES (?, ?, 'reviews', ?, ?, ?)",
+        [row["narrative"], row["threshold"], row["accepted"], row["rejected"], row["f1"]])
+    con.execute("UPDATE narrative_hits SET threshold = ?, above = score >= ? WHERE narrative = ?",
+                [row["threshold"], row["threshold"], row["narrative"]])
+
+
+def reviewed_paragraph_majorities(con) -> list[tuple]:
+    """(doc_id, idx, narrative, accepted by a majority, paragraph text, language) of every reviewed paragraph."""
+    return con.execute(
+        "SELECT r.doc_id, r.idx, r.narrative, sum(CASE WHEN r.decision = 'accept' THEN 1 ELSE 0 END) * 2 > count(*),"
+        " any_value(p.text), any_value(d.language) FROM narrative_reviews r "
+        "JOIN paragraphs p ON p.doc_id = r.doc_id AND p.idx = r.idx JOIN documents d ON d.id = r.doc_id "
+        "GROUP BY r.doc_id, r.idx, r.narrative ORDER BY r.doc_id, r.idx").fetchall()
+
+
+def hits_by_id_prefix(con, hit_id: str) -> list[dict[str, Any]]:
+    """At most two hits whose id is or starts with ``hit_id``."""
+    return rows_of(con, "SELECT hit_id, doc_id, idx, narrative, codebook_version FROM narrative_hits "
+                        "WHERE hit_id = ? OR hit_id LIKE ? LIMIT 2", [hit_id, f"{hit_id}%"])
+
+
+def store_review(con, hit: dict[str, Any], coder: str, decision: str, note: str | None) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO narrative_reviews (hit_id, coder, decision, doc_id, idx, narrative, codebook_version,"
+        " note, reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
+        [hit["hit_id"], coder, decision, hit["doc_id"], hit["idx"], hit["narrative"], hit["codebook_version"], note])
+
+
+def review_queue_rows(con, version: str | None, *, narrative: str | None, include_candidates: bool,
+                      not_by: str | None, uncertain_first: bool, limit: int) -> "pd.DataFrame":
+    """Hits of a codebook version to review, with paragraph text and evidence: a narrative and its sub-narratives,
+    above threshold unless candidates are asked for, not yet reviewed by ``not_by``; the most uncertain (score
+    nearest the threshold) or the strongest first."""
+    clauses, params = ["h.codebook_version = ?"], [version]
+    if narrative:
+        clauses.append("(h.narrative = ? OR h.narrative LIKE ?)")
+        params += [narrative, f"{narrative}.%"]
+    if not include_candidates:
+        clauses.append("h.above")
+    if not_by:
+        clauses.append("NOT EXISTS (SELECT 1 FROM narrative_reviews r WHERE r.hit_id = h.hit_id AND r.coder = ?)")
+        params.append(not_by)
+    order = "abs(h.score - h.threshold), h.hit_id" if uncertain_first else "h.score DESC, h.hit_id"
+    sql = ("SELECT h.hit_id, h.narrative, h.score, h.threshold, h.above, d.actor, d.published, p.text, h.claim, "
+           "h.evidence, h.doc_id, h.idx, p.start_char FROM narrative_hits h "
+           "JOIN paragraphs p ON p.doc_id = h.doc_id AND p.idx = h.idx JOIN documents d ON d.id = h.doc_id "
+           f"WHERE {' AND '.join(clauses)} ORDER BY {order} LIMIT {int(limit)}")
+    return con.execute(sql, params).df()
+
+
+def all_reviews(con) -> "pd.DataFrame":
+    """Every decision: hit, narrative, coder, decision, time, codebook version."""
+    return con.execute("SELECT hit_id, narrative, doc_id, idx, coder, decision, note, reviewed_at, "
+                       "codebook_version FROM narrative_reviews ORDER BY reviewed_at, hit_id").df()
+
+
+def tagged_document_count(con, codebook_version: str) -> int:
+    return con.execute("SELECT count(DISTINCT doc_id) FROM narrative_hits WHERE above AND codebook_version = ?",
+                       [codebook_version]).fetchone()[0]
+
+
+def clear_hits(con, codebook_version: str, where: str, params: list) -> None:
+    """Delete a codebook version's hits on the documents ``d`` matching ``where`` (before they are re-tagged)."""
+    con.execute(f"DELETE FROM narrative_hits WHERE codebook_version = ? AND doc_id IN "
+                f"(SELECT d.id FROM documents d WHERE {where})", [codebook_version, *params])
+
+
+def paragraph_vector_batches(con, where: str, params: list, model: str, chunk_rows: int) -> Iterator[Any]:
+    """Arrow batches of (doc_id, idx, start_char, text, language, actor, vector) of the selected paragraphs with a
+    cached vector of the model, in key order, read through a cursor of their own."""
+    sql = ("SELECT p.doc_id, p.idx, p.start_char, p.text, d.language, d.actor, e.vector "
+           "FROM paragraphs p JOIN documents d ON d.id = p.doc_id "
+           "JOIN embeddings e ON e.doc_id = p.doc_id AND e.idx = p.idx AND e.model = ? "
+           f"WHERE {where} ORDER BY p.doc_id, p.idx")
+    cursor = con.cursor()
+    try:
+        yield from cursor.sql(sql, params=[model, *params]).to_arrow_reader(chunk_rows)
+    finally:
+        cursor.close()
+
+
+def insert_hits(con, table: Any) -> None:
+    """Add (or replace) hits from an Arrow table with the columns of HIT_COLUMNS but tagged_at."""
+    con.register("incoming_hits", table)
+    try:
+        con.execute(
+            "INSERT OR REPLACE INTO narrative_hits (hit_id, doc_id, idx, narrative, level, score, semantic, threshold,"
+            " above, claim, evidence, codebook_version, model, detector) SELECT hit_id, doc_id, idx, narrative, level,"
+            " score, semantic, threshold, above, claim, evidence, codebook_version, model, detector FROM incoming_hits")
+    finally:
+        con.unregister("incoming_hits")
+
+
+def semeval_labels_of_hits(con, where: str, params: list) -> list[tuple[str, str, int]]:
+    """(doc_id, SemEval label, level) of every hit above threshold whose narrative has a SemEval label."""
+    return con.execute(
+        f"SELECT DISTINCT h.doc_id, c.semeval, c.level FROM narrative_hits h JOIN documents d ON d.id = h.doc_id "
+        f"JOIN narrative_codebooks c ON c.narrative = h.narrative AND c.codebook_version = h.codebook_version "
+        f"WHERE h.above AND c.semeval IS NOT NULL AND {where}", params).fetchall()
+
+
+
+# ---- discovery runs: clusters of paragraphs no narrative explains -----------------------------------------------
+
+EXPLAINED_SQL = ("EXISTS (SELECT 1 FROM narrative_hits h WHERE h.doc_id = p.doc_id AND h.idx = p.idx "
+                 "AND h.above AND h.codebook_version = ?)")
+
+
+def explained_paragraph_count(con, where: str, params: list, version: str) -> int:
+    """Selected paragraphs carrying a narrative of the codebook version (above threshold)."""
+    return con.execute(
+        f"SELECT count(*) FROM paragraphs p JOIN documents d ON d.id = p.doc_id WHERE {where} AND {EXPLAINED_SQL}",
+        [*params, version]).fetchone()[0]
+
+
+def unexplained_paragraphs(con, where: str, params: list, version: str, *, model: str, min_chars: int, seed: int,
+                           limit: int) -> Any:
+    """Arrow table (doc_id, idx, text, actor, language, published_at, vector) of up to `limit` selected paragraphs
+    of `min_chars` or more that no narrative explains, with a cached vector of the model, in a seeded random order."""
+    sql = (f"SELECT p.doc_id, p.idx, p.text, d.actor, d.language, d.published_at, e.vector "
+           f"FROM paragraphs p JOIN documents d ON d.id = p.doc_id "
+           f"JOIN embeddings e ON e.doc_id = p.doc_id AND e.idx = p.idx AND e.model = ? "
+           f"WHERE {where} AND length(p.text) >= ? AND NOT {EXPLAINED_SQL} "
+           f"ORDER BY hash(p.doc_id || ':' || CAST(p.idx AS VARCHAR) || ?), p.doc_id, p.idx LIMIT ?")
+    cursor = con.cursor()
+    try:
+        return cursor.sql(sql, params=[model, *params, min_chars, version, str(seed), limit]).to_arrow_table()
+    finally:
+        cursor.close()
+
+
+def store_discovery_run(con, run_id: str, clusters: list[dict[str, Any]], members: "pd.DataFrame") -> None:
+    """Replace a discovery run's clusters and members."""
+    con.execute("DELETE FROM narrative_clusters WHERE run_id = ?", [run_id])
+    con.execute("DELETE FROM narrative_cluster_members WHERE run_id = ?", [run_id])
+    for row in clusters:
+        con.execute("INSERT INTO narrative_clusters (run_id, cluster, size, terms, actors, languages, first_seen, "
+                    "representatives) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [run_id, row["cluster"], row["size"], row["terms"], row["actors"], row["languages"],
+                     row["first_seen"], row["representatives"]])
+    con.register("incoming_members", members)
+    try:
+        con.execute("INSERT INTO narrative_cluster_members SELECT run_id, cluster, doc_id, idx, probability "
+                    "FROM incoming_members")
+    finally:
+        con.unregister("incoming_members")
+
+
+def discovered_cluster(con, run_id: str, cluster_id: int) -> tuple | None:
+    """(terms, actors, languages, representatives) of a stored cluster, or None."""
+    return con.execute("SELECT terms, actors, languages, representatives FROM narrative_clusters "
+                       "WHERE run_id = ? AND cluster = ?", [run_id, cluster_id]).fetchone()
+
+
+def confident_members(con, run_id: str, cluster_id: int, n: int) -> list[tuple[str, str]]:
+    """(language, text) of the cluster's `n` most confident paragraphs."""
+    return con.execute(
+        "SELECT d.language, p.text FROM narrative_cluster_members m JOIN paragraphs p ON p.doc_id = m.doc_id "
+        "AND p.idx = m.idx JOIN documents d ON d.id = m.doc_id WHERE m.run_id = ? AND m.cluster = ? "
+        "ORDER BY m.probability DESC, m.doc_id, m.idx LIMIT ?", [run_id, cluster_id, n]).fetchall()
+
+
+def latest_discovery_run(con) -> tuple | None:
+    return con.execute("SELECT run_id FROM narrative_clusters ORDER BY created_at DESC LIMIT 1").fetchone()
+
+
+
+# ---- learned detectors (narratives/models.py builds and reads them back) ------------------------------------------
+
+MODEL_DDL = [
+    """CREATE TABLE IF NOT EXISTS narrative_models (
+        version VARCHAR PRIMARY KEY, codebook_version VARCHAR, embedding_model VARCHAR, data_hash VARCHAR,
+        source VARCHAR, alpha DOUBLE, narratives VARCHAR, cv VARCHAR, created_at TIMESTAMP DEFAULT current_timestamp)""",
+    """CREATE TABLE IF NOT EXISTS narrative_model_weights (
+        version VARCHAR, narrative VARCHAR, arm VARCHAR, threshold DOUBLE, weights FLOAT[], bias DOUBLE,
+        positives INTEGER, PRIMARY KEY (version, narrative))""",
+]
+
+
+def ensure_model_tables(con, *, read_only: bool) -> bool:
+    """Create the model tables (False on a read-only store without them)."""
+    if read_only:
+        return has_table(con, "narrative_models")
+    for ddl in MODEL_DDL:
+        con.execute(ddl)
+    con.execute("ALTER TABLE narrative_models ADD COLUMN IF NOT EXISTS settings VARCHAR")
+    con.execute("ALTER TABLE narrative_model_weights ADD COLUMN IF NOT EXISTS language_bias VARCHAR")
+    return True
+
+
+def model_count(con) -> int:
+    return con.execute("SELECT count(*) FROM narrative_models").fetchone()[0]
+
+
+def insert_model(con, header: list, arms: list[tuple]) -> None:
+    """A model's row (version, codebook_version, embedding_model, data_hash, source, alpha, narratives, cv,
+    settings) and one row per arm (version, narrative, arm, threshold, weights, bias, positives, language_bias)."""
+    con.execute("INSERT INTO narrative_models (version, codebook_version, embedding_model, data_hash, source, "
+                "alpha, narratives, cv, settings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", header)
+    con.executemany("INSERT INTO narrative_model_weights (version, narrative, arm, threshold, weights, bias, "
+                    "positives, language_bias) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", arms)
+
+
+def model_rows(con) -> list[tuple]:
+    """(version, created_at, codebook_version, embedding_model, data_hash, cv, source), newest first."""
+    return con.execute("SELECT version, created_at, codebook_version, embedding_model, data_hash, cv, source "
+                       "FROM narrative_models ORDER BY created_at DESC, version DESC").fetchall()
+
+
+def newest_model(con, codebook_version: str | None = None) -> str | None:
+    sql = "SELECT version FROM narrative_models"
+    params: list = []
+    if codebook_version:
+        sql, params = sql + " WHERE codebook_version = ?", [codebook_version]
+    row = con.execute(sql + " ORDER BY created_at DESC, version DESC LIMIT 1", params).fetchone()
+    return row[0] if row else None
+
+
+def models_by_version_prefix(con, version: str, settings: str) -> list[tuple]:
+    """At most two models whose version is or starts with ``version``; ``settings`` is the column (or NULL)."""
+    return con.execute("SELECT version, codebook_version, embedding_model, data_hash, alpha, narratives, cv, "
+                       f"{settings} FROM narrative_models WHERE version = ? OR version LIKE ? LIMIT 2",
+                       [version, f"{version}%"]).fetchall()
+
+
+def model_arms(con, version: str, language_bias: str) -> list[tuple]:
+    """(narrative, arm, threshold, weights, bias, positives, language bias) of a model's arms."""
+    return con.execute(
+        f"SELECT narrative, arm, threshold, weights, bias, positives, {language_bias} FROM narrative_model_weights "
+        "WHERE version = ?", [version]).fetchall()
+
+
+
+# ---- reads for align/ ------------------------------------------------------------------------------------------
+
+def any_hits(con) -> bool:
+    """Whether narratives were tagged in this store (a hits table with at least one row)."""
+    if not has_table(con, "narrative_hits"):
+        return False
+    return bool(con.execute("SELECT count(*) FROM (SELECT 1 FROM narrative_hits LIMIT 1)").fetchone()[0])
+
+
+def raw_hit_rows(con, level: int | None) -> "pd.DataFrame":
+    """(doc_id, idx, narrative) straight from the hits table, whatever lockstep version wrote it: above threshold
+    and at the level when the table has those columns."""
+    columns = columns_of(con, "narrative_hits")
+    clauses, params = ["TRUE"], []
+    if "above" in columns:
+        clauses.append("above")
+    if level is not None and "level" in columns:
+        clauses.append("level = ?")
+        params.append(level)
+    return con.execute(f"SELECT DISTINCT doc_id, idx, narrative FROM narrative_hits WHERE "
+                       f"{' AND '.join(clauses)}", params).df()

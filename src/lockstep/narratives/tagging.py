@@ -23,15 +23,18 @@ from typing import TYPE_CHECKING, Iterator
 import numpy as np
 
 from lockstep.enrich.embeddings import EmbeddingOptions, batch_to_frame, compute_missing, get_backend
-from lockstep.narratives import learned_tagging, llm_detector, tables
+import lockstep.narratives.learned_tagging as learned_tagging
+import lockstep.narratives.llm_detector as llm_detector
+import lockstep.narratives.tables as tables
 from lockstep.narratives.calibrate import thresholds_for
 from lockstep.narratives.codebook import Codebook, load_codebook
 from lockstep.narratives.detect import DetectOptions, Detector, Hit, sentence_spans
+from lockstep.store.corpus import DocumentFilter
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from lockstep.store.corpus import Corpus, DocumentFilter
+    from lockstep.store.corpus import Corpus
 
 
 @dataclass(slots=True, kw_only=True)
@@ -112,39 +115,23 @@ def tag(corpus: "Corpus", options: TagOptions | None = None) -> "TagReport | llm
         report.hits += sum(h.above for h in hits)
         report.candidates += sum(not h.above for h in hits)
     report.seconds["tagging"] = time.perf_counter() - started
-    report.documents = corpus.con.execute(
-        "SELECT count(DISTINCT doc_id) FROM narrative_hits WHERE above AND codebook_version = ?",
-        [codebook.version]).fetchone()[0]
+    report.documents = tables.tagged_document_count(corpus.con, codebook.version)
     return report
 
 
 def clear_version(corpus: "Corpus", version: str, filters: "DocumentFilter | None") -> None:
-    from lockstep.store.corpus import DocumentFilter
-
     where, params = (filters or DocumentFilter()).where()
-    corpus.con.execute(f"DELETE FROM narrative_hits WHERE codebook_version = ? AND doc_id IN "
-                       f"(SELECT d.id FROM documents d WHERE {where})", [version, *params])
+    tables.clear_hits(corpus.con, version, where, params)
 
 
 def paragraph_chunks(corpus: "Corpus", model: str, options: TagOptions) -> Iterator[tuple["pd.DataFrame", np.ndarray]]:
     """(paragraph rows, their vectors) in chunks of `chunk_rows`, read through a separate cursor."""
-    from lockstep.store.corpus import DocumentFilter
-
     where, params = (options.filters or DocumentFilter()).where()
-    sql = ("SELECT p.doc_id, p.idx, p.start_char, p.text, d.language, d.actor, e.vector "
-           "FROM paragraphs p JOIN documents d ON d.id = p.doc_id "
-           "JOIN embeddings e ON e.doc_id = p.doc_id AND e.idx = p.idx AND e.model = ? "
-           f"WHERE {where} ORDER BY p.doc_id, p.idx")
-    cursor = corpus.con.cursor()
-    try:
-        reader = cursor.sql(sql, params=[model, *params]).to_arrow_reader(options.chunk_rows)
-        for batch in reader:
-            _keys, vectors = batch_to_frame(batch)
-            frame = batch.drop_columns(["vector"]).to_pandas() if hasattr(batch, "drop_columns") else \
-                batch.to_pandas().drop(columns=["vector"])
-            yield frame, vectors
-    finally:
-        cursor.close()
+    for batch in tables.paragraph_vector_batches(corpus.con, where, params, model, options.chunk_rows):
+        _keys, vectors = batch_to_frame(batch)
+        frame = batch.drop_columns(["vector"]).to_pandas() if hasattr(batch, "drop_columns") else \
+            batch.to_pandas().drop(columns=["vector"])
+        yield frame, vectors
 
 
 def add_sentence_evidence(detector: Detector, chunk: "pd.DataFrame", hits: list[Hit]) -> None:
@@ -189,11 +176,4 @@ def write_hits(corpus: "Corpus", chunk: "pd.DataFrame", hits: list[Hit], codeboo
             "evidence": json.dumps(evidence, ensure_ascii=False), "codebook_version": version, "model": model,
             "detector": hit.detector,
         })
-    corpus.con.register("incoming_hits", pa.Table.from_pylist(rows))
-    try:
-        corpus.con.execute(
-            "INSERT OR REPLACE INTO narrative_hits (hit_id, doc_id, idx, narrative, level, score, semantic, threshold,"
-            " above, claim, evidence, codebook_version, model, detector) SELECT hit_id, doc_id, idx, narrative, level,"
-            " score, semantic, threshold, above, claim, evidence, codebook_version, model, detector FROM incoming_hits")
-    finally:
-        corpus.con.unregister("incoming_hits")
+    tables.insert_hits(corpus.con, pa.Table.from_pylist(rows))

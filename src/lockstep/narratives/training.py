@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from lockstep.narratives import learned
+from lockstep.enrich.embeddings import Embedder, progress_bar
+from lockstep.enrich.embeddings import get_backend
+from lockstep.errors import InputError
+import lockstep.narratives.learned as learned
 from lockstep.narratives.calibrate import thresholds_for
 from lockstep.narratives.codebook import Codebook, load_codebook
 from lockstep.narratives.detect import DetectOptions, Detector
@@ -65,8 +68,6 @@ def zero_shot_detector(codebook: Codebook, backend, options: DetectOptions, corp
 
 
 def embed_paragraphs(texts: list[str], backend_name: str, workers: int, progress: bool) -> np.ndarray:
-    from lockstep.enrich.embeddings import Embedder, progress_bar
-
     clipped = [t[:MAX_CHARS] for t in texts]
     parts = []
     with Embedder(backend_name, workers) as embedder, progress_bar(progress, len(clipped)) as tick:
@@ -108,14 +109,10 @@ def fit(examples: Sequence[Example], codebook: Codebook, feats: Features, detect
 def train(examples: list[Example], codebook: Codebook, options: TrainOptions | None = None,
           corpus: "Corpus | None" = None) -> learned.LearnedModel:
     """Fit a learned detector on `examples` (nothing is stored); `model.cv` holds the figures."""
-    from lockstep.enrich.embeddings import get_backend
-
     options = options or TrainOptions()
     examples = only_languages(examples, options.languages)
     check_examples(examples)
     if len(examples) < 2 * options.learn.folds:
-        from lockstep.errors import InputError
-
         raise InputError(f"{examples[0].source.rsplit(':', 1)[0]}: {len(examples)} labelled examples; "
                          f"{options.learn.folds}-fold cross-validation needs at least {2 * options.learn.folds}")
     started = time.perf_counter()
@@ -142,7 +139,7 @@ def count_languages(examples: Sequence[Example]) -> dict[str, int]:
 def train_and_store(corpus: "Corpus", examples: list[Example], options: TrainOptions | None = None,
                     source: str = "") -> learned.LearnedModel:
     """Train and save the model in the store under a new version; returns it (with `version` set)."""
-    from lockstep.narratives import models
+    import lockstep.narratives.models as models
 
     options = options or TrainOptions()
     model = train(examples, codebook_for(options), options, corpus)

@@ -5,15 +5,20 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from lockstep.align import chains as echo_chains
+from lockstep.align import drilldown
+from lockstep.align import index as align_index
+from lockstep.align import leadlag
+from lockstep.align.sources import has_narratives
+from lockstep.align.sources import narrative_hits
 from lockstep.output import records
-from lockstep.report import charts
-from lockstep.report.analyses import analysis
+import lockstep.report.charts as charts
 from lockstep.report.frames import clip, table
 from lockstep.report.model import Chart, Evidence, EvidenceLine, Section, Table
 from lockstep.report.numbers import display
 from lockstep.report.options import ReportOptions
-from lockstep.report.overview import top_actors
 from lockstep.report.safe import anchor
+from lockstep.store.tables import paragraphs_at, top_actors
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -34,26 +39,24 @@ def align_actors(corpus: "Corpus", options: ReportOptions) -> list[str]:
 
 def first_view(result, min_share: float = 0.0) -> tuple[str, str]:
     """(measure, value or relative) a matrix shows first (`align.index.first_view`)."""
-    return analysis("align.index", "first_view").first_view(result, min_share)
+    return align_index.first_view(result, min_share)
 
 
 def alignment_section(corpus: "Corpus", options: ReportOptions) -> Section:
-    index = analysis("align.index", "AlignOptions", "alignment", "build_profiles", "alignment_series")
-    drill = analysis("align.drilldown", "DrillOptions", "drill")
     actors = align_actors(corpus, options)
-    window = index.AlignOptions(actors=actors, period="all", since=options.since, until=options.until,
+    window = align_index.AlignOptions(actors=actors, period="all", since=options.since, until=options.until,
                                 n_boot=100, n_perm=100, min_units=options.min_documents)
-    profiles = index.build_profiles(corpus, window, window.measures(narratives_tagged(corpus)))
-    overall = index.alignment(corpus, window, profiles=profiles)
+    profiles = align_index.build_profiles(corpus, window, window.measures(narratives_tagged(corpus)))
+    overall = align_index.alignment(corpus, window, profiles=profiles)
     if overall.empty or overall["value"].isna().all():
         return Section(key="alignment", title="", available=False,
                        missing=f"Too few documents per actor to compare (at least {options.min_documents} each).")
     measure, shown = first_view(overall)
     section = Section(key="alignment", title="", note=view_note(measure, shown, options))
     section.charts.append(matrix_chart(overall, measure, actors, shown))
-    series = index.alignment(corpus, index.AlignOptions(actors=actors, period=options.period, since=options.since,
-                                                        until=options.until, n_boot=50, n_perm=50,
-                                                        min_units=options.min_documents))
+    series = align_index.alignment(corpus, align_index.AlignOptions(
+        actors=actors, period=options.period, since=options.since, until=options.until, n_boot=50, n_perm=50,
+        min_units=options.min_documents))
     if not series.empty:
         section.charts.append(series_chart(series, *series_view(series, measure, shown)))
     floors = {"p_distinct": 1 / (window.n_perm + 1)}
@@ -62,7 +65,7 @@ def alignment_section(corpus: "Corpus", options: ReportOptions) -> Section:
                                 id="alignment", title="Alignment over the whole window", anchor_column="evidence",
                                 columns=ALIGN_COLUMNS, floors=floors))
     section.tables.append(missing_table(series, options.min_documents))
-    section.evidence = drill_evidence(corpus, drill, overall, measure, profiles, options, shown)
+    section.evidence = drill_evidence(corpus, drilldown, overall, measure, profiles, options, shown)
     section.data = {"measure": measure, "shown": shown, "actors": actors,
                     "periods": sorted(map(str, set(series.get("period", []))))}
     return section
@@ -81,10 +84,6 @@ def view_note(measure: str, shown: str, options: ReportOptions) -> str:
 
 
 def narratives_tagged(corpus: "Corpus") -> bool:
-    try:
-        from lockstep.align.sources import has_narratives
-    except ImportError:
-        return False
     return has_narratives(corpus)
 
 
@@ -217,7 +216,6 @@ LEAD_COLUMNS = ["item", "leader", "follower", "actor_a", "actor_b", "best_lag", 
 
 
 def lead_lag_section(corpus: "Corpus", options: ReportOptions) -> Section:
-    leadlag = analysis("align.leadlag", "LeadOptions", "leads")
     items = lead_items(corpus, options)
     if not items:
         return Section(key="lead-lag", title="", available=False,
@@ -288,8 +286,6 @@ def lead_items(corpus: "Corpus", options: ReportOptions, limit: int = 6) -> list
     """Narratives with most hits and the most used term families (their forms in every language)."""
     items: list[tuple[str, dict[str, Any]]] = []
     if narratives_tagged(corpus):
-        from lockstep.align.sources import narrative_hits
-
         hits = narrative_hits(corpus)
         for narrative in hits["narrative"].value_counts().head(limit // 2).index:
             items.append((f"narrative: {narrative}", {"narrative": narrative}))
@@ -317,17 +313,12 @@ def first_use_chart(firsts: list[dict[str, Any]]) -> dict[str, Any]:
 
 def first_use_evidence(corpus: "Corpus", firsts: list[dict[str, Any]]) -> list[Evidence]:
     keys = [(r["first_doc_id"], int(r["first_idx"])) for r in firsts if r.get("first_doc_id")]
-    found: dict[tuple[str, int], tuple] = {}
-    if keys:
-        clause = " OR ".join(["(p.doc_id = ? AND p.idx = ?)"] * len(keys))
-        for row in corpus.con.execute(f"SELECT p.doc_id, p.idx, p.text FROM paragraphs p WHERE {clause}",
-                                      [v for k in keys for v in k]).fetchall():
-            found[(row[0], row[1])] = row
+    found = paragraphs_at(corpus.con, keys)
     blocks = []
     for r in firsts:
         para = found.get((r.get("first_doc_id"), int(r["first_idx"]) if r.get("first_idx") is not None else -1))
         line = EvidenceLine(doc_id=str(r.get("first_doc_id") or ""), paragraph=r.get("first_idx"),
-                            left=clip("", "", para[2])[2],
+                            left=clip("", "", para[3])[2],
                             match="", right="", actor=r["actor"], outlet=r.get("first_outlet"),
                             published=_date(r.get("first_published")),
                             note=f"{_num(r.get('days_after_first'))} days after the first actor") if para else None
@@ -337,8 +328,7 @@ def first_use_evidence(corpus: "Corpus", firsts: list[dict[str, Any]]) -> list[E
 
 
 def echoes_section(corpus: "Corpus", options: ReportOptions) -> Section:
-    chains_mod = analysis("align.chains", "EchoOptions", "find_echoes")
-    found = chains_mod.find_echoes(corpus, chains_mod.EchoOptions(
+    found = echo_chains.find_echoes(corpus, echo_chains.EchoOptions(
         since=options.since, until=options.until, actors=list(options.actors) or None, store=False))
     chains = found.chains
     if chains.empty:

@@ -6,8 +6,11 @@ import datetime as dt
 import sys
 from typing import TYPE_CHECKING, Callable
 
-from lockstep.errors import LockstepError
-from lockstep.report import charts
+from lockstep.errors import InputError, LockstepError
+import lockstep.report.align_section as align_section
+import lockstep.report.charts as charts
+import lockstep.report.narratives_section as narratives_section
+import lockstep.report.terms_section as terms_section
 from lockstep.report.analyses import AnalysisMissing
 from lockstep.report.corpus_section import corpus_section
 from lockstep.report.model import Report, Section, missing_section
@@ -22,8 +25,6 @@ SectionBuilder = Callable[["Corpus", ReportOptions], Section]
 
 def section_builders() -> list[tuple[str, str, SectionBuilder]]:
     """(key, title, builder) for every section, in report order."""
-    from lockstep.report import align_section, narratives_section, terms_section
-
     return [
         ("overview", "Corpus overview", lambda corpus, options: corpus_section(corpus.con, options.filters())),
         ("terms", "Key terms and keyness per actor", terms_section.keyness_section),
@@ -43,8 +44,6 @@ def build_report(corpus: "Corpus", options: ReportOptions | None = None,
     builders = section_builders()
     unknown = set(options.sections) - {key for key, _, _ in builders}
     if unknown:
-        from lockstep.errors import InputError
-
         raise InputError(f"unknown report section(s) {', '.join(sorted(unknown))}; "
                          f"choose from {', '.join(key for key, _, _ in builders)}")
     sections = []

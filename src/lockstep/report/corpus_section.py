@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lockstep.output import records
-from lockstep.report import charts, overview
+import lockstep.report.charts as charts
+import lockstep.report.overview as overview
 from lockstep.report.frames import table
 from lockstep.report.model import Chart, Evidence, EvidenceLine, Section
 from lockstep.report.safe import anchor
+from lockstep.store import tables
 from lockstep.store.corpus import DocumentFilter
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -16,18 +18,18 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def corpus_section(con: "duckdb.DuckDBPyConnection", filters: DocumentFilter) -> Section:
-    by_month = records(overview.documents_by_month(con, filters))
+    by_month = records(tables.documents_by_month(con, filters))
     month_anchor = lambda r: anchor("month", r["actor"], r["month"])  # noqa: E731
     section = Section(key="overview", title="Corpus overview",
                       note="Counts include duplicates; 'unique' counts each duplicate cluster once.")
     section.tables = [
-        table(overview.documents_by_actor(con, filters), id="by-actor", title="Documents by actor"),
-        table(overview.documents_by_language(con, filters), id="by-language", title="Documents by language"),
-        table(overview.duplicate_clusters(con, filters), id="duplicates", title="Largest duplicate clusters",
+        table(tables.documents_by_actor(con, filters), id="by-actor", title="Documents by actor"),
+        table(tables.documents_by_language(con, filters), id="by-language", title="Documents by language"),
+        table(tables.duplicate_clusters(con, filters), id="duplicates", title="Largest duplicate clusters",
               doc_column="cluster_id", note="cluster_id is the id of the earliest member; later members are "
               "duplicates removed from corpus-wide counts."),
-        table(overview.skipped_reasons(con), id="skipped-reasons", title="Skipped inputs by reason"),
-        table(overview.skipped_inputs(con), id="skipped", title="Skipped inputs (first 200)"),
+        table(tables.skipped_reasons(con), id="skipped-reasons", title="Skipped inputs by reason"),
+        table(tables.skipped_inputs(con), id="skipped", title="Skipped inputs (first 200)"),
     ]
     if by_month:
         section.charts.append(Chart(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from lockstep.output import records
 from lockstep.report.model import EvidenceLine, Table
 from lockstep.report.numbers import is_p_column
+from lockstep.store.tables import paragraphs_with_documents
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -107,12 +108,7 @@ def example_lines(con, rows: list[dict[str, Any]], *, doc: str = "example_doc", 
     keys = sorted({(r[doc], int(r[paragraph])) for r in rows if r.get(doc) and r.get(paragraph) is not None})
     if not keys:
         return {}
-    pairs = " OR ".join(["(p.doc_id = ? AND p.idx = ?)"] * len(keys))
-    params = [v for key in keys for v in key]
-    found = con.execute(
-        "SELECT p.doc_id, p.idx, p.start_char, p.text, d.actor, d.outlet, d.language, d.published, d.title "
-        f"FROM paragraphs p JOIN documents d ON d.id = p.doc_id WHERE {pairs}", params).fetchall()
-    paragraphs = {(f[0], f[1]): f for f in found}
+    paragraphs = paragraphs_with_documents(con, keys)
     out = {}
     for r in rows:
         para = paragraphs.get((r.get(doc), _int(r.get(paragraph))))

@@ -6,14 +6,18 @@ import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from lockstep.narratives import corrected
+from lockstep.narratives import evidence_list
+from lockstep.narratives import tables as narrative_tables
+from lockstep.narratives.prevalence import HitQuery, first_appearance, hits, prevalence
+from lockstep.narratives.tables import latest_version_read
 from lockstep.output import records
-from lockstep.report import charts
-from lockstep.report.analyses import analysis
+import lockstep.report.charts as charts
 from lockstep.report.frames import clip, table
 from lockstep.report.model import Chart, Evidence, EvidenceLine, Section, Table
 from lockstep.report.options import ReportOptions
-from lockstep.report.overview import top_actors
 from lockstep.report.safe import anchor, plot_text
+from lockstep.store.tables import paragraphs_at, top_actors, unique_stories_by_period
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -22,30 +26,20 @@ TOP_NARRATIVES = 6
 LINES_PER_POINT = 3
 
 
-def tagged_version(con) -> str | None:
-    """The codebook version of the latest tagging run, read without writing (works on read-only stores)."""
-    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'narrative_hits'")
-    if not exists.fetchone()[0]:
-        return None
-    row = con.execute("SELECT codebook_version FROM narrative_hits ORDER BY tagged_at DESC LIMIT 1").fetchone()
-    return row[0] if row else None
-
-
 def not_tagged(key: str) -> Section:
     return Section(key=key, title="", available=False, missing=(
         "No narratives are tagged in this store yet: run `lockstep narratives tag --db STORE` first."))
 
 
 def prevalence_section(corpus: "Corpus", options: ReportOptions) -> Section:
-    prev = analysis("narratives.prevalence", "HitQuery", "prevalence", "first_appearance", "hits")
-    version = tagged_version(corpus.con)
+    version = latest_version_read(corpus.con)
     if version is None:
         return not_tagged("narratives")
     actors = list(options.actors) or top_actors(corpus.con, options.filters(), 8)
     filters = replace(options.filters(), actor=actors)
-    query = prev.HitQuery(filters=filters, level=1, version=version, period=options.period)
-    rows = [r for r in records(prev.prevalence(corpus, query)) if r.get("period")]
-    overall = records(prev.prevalence(corpus, replace(query, period="all")))
+    query = HitQuery(filters=filters, level=1, version=version, period=options.period)
+    rows = [r for r in records(prevalence(corpus, query)) if r.get("period")]
+    overall = records(prevalence(corpus, replace(query, period="all")))
     if not rows:
         return Section(key="narratives", title="", available=False,
                        missing="No narrative hits above threshold for these actors and dates.")
@@ -61,14 +55,14 @@ def prevalence_section(corpus: "Corpus", options: ReportOptions) -> Section:
         section.charts.append(Chart(id=f"chart-narrative-{len(section.charts)}", title=title, figure=charts.line_chart(
             points, x="period", y="share", group="actor", title=f"{title} ({narrative})", y_title="share of documents",
             anchor_of=lambda r, n=narrative: anchor("narr", n, r["actor"], r["period"]) if r["documents"] else None)))
-        section.evidence.extend(narrative_evidence(corpus, prev, replace(query, narrative=narrative), options))
+        section.evidence.extend(narrative_evidence(corpus, replace(query, narrative=narrative), options))
     section.tables.append(table(_frame(overall), id="prevalence", title="Prevalence over the whole window",
                                 columns=["narrative", "title", "actor", "documents", "actor_documents", "share"]))
     corrected_table, corrected_chart = corrected_prevalence_block(corpus, query)
     section.tables.append(corrected_table)
     if corrected_chart is not None:
         section.charts.append(corrected_chart)
-    first = prev.first_appearance(corpus, replace(query, narrative=None))
+    first = first_appearance(corpus, replace(query, narrative=None))
     section.tables.append(table(first, id="first-appearance", title="First appearance per actor",
                                 columns=["narrative", "actor", "first_published", "outlet", "score", "doc_id"],
                                 doc_column="doc_id", limit=80))
@@ -82,8 +76,7 @@ CORRECTED_COLUMNS = ["narrative", "title", "actor", "raw_share", "share", "ci_lo
 def corrected_prevalence_block(corpus: "Corpus", query: Any) -> tuple[Table, Chart | None]:
     """The whole window's prevalence corrected for detector error from the reviews of a random sample (table and
     chart with intervals); without reviews the detector's shares, labelled uncorrected, and no chart."""
-    corr = analysis("narratives.corrected", "CorrectedQuery", "corrected_prevalence")
-    frame = corr.corrected_prevalence(corpus, corr.CorrectedQuery(hits=replace(query, period="all")))
+    frame = corrected.corrected_prevalence(corpus, corrected.CorrectedQuery(hits=replace(query, period="all")))
     if frame.attrs.get("sample_id") is None:
         frame = frame.rename(columns={"share": "share (uncorrected)"})
         return table(frame, id="prevalence-corrected", title="Prevalence, uncorrected (no reviews)", note=(
@@ -136,11 +129,7 @@ def actor_periods(con, filters, period: str) -> dict[tuple[str, str], int]:
     show as 0 rather than as a gap the line jumps over."""
     if period not in ("day", "week", "month", "quarter", "year"):
         return {}
-    where, params = filters.where()
-    rows = con.execute(f"SELECT d.actor, strftime(date_trunc('{period}', d.published_at), '%Y-%m-%d'), "
-                       f"count(DISTINCT coalesce(d.cluster_id, d.id)) FROM documents d WHERE {where} "
-                       "AND d.published_at IS NOT NULL AND d.actor IS NOT NULL GROUP BY ALL", params).fetchall()
-    return {(actor, start): n for actor, start, n in rows}
+    return unique_stories_by_period(con, filters, period)
 
 
 def with_zeros(points: list[dict[str, Any]], totals: dict[tuple[str, str], int]) -> list[dict[str, Any]]:
@@ -158,9 +147,9 @@ def top_narratives(overall: list[dict[str, Any]]) -> list[str]:
     return sorted(totals, key=lambda n: (-totals[n], n))[:TOP_NARRATIVES]
 
 
-def narrative_evidence(corpus: "Corpus", prev: Any, query: Any, options: ReportOptions) -> list[Evidence]:
+def narrative_evidence(corpus: "Corpus", query: Any, options: ReportOptions) -> list[Evidence]:
     """The strongest paragraphs behind each (narrative, actor, period) point, with the evidence span marked."""
-    frame = prev.hits(corpus, replace(query, level=None))
+    frame = hits(corpus, replace(query, level=None))
     if frame.empty:
         return []
     import pandas as pd
@@ -169,9 +158,9 @@ def narrative_evidence(corpus: "Corpus", prev: Any, query: Any, options: ReportO
     frame["period"] = published.dt.to_period(
         {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}.get(options.period, "M")
     ).dt.start_time.dt.strftime("%Y-%m-%d")
-    shown = analysis("narratives.evidence_list", "once", "with_precision")
-    parents = analysis("narratives.tables", "parents").parents(corpus.con, query.version)
-    frame = shown.with_precision(shown.once(frame.sort_values("score", ascending=False, kind="stable"), parents))
+    parents = narrative_tables.parents(corpus.con, query.version)
+    frame = evidence_list.with_precision(evidence_list.once(frame.sort_values("score", ascending=False, kind="stable"),
+                                                            parents))
     frame = frame.groupby(["actor", "period"], sort=False).head(LINES_PER_POINT)
     lines = evidence_lines(corpus.con, records(frame))
     blocks: dict[str, Evidence] = {}
@@ -186,13 +175,7 @@ def evidence_lines(con, hits: list[dict[str, Any]]) -> list[EvidenceLine]:
     """Paragraph text with the first evidence span marked, for hit rows (doc_id, idx, evidence JSON, ...); the note
     names the narrative (and its parent), the evidence kinds and, when known, how often such hits are right."""
     keys = sorted({(h["doc_id"], int(h["idx"])) for h in hits})
-    paragraphs: dict[tuple[str, int], tuple] = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        clause = " OR ".join(["(doc_id = ? AND idx = ?)"] * len(chunk))
-        for row in con.execute(f"SELECT doc_id, idx, start_char, text FROM paragraphs WHERE {clause}",
-                               [v for k in chunk for v in k]).fetchall():
-            paragraphs[(row[0], row[1])] = row
+    paragraphs = paragraphs_at(con, keys)
     out = []
     for h in hits:
         _, idx, offset, text = paragraphs.get((h["doc_id"], int(h["idx"])), (None, h["idx"], 0, ""))

@@ -8,15 +8,16 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from lockstep import terms
 from lockstep.output import records
-from lockstep.report import charts
-from lockstep.report.analyses import analysis
+import lockstep.report.charts as charts
 from lockstep.report.frames import kwic_lines, table
 from lockstep.report.model import Chart, Evidence, Section, Table
 from lockstep.report.options import ReportOptions
-from lockstep.report.overview import contrasting_pair, top_actors
+from lockstep.report.overview import contrasting_pair
 from lockstep.report.safe import anchor
 from lockstep.store.corpus import DocumentFilter
+from lockstep.store.tables import top_actors
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus
@@ -41,7 +42,6 @@ def kwic_evidence(terms: Any, corpus: "Corpus", term: str, filters: DocumentFilt
 
 
 def keyness_section(corpus: "Corpus", options: ReportOptions) -> Section:
-    terms = analysis("terms", "keyness", "KeynessOptions", "kwic", "KwicOptions")
     actors, filters = actor_filters(corpus, options)
     if not options.actors:
         filters = options.filters()  # the reference is every other document of the selection
@@ -82,7 +82,6 @@ def keyness_section(corpus: "Corpus", options: ReportOptions) -> Section:
 
 
 def term_plot_section(corpus: "Corpus", options: ReportOptions) -> Section:
-    terms = analysis("terms", "keyness", "KeynessOptions", "kwic", "KwicOptions")
     pair = options.pair or contrasting_pair(corpus.con, options.filters())
     if pair is None:
         return Section(key="term-plot", title="", available=False, missing="Needs at least two actors.")
@@ -137,7 +136,6 @@ def plot_points(rows: list[dict[str, Any]], labelled: list[dict[str, Any]], a: s
 
 
 def families_section(corpus: "Corpus", options: ReportOptions) -> Section:
-    terms = analysis("terms", "trend", "TrendOptions", "kwic", "KwicOptions", "load_families")
     actors, filters = actor_filters(corpus, options, limit=12)
     families = terms.load_families()
     frame = terms.trend(corpus, terms.TrendOptions(terms=tuple(f"@{f}" for f in families), filters=filters,

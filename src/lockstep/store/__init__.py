@@ -1,0 +1,1 @@
+"""The store: one DuckDB file with the core tables (documents, paragraphs, inputs, skipped), its schema and writer."""

@@ -21,7 +21,7 @@ import pandas as pd
 
 from lockstep.errors import InputError
 from lockstep.store.corpus import DocumentFilter
-from lockstep.terms import stats
+import lockstep.terms.stats as stats
 from lockstep.terms.frequency import lemma_counts_sql
 from lockstep.terms.index import ensure_index
 from lockstep.terms.scope import Scope, join_on, totals_sql

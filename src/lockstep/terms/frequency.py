@@ -14,7 +14,7 @@ import pandas as pd
 
 from lockstep.errors import InputError
 from lockstep.store.corpus import DocumentFilter
-from lockstep.terms import familycounts
+import lockstep.terms.familycounts as familycounts
 from lockstep.terms.index import ensure_index
 from lockstep.terms.scope import Scope, join_on, totals_sql
 from lockstep.terms.spec import Term, hits_sql, resolve

@@ -19,7 +19,7 @@ import pandas as pd
 from lockstep.enrich.tokens import is_stopword, lemmatize, tokenize_query
 from lockstep.errors import InputError
 from lockstep.store.corpus import DocumentFilter
-from lockstep.terms import stats
+import lockstep.terms.stats as stats
 from lockstep.terms.frequency import lemma_counts_sql
 from lockstep.terms.index import ensure_index, token_options
 from lockstep.terms.scope import Scope, totals_sql

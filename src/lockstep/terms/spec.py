@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from lockstep.enrich.tokens import lemmatize, normalize_form, tokenize_query
+from lockstep.enrich.tokens import token_lang
 from lockstep.errors import InputError
 from lockstep.terms.families import Family, load_families
 from lockstep.terms.index import token_options
@@ -149,8 +150,6 @@ def tokens_of(corpus: "Corpus", text: str, language: str | None) -> list[tuple[s
     options = token_options(corpus)
     tokens = tokenize_query(text, options)
     if language:
-        from lockstep.enrich.tokens import token_lang
-
         tokens = [(form, token_lang(form, language), case) for form, _, case in tokens]
     return tokens
 

@@ -27,9 +27,10 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from lockstep.enrich import embeddings
 from lockstep.errors import InputError, LockstepError
 from lockstep.store.corpus import DocumentFilter
-from lockstep.terms import stats
+import lockstep.terms.stats as stats
 from lockstep.terms.collocation import context_sql
 from lockstep.terms.concordance import concordance_lines
 from lockstep.terms.frequency import lemma_counts_sql
@@ -277,7 +278,6 @@ def lines_for_embedding(corpus: "Corpus", term: Term, hits: str, options: UsageO
 def add_embedding_distance(scores: pd.DataFrame, lines: pd.DataFrame, options: UsageOptions) -> list[str]:
     """1 - cosine of the actors' context-embedding centroids, with a bootstrap interval; a note when skipped."""
     try:
-        from lockstep.enrich import embeddings
         vectors = embeddings.embed_texts((lines.left + " " + lines.match + " " + lines.right).tolist())
     except (ImportError, LockstepError, OSError, RuntimeError) as exc:
         scores["embedding_distance"] = np.nan

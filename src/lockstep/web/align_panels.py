@@ -5,16 +5,18 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from lockstep.align import drilldown
+from lockstep.align import index as align_index
+from lockstep.align import leadlag
 from lockstep.output import records
 from lockstep.report import charts
 from lockstep.report.align_section import (ALIGN_COLUMNS, MEASURE_NAMES, SHOWN_NAMES, drivers_note, first_use_evidence,
                                            first_view, matrix_chart, missing_table, narratives_tagged, paragraph_line,
                                            series_chart, series_view)
-from lockstep.report.analyses import analysis
 from lockstep.report.frames import table
 from lockstep.report.model import Chart, Evidence, Section
-from lockstep.report.overview import top_actors
 from lockstep.store.corpus import Corpus
+from lockstep.store.tables import top_actors
 from lockstep.web.panels import ExplorerQuery
 
 
@@ -25,13 +27,12 @@ def pair_link(q: ExplorerQuery, a: str, b: str, cell: str | None = None) -> str:
 
 
 def matrix_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
-    index = analysis("align.index", "AlignOptions", "alignment", "build_profiles")
     actors = q.actors or top_actors(corpus.con, q.filters(), 8)
     if len(actors) < 2:
         return Section(key="alignment-matrix", title="", available=False, missing="Choose at least two actors.")
-    window = index.AlignOptions(actors=actors, period="all", since=q.since, until=q.until, n_boot=50, n_perm=50,
+    window = align_index.AlignOptions(actors=actors, period="all", since=q.since, until=q.until, n_boot=50, n_perm=50,
                                 min_units=5)
-    overall = index.alignment(corpus, window)
+    overall = align_index.alignment(corpus, window)
     if overall.empty or overall["value"].isna().all():
         return Section(key="alignment-matrix", title="", available=False,
                        missing="Too few documents per actor in this window (at least 5 each).")
@@ -47,7 +48,7 @@ def matrix_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
         "Bootstrap intervals, baselines and narrative coverage are in the table; an empty cell says why on hover. "
         "Click a cell or a point to drill down into that pair."))
     section.charts.append(chart)
-    series = index.alignment(corpus, index.AlignOptions(actors=actors, period=q.period, since=q.since, until=q.until,
+    series = align_index.alignment(corpus, align_index.AlignOptions(actors=actors, period=q.period, since=q.since, until=q.until,
                                                         n_boot=30, n_perm=30, min_units=5))
     if not series.empty:
         view = (measure, shown, "") if q.measure else series_view(series, measure, shown)  # a choice is kept
@@ -72,12 +73,11 @@ def chosen_view(result, q: ExplorerQuery) -> tuple[str, str]:
 
 
 def cell_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
-    drill = analysis("align.drilldown", "DrillOptions", "drill")
     if not (q.actor_a and q.actor_b) or q.actor_a == q.actor_b:
         return Section(key="alignment-cell", title="", available=False,
                        missing="Click a cell of the matrix, or choose two different actors as the pair above.")
     period, kind = (q.cell, q.period) if q.cell else ("all", "all")
-    cell = drill.drill(corpus, drill.DrillOptions(actors=(q.actor_a, q.actor_b), period=period, period_kind=kind,
+    cell = drilldown.drill(corpus, drilldown.DrillOptions(actors=(q.actor_a, q.actor_b), period=period, period_kind=kind,
                                                   since=q.since, until=q.until, paragraphs_per_actor=8))
     section = Section(key="alignment-cell", title="", note=(
         f"What {q.actor_a} and {q.actor_b} share in {period if q.cell else 'the whole window'}: the narratives, key "
@@ -93,7 +93,6 @@ def cell_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
 
 
 def leads_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
-    leadlag = analysis("align.leadlag", "LeadOptions", "leads")
     item: dict[str, Any]
     if q.narrative and narratives_tagged(corpus):
         item, label = {"narrative": q.narrative}, q.narrative

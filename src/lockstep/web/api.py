@@ -8,13 +8,16 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
+from lockstep.report.analyses import AnalysisMissing
 from lockstep.report.safe import clean_json
-from lockstep.web import views
 from lockstep.web.analyses import record_document_review
+from lockstep.web.analyses import record_review
 from lockstep.web.document import document_view
-from lockstep.web.panels import ExplorerQuery, run_panel
+from lockstep.web.explorers import run_panel
+from lockstep.web.panels import ExplorerQuery
 from lockstep.web.params import check_doc_id, clean_names, explorer_query, search_query
 from lockstep.web.search import SearchQuery, search
+import lockstep.web.views as views
 
 router = APIRouter(prefix="/api", tags=["api"])
 Explorer = Annotated[ExplorerQuery, Depends(explorer_query)]
@@ -71,9 +74,6 @@ class ReviewRequest(BaseModel):
 
 @router.post("/narratives/review", summary="Accept or reject a narrative tag (needs `lockstep serve --review`)")
 def review(request: Request, body: ReviewRequest) -> dict[str, Any]:
-    from lockstep.report.analyses import AnalysisMissing
-    from lockstep.web.analyses import record_review
-
     if "application/json" not in request.headers.get("content-type", ""):
         raise HTTPException(415, "send the review as application/json")
     origin = request.headers.get("origin")

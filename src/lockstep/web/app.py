@@ -12,8 +12,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from lockstep.errors import LockstepError
+import lockstep.web.api as api
+import lockstep.web.pages as pages
 from lockstep.web.options import LOCAL_HOSTS, ServeOptions
 from lockstep.web.store import Store
+from lockstep.web.templating import page
 
 HERE = Path(__file__).parent
 # Scraped text is hostile: even if something slipped past escaping, the browser runs only the dashboard's own
@@ -34,8 +37,6 @@ SECURITY_HEADERS = {
 
 
 def create_app(options: ServeOptions | None = None, *, store: Store | None = None) -> FastAPI:
-    from lockstep.web import api, pages
-
     options = options or ServeOptions()
     app = FastAPI(title="lockstep dashboard", version="0.1.0", docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
@@ -84,7 +85,6 @@ def wants_json(request: Request) -> bool:
 def error_response(request: Request, status: int, message: str) -> Response:
     if wants_json(request) and not request.url.path.startswith("/panels/"):
         return JSONResponse({"error": message, "status": status}, status_code=status)
-    from lockstep.web.templating import page
 
     return page(request, "error.html", {"status": status, "message": message}, status_code=status)
 

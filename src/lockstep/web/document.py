@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from lockstep.store import tables
+import lockstep.web.analyses as analyses
 from lockstep.web.highlight import Span, segments, term_spans
 from lockstep.web.store import Store
 
@@ -14,22 +16,19 @@ METADATA = ("id", "title", "outlet", "actor", "actor_country", "actor_type", "au
 
 
 def find_document(store: Store, doc_id: str) -> dict[str, Any] | None:
-    rows = store.rows("SELECT * FROM documents WHERE id = ? LIMIT 1", [doc_id])
-    if not rows and len(doc_id) >= 6:
-        rows = store.rows("SELECT * FROM documents WHERE starts_with(id, ?) LIMIT 2", [doc_id])
-    return rows[0] if len(rows) == 1 else None
+    with store.cursor() as cur:
+        return tables.document_by_id(cur, doc_id)
 
 
 def document_view(store: Store, doc_id: str, *, highlight: list[str] | None = None) -> dict[str, Any] | None:
     doc = find_document(store, doc_id)
     if doc is None:
         return None
-    from lockstep.web import analyses
 
     evidence = analyses.narrative_evidence_for(store, doc["id"])
     key_terms = analyses.key_terms_for(store, doc)
-    paragraphs = store.rows("SELECT idx, start_char, end_char, text FROM paragraphs WHERE doc_id = ? ORDER BY idx",
-                            [doc["id"]])
+    with store.cursor() as cur:
+        paragraphs = tables.document_paragraphs(cur, doc["id"])
     return {
         "metadata": {k: _plain(doc.get(k)) for k in METADATA},
         "paragraphs": [paragraph_view(p, highlight or [], key_terms["spans"], evidence["spans"]) for p in paragraphs],
@@ -65,9 +64,8 @@ def removed_debris(raw: str | None) -> list[dict[str, str]]:
 def duplicates_of(store: Store, doc: dict[str, Any], limit: int = 50) -> list[dict[str, Any]]:
     if not doc.get("cluster_id"):
         return []
-    rows = store.rows("SELECT id, title, actor, outlet, language, published, duplicate_of FROM documents "
-                      "WHERE cluster_id = ? AND id <> ? ORDER BY published_at NULLS LAST, id LIMIT ?",
-                      [doc["cluster_id"], doc["id"], limit])
+    with store.cursor() as cur:
+        rows = tables.cluster_members(cur, doc["cluster_id"], doc["id"], limit)
     return [{k: _plain(v) for k, v in r.items()} for r in rows]
 
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from lockstep.web import align_panels, narrative_panels, term_panels
-from lockstep.report.model import Section
-from lockstep.web.panels import ExplorerQuery
+import sys
+
+from lockstep.errors import LockstepError
+from lockstep.report.analyses import AnalysisMissing
+from lockstep.report.charts import actor_colours
+from lockstep.report.model import Section, missing_section
+import lockstep.web.align_panels as align_panels
+import lockstep.web.narrative_panels as narrative_panels
+from lockstep.web.panels import ExplorerQuery, Panel
 from lockstep.web.store import Store
+import lockstep.web.term_panels as term_panels
 
 
 def terms_trend(store: Store, q: ExplorerQuery) -> Section:
@@ -84,3 +91,24 @@ PANELS = {
     "alignment": {"matrix": ("Alignment matrix", alignment_matrix), "cell": ("Drill-down", alignment_cell),
                   "leads": ("Lead–lag", alignment_leads)},
 }
+
+
+def registry() -> dict[str, dict[str, tuple[str, Panel]]]:
+    """page -> panel -> (title, function)."""
+    return PANELS
+
+
+def run_panel(store: Store, page: str, name: str, query: ExplorerQuery) -> Section:
+    title, function = registry()[page][name]
+    try:
+        with actor_colours(store.actors()):
+            section = function(store, query)
+    except AnalysisMissing as exc:
+        return missing_section(f"{page}-{name}", title, f"Not available: {exc}.")
+    except LockstepError as exc:
+        return missing_section(f"{page}-{name}", title, str(exc))
+    except Exception as exc:  # an analysis failed: say so on the panel, keep the page alive
+        print(f"dashboard: panel {page}/{name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return missing_section(f"{page}-{name}", title, f"Could not be computed: {type(exc).__name__}: {exc}")
+    section.key, section.title = f"{page}-{name}", section.title or title
+    return section

@@ -6,22 +6,27 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
+from lockstep.narratives import codebook
+from lockstep.narratives import evidence_list
+from lockstep.narratives import review
+from lockstep.narratives import sampling
+from lockstep.narratives import tables as narrative_tables
+from lockstep.narratives.prevalence import HitQuery, hit_where, prevalence
+from lockstep.narratives.tables import latest_version_read
 from lockstep.output import records
 from lockstep.report import charts
-from lockstep.report.analyses import analysis
 from lockstep.report.frames import table
 from lockstep.report.model import Chart, Evidence, Section
 from lockstep.report.narratives_section import (actor_periods, corrected_prevalence_block, evidence_lines, not_tagged,
-                                                tagged_version, with_zeros)
-from lockstep.report.overview import top_actors
+                                                with_zeros)
 from lockstep.store.corpus import Corpus
+from lockstep.store.tables import top_actors
 from lockstep.web.panels import ExplorerQuery
 from lockstep.web.term_panels import OFFSETS
 
 
 def codebook_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
-    codebook_mod = analysis("narratives.codebook", "load_codebook")
-    book = codebook_mod.load_codebook().subset(q.narrative)
+    book = codebook.load_codebook().subset(q.narrative)
     rows = [{"narrative": n.id, "title": n.title, "level": book.level(n.id) if n.id in book.narratives else None,
              "parent": n.parent, "description": n.description,
              "claims": "; ".join(f"{lang}: {c}" for lang, cs in n.claims.items() for c in cs[:1]),
@@ -35,14 +40,13 @@ def codebook_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
 
 
 def prevalence_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
-    prev = analysis("narratives.prevalence", "HitQuery", "prevalence")
-    version = tagged_version(corpus.con)
+    version = latest_version_read(corpus.con)
     if version is None:
         return not_tagged("narratives-prevalence")
     actors = q.actors or top_actors(corpus.con, q.filters(), 8)
-    query = prev.HitQuery(filters=replace(q.filters(), actor=actors), narrative=q.narrative,
+    query = HitQuery(filters=replace(q.filters(), actor=actors), narrative=q.narrative,
                           level=None if q.narrative else 1, version=version, period=q.period)
-    rows = records(prev.prevalence(corpus, query))
+    rows = records(prevalence(corpus, query))
     section = Section(key="narratives-prevalence", title="", note=(
         f"Share of each actor's documents per {q.period} carrying "
         f"{'“' + q.narrative + '”' if q.narrative else 'each top-level narrative'} (a story counts once per actor). "
@@ -55,7 +59,7 @@ def prevalence_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
             points, x="period", y="share", group="actor", title=f"{q.narrative}: share of documents",
             y_title="share of documents", anchor_of=lambda r: evidence_link(q, r["actor"], r["period"]) if r["documents"] else None)))
     else:
-        overall = records(prev.prevalence(corpus, replace(query, period="all")))
+        overall = records(prevalence(corpus, replace(query, period="all")))
         section.charts.append(Chart(id="prevalence", title="Prevalence", figure=overview_heatmap(overall, actors, q)))
     section.tables.append(table(_frame(rows), id="prevalence", title="Prevalence", limit=300,
                                 columns=["narrative", "title", "actor", "period", "documents", "actor_documents",
@@ -87,30 +91,18 @@ def evidence_link(q: ExplorerQuery, actor: str, start: str) -> str:
     return "/narratives?" + urlencode(params) + "#panel-evidence"
 
 
-REVIEW_STATUS = """
-SELECT h.hit_id, h.narrative, h.score, h.threshold, h.above, h.evidence, h.detector, h.doc_id, h.idx, d.actor,
-       d.outlet, d.language, d.published, {status} AS status
-FROM narrative_hits h JOIN documents d ON d.id = h.doc_id
-WHERE {where} ORDER BY h.score DESC, h.hit_id LIMIT ?"""
 ONCE_FETCH = 3     # rows fetched per row shown: a parent hit implied by its sub-narrative's is not shown
-STATUS_OF = ("(SELECT string_agg(r.decision || ' by ' || r.coder, '; ' ORDER BY r.reviewed_at) "
-             "FROM narrative_reviews r WHERE r.hit_id = h.hit_id)")
 
 
 def evidence_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
-    prev = analysis("narratives.prevalence", "HitQuery", "hit_where")
-    analysis("narratives.review", "review_tag")
-    version = tagged_version(corpus.con)
+    version = latest_version_read(corpus.con)
     if version is None:
         return not_tagged("narratives-evidence")
-    where, params = prev.hit_where(corpus, prev.HitQuery(filters=q.filters(), narrative=q.narrative, version=version))
-    reviewed = has_reviews(corpus)
-    extra, extra_params = review_clause(reviewed, q.status)
-    sql = REVIEW_STATUS.format(status=STATUS_OF if reviewed else "NULL", where=where + extra)
-    shown = analysis("narratives.evidence_list", "once", "with_precision")
-    parents = analysis("narratives.tables", "parents").parents(corpus.con, version)
-    frame = corpus.con.execute(sql, [*params, *extra_params, q.limit * ONCE_FETCH]).df()
-    hits = records(shown.with_precision(shown.once(frame, parents).head(q.limit)))
+    where, params = hit_where(corpus, HitQuery(filters=q.filters(), narrative=q.narrative,
+                                                                     version=version))
+    frame = narrative_tables.hits_for_review(corpus.con, where, params, q.status, q.limit * ONCE_FETCH)
+    parents = narrative_tables.parents(corpus.con, version)
+    hits = records(evidence_list.with_precision(evidence_list.once(frame, parents).head(q.limit)))
     lines = evidence_lines(corpus.con, hits)
     scope = f"“{q.narrative}”" if q.narrative else "all narratives"
     section = Section(key="narratives-evidence", title="", note=(
@@ -121,23 +113,6 @@ def evidence_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     section.evidence.append(Evidence(anchor="narrative-evidence", title=f"Evidence: {scope}", lines=lines,
                                      layout="paragraphs"))
     return section
-
-
-def has_reviews(corpus: Corpus) -> bool:
-    return bool(corpus.con.execute("SELECT count(*) FROM information_schema.tables "
-                                   "WHERE table_name = 'narrative_reviews'").fetchone()[0])
-
-
-def review_clause(reviewed: bool, status: str | None) -> tuple[str, list[str]]:
-    """Keep hits by review status: pending (no decision yet), accepted or rejected (by any coder)."""
-    if not status:
-        return "", []
-    if not reviewed:
-        return ("", []) if status == "pending" else (" AND FALSE", [])
-    if status == "pending":
-        return " AND NOT EXISTS (SELECT 1 FROM narrative_reviews r WHERE r.hit_id = h.hit_id)", []
-    decision = "accept%" if status == "accepted" else "reject%"
-    return " AND EXISTS (SELECT 1 FROM narrative_reviews r WHERE r.hit_id = h.hit_id AND r.decision LIKE ?)", [decision]
 
 
 def _frame(rows):
@@ -152,12 +127,11 @@ def _frame(rows):
 def corrected_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     """The whole window's prevalence corrected from the reviews of a random sample, with intervals and the number
     of reviews; the detector's shares labelled uncorrected when there are none."""
-    prev = analysis("narratives.prevalence", "HitQuery")
-    version = tagged_version(corpus.con)
+    version = latest_version_read(corpus.con)
     if version is None:
         return not_tagged("narratives-corrected")
     actors = q.actors or top_actors(corpus.con, q.filters(), 8)
-    query = prev.HitQuery(filters=replace(q.filters(), actor=actors), narrative=q.narrative,
+    query = HitQuery(filters=replace(q.filters(), actor=actors), narrative=q.narrative,
                           level=None if q.narrative else 1, version=version)
     corrected_table, chart = corrected_prevalence_block(corpus, query)
     section = Section(key="narratives-corrected", title="", note=corrected_table.note)
@@ -170,10 +144,7 @@ def corrected_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
 
 def document_review_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     """The sampled documents in review order, each with a form: which narratives it carries (or none)."""
-    sampling = analysis("narratives.sampling", "sample_documents", "find_sample")
-    review = analysis("narratives.review", "review_labels")
-    tables = analysis("narratives.tables", "sample_record")
-    if tables.sample_record(corpus.con, None) is None:
+    if narrative_tables.sample_record(corpus.con, None) is None:
         return Section(key="narratives-documents", title="", available=False, missing=(
             "No review sample in this store: draw one with `lockstep narratives sample --db STORE` "
             "(stratified by actor and language), then review its documents here."))

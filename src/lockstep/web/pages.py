@@ -8,12 +8,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from lockstep.web import views
 from lockstep.web.document import document_view
-from lockstep.web.panels import ExplorerQuery, registry, run_panel
+from lockstep.web.explorers import registry, run_panel
+from lockstep.web.panels import ExplorerQuery
 from lockstep.web.params import check_doc_id, clean_names, explorer_query, search_query
 from lockstep.web.search import SearchQuery, search
 from lockstep.web.templating import page, query_string
+import lockstep.web.views as views
 
 router = APIRouter(include_in_schema=False)
 Explorer = Annotated[ExplorerQuery, Depends(explorer_query)]

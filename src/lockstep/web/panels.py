@@ -1,16 +1,13 @@
 """Explorer panels: each is a function (store, ExplorerQuery) -> Section, served as JSON under /api and as an
-HTML fragment that the page loads with a spinner (long queries show progress, first paint stays fast)."""
+HTML fragment that the page loads with a spinner (long queries show progress, first paint stays fast). The query
+is here; the panels, their registry and the runner are in :mod:`lockstep.web.explorers`."""
 
 from __future__ import annotations
 
-import sys
 from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
-from lockstep.errors import LockstepError
-from lockstep.report.charts import actor_colours
-from lockstep.report.analyses import AnalysisMissing
-from lockstep.report.model import Section, missing_section
+from lockstep.report.model import Section
 from lockstep.store.corpus import DocumentFilter
 from lockstep.web.store import Store
 
@@ -45,26 +42,3 @@ class ExplorerQuery:
 
 
 Panel = Callable[[Store, ExplorerQuery], Section]
-
-
-def registry() -> dict[str, dict[str, tuple[str, Panel]]]:
-    """page -> panel -> (title, function)."""
-    from lockstep.web import explorers
-
-    return explorers.PANELS
-
-
-def run_panel(store: Store, page: str, name: str, query: ExplorerQuery) -> Section:
-    title, function = registry()[page][name]
-    try:
-        with actor_colours(store.actors()):
-            section = function(store, query)
-    except AnalysisMissing as exc:
-        return missing_section(f"{page}-{name}", title, f"Not available: {exc}.")
-    except LockstepError as exc:
-        return missing_section(f"{page}-{name}", title, str(exc))
-    except Exception as exc:  # an analysis failed: say so on the panel, keep the page alive
-        print(f"dashboard: panel {page}/{name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return missing_section(f"{page}-{name}", title, f"Could not be computed: {type(exc).__name__}: {exc}")
-    section.key, section.title = f"{page}-{name}", section.title or title
-    return section

@@ -10,7 +10,9 @@ import shlex
 from dataclasses import dataclass
 from typing import Any
 
+from lockstep.narratives.tables import tagged_paragraph_clause
 from lockstep.store.corpus import DocumentFilter
+from lockstep.store.tables import matching_paragraphs, newest_first_paragraphs
 from lockstep.web.highlight import snippet
 from lockstep.web.store import Store
 
@@ -49,42 +51,19 @@ def like_pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
-def narrative_clause(store: Store, narrative: str | None) -> tuple[str, list[Any]]:
-    """Restrict to paragraphs tagged with a narrative, through the narratives module's hits table."""
-    if not narrative:
-        return "", []
-    from lockstep.web.analyses import narrative_hits_table
-
-    table = narrative_hits_table(store)
-    if table is None:
-        return " AND FALSE", []
-    name, doc_col, para_col, narrative_col = table
-    para = f" AND h.{para_col} = p.idx" if para_col else ""
-    return (f" AND EXISTS (SELECT 1 FROM {name} h WHERE h.{doc_col} = p.doc_id{para} AND h.above "
-            f"AND (h.{narrative_col} = ? OR starts_with(h.{narrative_col}, ?)))", [narrative, narrative + "."])
-
-
 def search(store: Store, query: SearchQuery) -> dict[str, Any]:
     where, params = query.filters().where()
     words = query.words()
     for word in words:
         where += " AND p.text ILIKE ? ESCAPE '\\'"
         params.append(like_pattern(word))
-    extra, extra_params = narrative_clause(store, query.narrative)
-    offset = (query.page - 1) * query.per_page
-    if not words and not extra:  # browsing: newest documents first, each by its first paragraph
-        rows = store.rows(
-            "WITH page AS (SELECT d.id, d.title, d.actor, d.outlet, d.language, d.published, d.published_at, "
-            f"d.duplicate_of FROM documents d WHERE {where} ORDER BY d.published_at DESC NULLS LAST, d.id "
-            "LIMIT ? OFFSET ?) SELECT p.doc_id, p.idx AS paragraph, p.text, page.title, page.actor, page.outlet, "
-            "page.language, page.published, page.duplicate_of FROM page JOIN paragraphs p ON p.doc_id = page.id "
-            "AND p.idx = 0 ORDER BY page.published_at DESC NULLS LAST, page.id", [*params, query.per_page + 1, offset])
-        return page_of(query, words, rows, offset)
-    rows = store.rows(
-        "SELECT p.doc_id, p.idx AS paragraph, p.text, d.title, d.actor, d.outlet, d.language, d.published, "
-        "d.duplicate_of FROM paragraphs p JOIN documents d ON d.id = p.doc_id "
-        f"WHERE {where}{extra} ORDER BY d.published_at DESC NULLS LAST, p.doc_id, p.idx LIMIT ? OFFSET ?",
-        [*params, *extra_params, query.per_page + 1, offset])
+    with store.cursor() as cur:
+        extra, extra_params = tagged_paragraph_clause(cur, query.narrative)
+        offset = (query.page - 1) * query.per_page
+        if not words and not extra:  # browsing: newest documents first, each by its first paragraph
+            rows = newest_first_paragraphs(cur, where, params, query.per_page + 1, offset)
+        else:
+            rows = matching_paragraphs(cur, where + extra, [*params, *extra_params], query.per_page + 1, offset)
     return page_of(query, words, rows, offset)
 
 

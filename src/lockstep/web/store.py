@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import duckdb
 
@@ -65,12 +65,3 @@ class Store:
                              "to record review decisions")
         with self._write_lock, self.corpus(read_only=False) as corpus:
             yield corpus
-
-    def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-        with self.cursor() as cur:
-            result = cur.execute(sql, params or [])
-            names = [c[0] for c in result.description]
-            return [dict(zip(names, row)) for row in result.fetchall()]
-
-    def has_table(self, name: str) -> bool:
-        return bool(self.rows("SELECT 1 FROM information_schema.tables WHERE table_name = ?", [name]))

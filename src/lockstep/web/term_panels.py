@@ -6,15 +6,16 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
+from lockstep import terms
 from lockstep.output import records
 from lockstep.report import charts
-from lockstep.report.analyses import analysis
 from lockstep.report.frames import example_lines, kwic_lines, table
 from lockstep.report.model import Chart, Evidence, Section
 from lockstep.report.numbers import UNBOUNDED, display
-from lockstep.report.overview import contrasting_pair, top_actors
+from lockstep.report.overview import contrasting_pair
 from lockstep.report.safe import anchor
 from lockstep.store.corpus import Corpus, DocumentFilter
+from lockstep.store.tables import top_actors
 from lockstep.web.panels import ExplorerQuery
 
 NEED_TERM = "Type a term above: a word, a phrase, @family (e.g. @colour-revolution), lemma:…, a glob or re:…"
@@ -34,7 +35,6 @@ def scope(corpus: Corpus, q: ExplorerQuery, limit: int = 8) -> tuple[list[str], 
 def trend_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     if not q.term:
         return no_term("terms-trend")
-    terms = analysis("terms", "trend", "TrendOptions")
     actors, filters = scope(corpus, q)
     rows = [r for r in records(terms.trend(corpus, terms.TrendOptions(terms=(q.term,), filters=filters,
                                                                         period=q.period, by=("actor",))))
@@ -62,7 +62,6 @@ def period_link(q: ExplorerQuery, actor: str, start: str) -> str:
 
 
 def keyness_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
-    terms = analysis("terms", "keyness", "KeynessOptions", "kwic", "KwicOptions")
     actors, filters = scope(corpus, q, limit=50)
     target = q.target or (actors[0] if actors else None)
     if target is None:
@@ -125,7 +124,6 @@ def bar_values(rows: list[dict[str, Any]], column: str) -> tuple[list[float], li
 def kwic_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     if not q.term:
         return no_term("terms-kwic")
-    terms = analysis("terms", "kwic", "KwicOptions")
     frame = terms.kwic(corpus, terms.KwicOptions(term=q.term, filters=q.filters(), limit=q.limit))
     lines = kwic_lines(frame, limit=q.limit)
     scope_text = ", ".join(q.actors) if q.actors else "all actors"
@@ -139,7 +137,6 @@ def kwic_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
 def collocates_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     if not q.term:
         return no_term("terms-collocates")
-    terms = analysis("terms", "collocates", "CollocateOptions")
     measure = q.measure if q.measure in ("logdice", "pmi", "ll") else "logdice"
     rows = records(terms.collocates(corpus, terms.CollocateOptions(term=q.term, filters=q.filters(), measure=measure,
                                                                    limit=min(q.limit, 30))))
@@ -164,7 +161,6 @@ def collocates_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
 def usage_panel(corpus: Corpus, q: ExplorerQuery) -> Section:
     if not q.term:
         return no_term("terms-usage")
-    terms = analysis("terms", "usage", "UsageOptions")
     actors = [a for a in (q.actor_a, q.actor_b) if a] or list(q.actors or [])
     if len(actors) < 2:
         pair = contrasting_pair(corpus.con, q.filters())

@@ -11,7 +11,9 @@ from lockstep.report.corpus_section import corpus_section
 from lockstep.report.model import Section
 from lockstep.report.safe import clean_json
 from lockstep.store.corpus import DocumentFilter
-from lockstep.web.panels import ExplorerQuery, registry, run_panel
+from lockstep.web.analyses import narrative_choices
+from lockstep.web.explorers import registry, run_panel
+from lockstep.web.panels import ExplorerQuery
 from lockstep.web.store import Store
 
 
@@ -24,7 +26,6 @@ def overview_data(store: Store) -> dict[str, Any]:
 def filter_choices(store: Store) -> dict[str, list[str]]:
     with store.cursor() as cur:
         choices = overview.filter_options(cur)
-    from lockstep.web.analyses import narrative_choices
 
     choices["narratives"] = narrative_choices(store)
     return choices
