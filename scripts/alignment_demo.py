@@ -92,21 +92,21 @@ def run_all(work: Path, force: bool) -> Steps:
               work / "narratives.done")
     (work / "narratives.done").touch()
     window = ["--since", SINCE, "--until", UNTIL]
-    steps.run("alignment", lockstep("align", "--db", db, "--actors", *ACTORS, "--period", "month", *window,
+    steps.run("alignment", lockstep("align", "--db", db, "--actor", *ACTORS, "--period", "month", *window,
                                     "--output", "alignment.csv"), work / "alignment.csv")
-    steps.run("alignment, whole window", lockstep("align", "--db", db, "--actors", *ACTORS, "--period", "all",
+    steps.run("alignment, whole window", lockstep("align", "--db", db, "--actor", *ACTORS, "--period", "all",
                                                   "--since", "2022-07-01", "--until", "2022-09-01",
                                                   "--output", "alignment-jul-aug.csv"), work / "alignment-jul-aug.csv")
     for n, (_, forms) in enumerate(TERMS):
         terms = [a for f in forms for a in ("--term", f)]
-        steps.run(f"leads {n}", lockstep("align", "leads", "--db", db, *terms, "--actors", *ACTORS, *window,
+        steps.run(f"leads {n}", lockstep("align", "leads", "--db", db, *terms, "--actor", *ACTORS, *window,
                                          "--output", f"leads-{n}.csv"), work / f"leads-{n}.csv")
     for n, narrative in enumerate(top_narratives(work / db, 5)):
         steps.run(f"narrative leads {n}", lockstep("align", "leads", "--db", db, "--narrative", narrative,
-                                                   "--actors", *ACTORS, *window, "--output", f"narrative-leads-{n}.csv"),
+                                                   "--actor", *ACTORS, *window, "--output", f"narrative-leads-{n}.csv"),
                   work / f"narrative-leads-{n}.csv")
     a, b, month = drill_cell(work / "alignment.csv")
-    steps.run("drill", lockstep("align", "drill", "--db", db, "--actors", a, b, "--period", month, *window,
+    steps.run("drill", lockstep("align", "drill", "--db", db, "--actor", a, b, "--period", month, *window,
                                 "--output", "drill.csv"), work / "drill-terms.csv")
     steps.run("echoes", lockstep("echoes", "--db", db, *window, "--output", "echoes.csv"), work / "echoes.csv")
     steps.run("echo members", lockstep("echoes", "--db", db, *window, "--members", "--output",

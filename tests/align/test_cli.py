@@ -11,7 +11,7 @@ from tests.align.test_index import constructed, tag
 from tests.align.test_leadlag import copied_corpus
 from typer.testing import CliRunner
 
-from lockstep.align.cli import spread_multi_values
+from lockstep.cli.align import spread_multi_values
 from lockstep.cli import app
 
 runner = CliRunner()
@@ -40,7 +40,7 @@ def test_actors_take_several_values():
 
 def test_align_writes_long_table(db, tmp_path):
     out = tmp_path / "align.json"
-    run("align", "--db", str(db), "--actors", "A", "B", "C", "--boot", "20", "--perm", "20", "--output", str(out))
+    run("align", "--db", str(db), "--actor", "A", "B", "C", "--boot", "20", "--perm", "20", "--output", str(out))
     rows = json.loads(out.read_text())
     assert {r["measure"] for r in rows} == {"narratives_mix", "narratives_jsd", "terms_cosine", "phrases_shared"}
     assert {"coverage_a", "coverage_b", "note"} <= set(rows[0])
@@ -49,14 +49,14 @@ def test_align_writes_long_table(db, tmp_path):
 
 
 def test_align_prints_matrix(db):
-    result = run("align", "--db", str(db), "--actors", "A", "B", "--on", "terms", "--period", "all", "--boot", "0",
+    result = run("align", "--db", str(db), "--actor", "A,B", "--on", "terms", "--period", "all", "--boot", "0",
                  "--perm", "0", "--matrix")
     assert "terms_cosine all" in result.output
 
 
 def test_drill_writes_each_table(db, tmp_path):
     out = tmp_path / "cell.csv"
-    run("align", "drill", "--db", str(db), "--actors", "A", "B", "--period", "2022-05", "--output", str(out))
+    run("align", "drill", "--db", str(db), "--actor", "A", "--actor", "B", "--period", "2022-05", "--output", str(out))
     for name in ("narratives", "terms", "phrases", "paragraphs"):
         assert (tmp_path / f"cell-{name}.csv").exists()
 

@@ -43,7 +43,7 @@ def test_exit_status_is_zero_when_pages_were_written_or_nothing_was_new(site, tm
 
 
 def test_bad_since_is_a_one_line_input_error(tmp_path):
-    from lockstep.collect.cli import parse_since
+    from lockstep.cli.collect import parse_since
     from lockstep.errors import InputError
 
     import pytest

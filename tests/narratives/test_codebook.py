@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lockstep.errors import ConfigError
-from lockstep.narratives.cli import app
+from lockstep.cli.narratives import app
 from lockstep.narratives.codebook import check_file, load_codebook
 
 SEMEVAL = "taxonomies/semeval2025-t10"

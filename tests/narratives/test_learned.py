@@ -196,7 +196,7 @@ def cli_main(*args: str, cwd: Path | None = None):
 def test_cli_train_models_tag_and_scorer_file(tmp_path, hand_examples):
     from typer.testing import CliRunner
 
-    from lockstep.narratives.cli import app
+    from lockstep.cli.narratives import app
 
     rows, docs = [], {}
     book = load_codebook()

@@ -7,7 +7,7 @@ import shutil
 
 from typer.testing import CliRunner
 
-from lockstep.narratives.cli import app
+from lockstep.cli.narratives import app
 from lockstep.narratives.codebook import load_codebook
 from lockstep.narratives.prevalence import HitQuery, evidence, first_appearance, hits, prevalence
 

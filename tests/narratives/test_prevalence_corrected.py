@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lockstep.errors import InputError
-from lockstep.narratives.cli import app
+from lockstep.cli.narratives import app
 from lockstep.narratives.corrected import CorrectedQuery, corrected_prevalence
 from lockstep.narratives.prevalence import HitQuery
 from lockstep.narratives.review import import_reviews, review_document

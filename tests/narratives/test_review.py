@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from lockstep.errors import InputError
 from lockstep.narratives.agreement import agreement, cohen_kappa, krippendorff_alpha
 from lockstep.narratives.calibrate import best_threshold, recalibrate
-from lockstep.narratives.cli import app
+from lockstep.cli.narratives import app
 from lockstep.narratives.review import ReviewQueue, review_queue, review_tag, reviews
 
 

@@ -291,9 +291,11 @@ def warcinfo_only() -> bytes:
 
 def test_cli_errors_are_one_line(tmp_path):
     write(tmp_path / "actors.yaml", "actors: [\n")
-    result = run_cli("ingest", str(SEEDS), "--db", "c.duckdb", "--actors", "actors.yaml", cwd=tmp_path)
+    result = run_cli("ingest", str(SEEDS), "--db", "c.duckdb", "--actor-registry", "actors.yaml", cwd=tmp_path)
     assert result.returncode == 2
     assert "actors.yaml" in result.stderr and "Traceback" not in result.stderr
+    result = run_cli("ingest", str(SEEDS), "--db", "c.duckdb", "--actors", "actors.yaml", cwd=tmp_path)  # older name
+    assert result.returncode == 2 and "actors.yaml" in result.stderr and "--actor-registry" in result.stderr
     result = run_cli("docs", "--db", "nothing.duckdb", cwd=tmp_path)
     assert result.returncode == 2 and "no such store" in result.stderr
     result = run_cli("ingest", str(SEEDS), "--db", "c.duckdb", "--store-memory", "lots", cwd=tmp_path)

@@ -29,7 +29,7 @@ def report_store(tmp_path_factory, seeds) -> Path:
 @pytest.fixture(scope="session")
 def built(report_store, tmp_path_factory):
     """(report data, path of the written HTML) for the whole store."""
-    from lockstep.report.cli import make_report
+    from lockstep.report.make import make_report
     from lockstep.report.options import ReportOptions
 
     out = tmp_path_factory.mktemp("report") / "report.html"

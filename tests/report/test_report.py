@@ -94,7 +94,7 @@ def test_report_is_self_contained(built, tree):
 
 
 def test_filters_restrict_the_report(report_store, tmp_path):
-    from lockstep.report.cli import make_report
+    from lockstep.report.make import make_report
     from lockstep.report.options import ReportOptions
 
     import duckdb

@@ -26,7 +26,7 @@ def test_commands_write_outputs(store_path, tmp_path):
     assert json.loads(out.read_text())[0]["term"] == "sovereignty"
     for args in (["kwic", "@colour-revolution"], ["collocates", "china", "--min-freq", "2"],
                  ["trend", "@sovereignty", "--period", "year"], ["families"],
-                 ["usage", "china", "--actors", "CGTN", "--actors", "Xinhua", "--bootstrap", "20"]):
+                 ["usage", "china", "--actor", "CGTN,Xinhua", "--bootstrap", "20"]):
         result = runner.invoke(app, ["terms", *args] + (["--db", db] if args[0] != "families" else []))
         assert result.exit_code == 0, (args, result.output)
     out = tmp_path / "lines.parquet"

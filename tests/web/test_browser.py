@@ -171,7 +171,7 @@ def test_pages_work_under_the_policy_and_it_blocks_injected_script(page, server,
 
 @pytest.fixture(scope="module")
 def report_file(store_path, tmp_path_factory) -> Path:
-    from lockstep.report.cli import make_report
+    from lockstep.report.make import make_report
     from lockstep.report.options import ReportOptions
 
     copy = tmp_path_factory.mktemp("browser-report") / "corpus.duckdb"

@@ -56,7 +56,7 @@ def test_report_policy_hashes_exactly_its_inline_scripts(report_html):
 def report_html(store_path, tmp_path_factory) -> str:
     import shutil
 
-    from lockstep.report.cli import make_report
+    from lockstep.report.make import make_report
     from lockstep.report.options import ReportOptions
 
     copy = tmp_path_factory.mktemp("csp-report") / "corpus.duckdb"

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lockstep.errors import InputError
+from lockstep.store.tables import dated_documents, paragraph_chunks
 from lockstep.terms.stats import adjust
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -101,11 +102,7 @@ def documents(corpus: "Corpus", options: LeadOptions) -> "pd.DataFrame":
     from lockstep.store.corpus import DocumentFilter
 
     filters = DocumentFilter(actor=options.actors, since=options.since, until=options.until)
-    where, params = filters.where()
-    frame = corpus.con.execute(
-        "SELECT d.id AS doc_id, d.actor, d.outlet, d.published_at, d.cluster_id FROM documents d "
-        f"WHERE {where} AND d.actor IS NOT NULL AND d.published_at IS NOT NULL ORDER BY d.published_at, d.id",
-        params).df()
+    frame = dated_documents(corpus.con, filters, with_text=False)
     frame["cluster_id"] = frame["cluster_id"].fillna(frame["doc_id"])
     frame = frame.drop_duplicates(["actor", "cluster_id"]).reset_index(drop=True)
     if frame.empty:
@@ -125,9 +122,8 @@ def expanded(corpus: "Corpus", options: LeadOptions, docs: "pd.DataFrame") -> Le
     forms += [f for f in family_forms(forms) if f not in forms]
     ids = set(docs["doc_id"])
     vocabulary: set[str] = set()
-    cur = corpus.con.execute("SELECT doc_id, text FROM paragraphs")
-    while chunk := cur.fetchmany(50_000):
-        for doc_id, text in chunk:
+    for chunk in paragraph_chunks(corpus.con):
+        for doc_id, _, text in chunk:
             if doc_id in ids:
                 vocabulary.update(w.lower() for w in WORD.findall(text))
     return replace(options, terms=expand_forms(forms, vocabulary))
@@ -148,8 +144,7 @@ def term_docs(corpus: "Corpus", options: LeadOptions, docs: "pd.DataFrame") -> "
     pattern = term_pattern(options.terms or [])
     ids = set(docs["doc_id"])
     rows = []
-    cur = corpus.con.execute("SELECT doc_id, idx, text FROM paragraphs ORDER BY doc_id, idx")
-    while chunk := cur.fetchmany(50_000):
+    for chunk in paragraph_chunks(corpus.con, ordered=True):
         rows.extend((d, i) for d, i, t in chunk if d in ids and pattern.search(t))
     import pandas as pd
 

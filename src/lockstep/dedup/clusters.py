@@ -16,20 +16,13 @@ import numpy as np
 from lockstep.dedup.bands import band_keys, band_shape
 from lockstep.dedup.fingerprint import LONG, NUM_PERM, SHORT
 from lockstep.dedup.keyindex import KeyIndex, Rows, hex_key64, key64
+from lockstep.dedup.tables import point_to_earliest, stored_signatures
 
 THRESHOLD = 0.5  # estimated Jaccard of shingle sets for texts of 15 words or more
 SHORT_THRESHOLD = 0.8  # headlines and other short texts: near-identical only
 LSH_MARGIN = 0.7
 SIGNATURE_BYTES = 9 + 4 * NUM_PERM  # length class, numbers key, uint32 MinHash values
 LOAD_CHUNK = 100_000
-LOAD_QUERY = """
-    WITH d AS (SELECT id, cluster_id, text_hash, row_number() OVER (ORDER BY rowid) - 1 AS row,
-                      row_number() OVER (PARTITION BY text_hash ORDER BY rowid) = 1 AS first_of_text
-               FROM documents)
-    SELECT d.id, d.text_hash, coalesce(c.row, d.row) AS cluster_row, d.first_of_text, f.minhash
-    FROM d LEFT JOIN d AS c ON c.id = d.cluster_id LEFT JOIN fingerprints f ON f.doc_id = d.id
-    ORDER BY d.row
-"""
 
 
 @dataclass(slots=True, frozen=True)
@@ -83,7 +76,7 @@ class DedupIndex:
         index = cls(threshold=threshold)
         cursor = con.cursor()  # its own result stream: a query left open on `con` must not block the load
         try:
-            for batch in cursor.sql(LOAD_QUERY).to_arrow_reader(LOAD_CHUNK):
+            for batch in stored_signatures(cursor, LOAD_CHUNK):
                 index.load_batch(batch.to_pydict())
         finally:
             cursor.close()
@@ -183,21 +176,3 @@ class DedupIndex:
         if not good.any():
             return None
         return int(rows[np.argmax(np.where(good, scores, -1.0))])
-
-
-def point_to_earliest(con: duckdb.DuckDBPyConnection) -> None:
-    """Set duplicate_of to the earliest-published member of each cluster (ties: first stored)."""
-    con.execute(
-        """
-        WITH ranked AS (
-            SELECT id, cluster_id,
-                   first_value(id) OVER (PARTITION BY cluster_id
-                       ORDER BY published_at NULLS LAST, ingested_at, id) AS first_id
-            FROM documents)
-        UPDATE documents SET duplicate_of = CASE WHEN ranked.first_id = documents.id THEN NULL
-                                                 ELSE ranked.first_id END
-        FROM ranked WHERE ranked.id = documents.id
-          AND documents.duplicate_of IS DISTINCT FROM
-              (CASE WHEN ranked.first_id = documents.id THEN NULL ELSE ranked.first_id END)
-        """
-    )

@@ -25,7 +25,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(render, name)
     if name == "make_report":
-        from lockstep.report.cli import make_report
+        from lockstep.report.make import make_report
 
         return make_report
     raise AttributeError(name)

@@ -183,7 +183,7 @@ def drill_evidence(corpus: "Corpus", drill: Any, overall, measure: str, profiles
         key, title = anchor("cell", *sorted((a, b))), f"{a} ~ {b}: {shown} {display(_num(value)) or 'not computed'}"
         if rank >= options.drill_pairs:
             blocks.append(Evidence(anchor=key, title=title, note=(
-                f"Not drilled in this report; run `lockstep align drill --actors \"{a}\" \"{b}\"` or open the pair "
+                f"Not drilled in this report; run `lockstep align drill --actor \"{a}\" \"{b}\"` or open the pair "
                 "in the dashboard's alignment explorer.")))
             continue
         cell = drill.drill(corpus, drill.DrillOptions(actors=(a, b), period="all", period_kind="all",

@@ -327,3 +327,12 @@ def sorted_parquet(columns: list[str], order: list[str], *, read_rows: int, memo
             yield from relation.to_arrow_reader(read_rows)
         finally:
             con.close()
+
+
+def paragraph_chunks(con: "duckdb.DuckDBPyConnection", *, ordered: bool = False,
+                     size: int = 50_000) -> Iterator[list[tuple[str, int, str]]]:
+    """Every stored paragraph as (doc_id, idx, text), `size` rows at a time (by document and position when
+    `ordered`), so that a scan of a large store holds one chunk."""
+    cur = con.execute("SELECT doc_id, idx, text FROM paragraphs" + (" ORDER BY doc_id, idx" if ordered else ""))
+    while chunk := cur.fetchmany(size):
+        yield chunk

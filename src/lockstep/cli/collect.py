@@ -8,15 +8,21 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from lockstep.collect.options import BY_CHOICE
+from lockstep.cli.options import default
+from lockstep.collect.options import BY_CHOICE, CollectOptions
 from lockstep.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from lockstep.collect.options import CollectOptions, CollectReport
+    from lockstep.collect.options import CollectReport
 
 EXIT_NOTHING_FETCHED = 1
+
+
+def library(name: str):
+    """The library's default for one collect option (CollectOptions)."""
+    return default(CollectOptions, name)
 
 
 def collect(
@@ -26,11 +32,15 @@ def collect(
     since: Optional[str] = typer.Option(None, "--since", help="Skip feed/sitemap items dated before this "
                                         "(YYYY-MM-DD or ISO date-time; UTC when no zone)."),
     max_pages: Optional[int] = typer.Option(None, "--max-pages", min=0, help="Write at most this many pages."),
-    rate: float = typer.Option(1.0, "--rate", min=0.001, help="Requests per second to any one host."),
-    concurrency: int = typer.Option(8, "--concurrency", min=1, help="Requests in flight overall."),
-    timeout: float = typer.Option(20.0, "--timeout", min=0.1, help="Seconds allowed for one response."),
-    max_mb: float = typer.Option(10.0, "--max-mb", min=0.01, help="Largest response body kept (MB)."),
-    retries: int = typer.Option(2, "--retries", min=0, help="Retries on 5xx, 429, timeouts, connection errors."),
+    rate: float = typer.Option(library("per_host_rate"), "--rate", min=0.001,
+                               help="Requests per second to any one host."),
+    concurrency: int = typer.Option(library("concurrency"), "--concurrency", min=1,
+                                    help="Requests in flight overall."),
+    timeout: float = typer.Option(library("timeout_s"), "--timeout", min=0.1, help="Seconds allowed for one response."),
+    max_mb: float = typer.Option(library("max_bytes") / 1e6, "--max-mb", min=0.01,
+                                 help="Largest response body kept (MB)."),
+    retries: int = typer.Option(library("retries"), "--retries", min=0,
+                                help="Retries on 5xx, 429, timeouts, connection errors."),
     user_agent: Optional[str] = typer.Option(None, "--user-agent", help="Replace the default user agent "
                                              "(keep a way to contact you in it)."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Allow loopback/private/link-local "
@@ -43,8 +53,6 @@ def collect(
     Exit status: 0 pages written, or nothing new to write; 1 nothing could be fetched (every URL tried was
     refused or failed: see the skipped list); 2 a usage error.
     """
-    from lockstep.collect.options import CollectOptions
-
     options = CollectOptions(output=output, since=parse_since(since), max_pages=max_pages, per_host_rate=rate,
                              concurrency=concurrency, timeout_s=timeout, max_bytes=int(max_mb * 1_000_000),
                              retries=retries, allow_private=allow_private)

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 import typer
 
-if TYPE_CHECKING:  # pragma: no cover
-    from lockstep.report.options import ReportOptions
+from lockstep.cli.options import ACTOR, DB, LANG, SINCE, UNTIL
+from lockstep.report.make import make_report
 
 
 def report(
     output: Path = typer.Option(Path("report.html"), "--output", "-o", help="HTML file to write."),
-    db: Path = typer.Option("corpus.duckdb", "--db", help="The DuckDB store."),
-    actors: Optional[list[str]] = typer.Option(None, "--actors", "--actor",
-                                               help="Only these actors (repeatable, or comma-separated)."),
-    since: Optional[str] = typer.Option(None, help="Published on or after (YYYY-MM-DD)."),
-    until: Optional[str] = typer.Option(None, help="Published before (YYYY-MM-DD)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Only this language (ISO 639-1)."),
+    db: Path = DB,
+    actors: Optional[list[str]] = ACTOR,
+    since: Optional[str] = SINCE,
+    until: Optional[str] = UNTIL,
+    lang: Optional[str] = LANG,
     pair: Optional[str] = typer.Option(None, "--pair", help="Two actors for the term plot, e.g. 'RT,Xinhua'."),
     title: str = typer.Option("lockstep report", "--title", help="Report title."),
     top: int = typer.Option(10, "--top", min=3, max=200, help="Key terms per actor."),
@@ -32,8 +31,7 @@ def report(
 
     from lockstep.report.options import ReportOptions
 
-    names = [a.strip() for item in (actors or []) for a in item.split(",") if a.strip()]
-    options = ReportOptions(actors=names, since=since, until=until, language=lang, title=title, top_terms=top,
+    options = ReportOptions(actors=actors or [], since=since, until=until, language=lang, title=title, top_terms=top,
                             pair=parse_pair(pair),
                             sections=tuple(k.strip() for k in (sections or "").split(",") if k.strip()))
     console = Console(stderr=True)
@@ -56,17 +54,3 @@ def parse_pair(text: str | None) -> tuple[str, str] | None:
     if len(parts) != 2:
         raise InputError(f"--pair: give two actors separated by a comma, got {text!r}")
     return parts[0], parts[1]
-
-
-def make_report(db: Path, output: Path, options: "ReportOptions", progress=None):
-    """Open the store, build the report, write it; returns (path, report)."""
-    from lockstep.errors import InputError
-    from lockstep.report.build import build_report
-    from lockstep.report.render import write_report
-    from lockstep.store.corpus import open as open_corpus
-
-    if not Path(db).exists():
-        raise InputError(f"{db}: no such store (run `lockstep ingest ... --db {db}` first)")
-    with open_corpus(db) as corpus:
-        report_ = build_report(corpus, options, progress)
-    return write_report(report_, output), report_

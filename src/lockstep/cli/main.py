@@ -11,12 +11,15 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from lockstep.collect import cli as collect_cli
-from lockstep.report import cli as report_cli
-from lockstep.web import cli as serve_cli
-from lockstep.narratives import cli as narratives_cli
-from lockstep.terms import cli as terms_cli
-from lockstep.align import cli as align_cli
+from lockstep.cli import align as align_cli
+from lockstep.cli import collect as collect_cli
+from lockstep.cli import documents
+from lockstep.cli import narratives as narratives_cli
+from lockstep.cli import report as report_cli
+from lockstep.cli import serve as serve_cli
+from lockstep.cli import terms as terms_cli
+from lockstep.cli.options import ACTOR, DB_DEFAULT, LANG, SINCE, UNTIL, default
+from lockstep.engines.local import IngestOptions
 from lockstep.errors import LockstepError
 
 app = typer.Typer(
@@ -28,7 +31,7 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 
-DB_OPTION = typer.Option("corpus.duckdb", "--db", help="The DuckDB store (created if missing).")
+DB_OPTION = typer.Option(DB_DEFAULT, "--db", help="The DuckDB store (created if missing).")
 
 
 @app.command()
@@ -36,17 +39,21 @@ def ingest(
     paths: list[Path] = typer.Argument(..., help="Files or directories: scraped .txt, HTML, WARC(.gz), "
                                        "CSV/JSONL/Parquet exports, any of them gzipped."),
     db: Path = DB_OPTION,
-    actors: Optional[Path] = typer.Option(None, "--actors", help="YAML file extending/overriding the actor registry."),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes."),
+    registry: Optional[Path] = typer.Option(None, "--actor-registry",
+                                            help="YAML file extending/overriding the actor registry."),
+    registry_alias: Optional[Path] = typer.Option(None, "--actors", hidden=True,
+                                                  help="Older name of --actor-registry."),
+    workers: int = typer.Option(default(IngestOptions, "workers"), "--workers", "-w", min=1,
+                                help="Worker processes."),
     column_map: Optional[str] = typer.Option(None, "--map", help="Table columns, e.g. text=body,published=date."),
-    max_mb: int = typer.Option(100, "--max-mb", min=1, help="Refuse single pages/text files, and skip table rows "
+    max_mb: int = typer.Option(default(IngestOptions, "max_bytes") // 2**20, "--max-mb", min=1, help="Refuse single pages/text files, and skip table rows "
                                                             "(a CSV field, a JSONL line), larger than this."),
     engine: str = typer.Option("local", "--engine", help="local (process pool) or ray (needs lockstep\\[ray])."),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (with --engine ray)."),
-    store_memory: str = typer.Option("256MB", "--store-memory",
+    store_memory: str = typer.Option(default(IngestOptions, "store_memory"), "--store-memory",
                                      help="DuckDB's memory while ingesting (e.g. 512MB, 4GB; none = DuckDB's "
                                           "default, 80% of RAM, which caches the growing store)."),
-    max_field_chars: int = typer.Option(1_000_000, "--max-field-chars", min=1000,
+    max_field_chars: int = typer.Option(default(IngestOptions, "max_field_chars"), "--max-field-chars", min=1000,
                                         help="Cut a document's text (and a table's text cell) to this many "
                                              "characters; each cut is listed as stored in part."),
 ) -> None:
@@ -56,40 +63,36 @@ def ingest(
     Exit status: 0 everything stored in full; 1 something was skipped or stored in part (all listed);
     2 a usage, configuration or store error; 3 an internal error.
     """
-    from lockstep import pipeline_cli
-
-    report = pipeline_cli.ingest(paths, db=db, actors=actors, workers=workers, column_map=column_map, max_mb=max_mb,
-                                 engine=engine, address=address, store_memory=store_memory,
-                                 max_field_chars=max_field_chars)
+    if registry_alias is not None:
+        console.print("[yellow]note[/yellow] --actors FILE is now --actor-registry FILE (--actor filters actors)")
+    report = documents.ingest(paths, db=db, actors=registry or registry_alias, workers=workers, column_map=column_map,
+                              max_mb=max_mb, engine=engine, address=address, store_memory=store_memory,
+                              max_field_chars=max_field_chars)
     if not report.complete:
-        raise typer.Exit(pipeline_cli.EXIT_INCOMPLETE)
+        raise typer.Exit(documents.EXIT_INCOMPLETE)
 
 
 @app.command()
 def docs(
     db: Path = DB_OPTION,
     outlet: Optional[str] = typer.Option(None, help="Only this outlet."),
-    actor: Optional[list[str]] = typer.Option(None, help="Only these actors (repeatable)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="ISO 639-1 language code."),
-    since: Optional[str] = typer.Option(None, help="Published on or after (YYYY-MM-DD)."),
-    until: Optional[str] = typer.Option(None, help="Published before (YYYY-MM-DD)."),
+    actor: Optional[list[str]] = ACTOR,
+    lang: Optional[str] = LANG,
+    since: Optional[str] = SINCE,
+    until: Optional[str] = UNTIL,
     no_duplicates: bool = typer.Option(False, "--no-duplicates", help="Hide duplicates (keep each cluster's first)."),
     limit: int = typer.Option(50, help="Rows to show."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write all rows to CSV/Parquet/JSON/JSONL."),
 ) -> None:
     """A table of documents."""
-    from lockstep import pipeline_cli
-
-    pipeline_cli.docs(db, outlet=outlet, actor=actor, lang=lang, since=since, until=until,
+    documents.docs(db, outlet=outlet, actor=actor, lang=lang, since=since, until=until,
                       no_duplicates=no_duplicates, limit=limit, output=output)
 
 
 @app.command()
 def show(doc_id: str = typer.Argument(..., help="Document id (a unique prefix is enough)."), db: Path = DB_OPTION) -> None:
     """One document: metadata, clean text, and the debris removed from it."""
-    from lockstep import pipeline_cli
-
-    pipeline_cli.show(db, doc_id)
+    documents.show(db, doc_id)
 
 
 @app.command()
@@ -98,16 +101,14 @@ def export(
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help="jsonl, csv, parquet or json (default: from suffix)."),
     db: Path = DB_OPTION,
     outlet: Optional[str] = typer.Option(None),
-    actor: Optional[list[str]] = typer.Option(None),
-    lang: Optional[str] = typer.Option(None, "--lang"),
-    since: Optional[str] = typer.Option(None),
-    until: Optional[str] = typer.Option(None),
+    actor: Optional[list[str]] = ACTOR,
+    lang: Optional[str] = LANG,
+    since: Optional[str] = SINCE,
+    until: Optional[str] = UNTIL,
     no_duplicates: bool = typer.Option(False, "--no-duplicates"),
 ) -> None:
     """Export documents (schema in the README) as JSONL, CSV or Parquet."""
-    from lockstep import pipeline_cli
-
-    pipeline_cli.export(db, output, fmt=fmt, outlet=outlet, actor=actor, lang=lang, since=since, until=until,
+    documents.export(db, output, fmt=fmt, outlet=outlet, actor=actor, lang=lang, since=since, until=until,
                         no_duplicates=no_duplicates)
 
 

@@ -10,11 +10,13 @@ import click
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-MULTI_VALUE = ("--actors",)
+from lockstep.cli.options import ACTOR, DB, OUTPUT, SINCE, UNTIL, actor_option
+
+MULTI_VALUE = ("--actor", "--actors")
 
 
 def spread_multi_values(args: list[str]) -> list[str]:
-    """`--actors A B C` -> `--actors A --actors B --actors C` (click options take one value each)."""
+    """`--actor A B C` -> `--actor A --actor B --actor C` (click options take one value each)."""
     out, current = [], None
     for arg in args:
         if arg in MULTI_VALUE:
@@ -42,11 +44,8 @@ app = typer.Typer(cls=MultiValueGroup, invoke_without_command=True, no_args_is_h
                   help="How closely actors move together: alignment index per period (default), who leads "
                        "(`leads`), and what drives a cell (`drill`).")
 
-DB = typer.Option("corpus.duckdb", "--db", help="The DuckDB store.")
-ACTORS = typer.Option(None, "--actors", help="Actors to compare: --actors RT CGTN BBC (quote names with spaces).")
-OUTPUT = typer.Option(None, "--output", "-o", help="Write the full table to CSV/Parquet/JSON/JSONL (by suffix).")
-SINCE = typer.Option(None, help="Published on or after (YYYY-MM-DD).")
-UNTIL = typer.Option(None, help="Published before (YYYY-MM-DD).")
+ACTORS = actor_option("Actors to compare: --actor RT CGTN BBC, --actor RT,CGTN or repeated (quote names with "
+                      "spaces).")
 
 
 def open_store(db: Path, *, write: bool = False):
@@ -190,7 +189,7 @@ def leads_command(
 @app.command("drill", cls=MultiValueCommand)
 def drill_command(
     db: Path = DB,
-    actors: list[str] = typer.Option(..., "--actors", help="The two actors of the cell."),
+    actors: list[str] = actor_option("The two actors of the cell: --actor RT CGTN.", required=True),
     period: str = typer.Option(..., "--period", help="The cell's period label: 2022-03, 2022Q1, all ..."),
     period_kind: str = typer.Option("month", "--period-kind", help="How the index cut periods (month ...)."),
     on: str = typer.Option("both"),
@@ -205,7 +204,7 @@ def drill_command(
     from lockstep.errors import InputError
 
     if len(actors) != 2:
-        raise InputError("drill takes exactly two actors: --actors A B")
+        raise InputError("drill takes exactly two actors: --actor A B")
     options = DrillOptions(actors=(actors[0], actors[1]), period=period, period_kind=period_kind, on=on,
                            since=since, until=until, top=top)
     with open_store(db) as corpus:
@@ -222,7 +221,7 @@ def echoes(
     db: Path = DB,
     since: Optional[str] = SINCE,
     until: Optional[str] = UNTIL,
-    actor: Optional[list[str]] = typer.Option(None, "--actor", help="Only these actors (repeatable)."),
+    actor: Optional[list[str]] = ACTOR,
     lang: Optional[list[str]] = typer.Option(None, "--lang", help="Languages matched for translations "
                                              "(repeatable; default every detected language)."),
     window_days: float = typer.Option(7.0, "--window-days", min=0, help="Largest gap between two echoes."),
@@ -259,7 +258,7 @@ def statements(
     db: Path = DB,
     speaker: Optional[str] = typer.Option(None, "--speaker", help="An official (any name form: 'Wang Yi', "
                                           "王毅, Захарова) or a name as written."),
-    actor: Optional[list[str]] = typer.Option(None, "--actor", help="Only these actors (repeatable)."),
+    actor: Optional[list[str]] = ACTOR,
     since: Optional[str] = SINCE,
     until: Optional[str] = UNTIL,
     lang: Optional[str] = typer.Option(None, "--lang", help="Only paragraphs in this language."),

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import typer
 
+from lockstep.cli.options import DB_DEFAULT
+
 
 def serve(
-    db: Path = typer.Option("corpus.duckdb", "--db", help="The DuckDB store to explore."),
+    db: Path = typer.Option(DB_DEFAULT, "--db", help="The DuckDB store to explore."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (localhost unless --allow-remote)."),
     port: int = typer.Option(8765, "--port", min=1, max=65535, help="Port to listen on."),
     allow_remote: bool = typer.Option(False, "--allow-remote",

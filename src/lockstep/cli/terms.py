@@ -13,6 +13,7 @@ from rich.console import Console
 from lockstep.output import print_table, write_table
 from lockstep.report.numbers import readable
 from lockstep.store.corpus import DocumentFilter, open as open_corpus
+from lockstep.cli.options import ACTOR, DB, OUTPUT, SINCE, UNTIL, actor_option
 
 app = typer.Typer(
     name="terms",
@@ -26,15 +27,10 @@ app = typer.Typer(
 console = Console()
 err = Console(stderr=True)
 
-DB = typer.Option("corpus.duckdb", "--db", help="The DuckDB store.")
-ACTOR = typer.Option(None, "--actor", help="Only these actors (repeatable).")
 OUTLET = typer.Option(None, "--outlet", help="Only this outlet.")
 LANG = typer.Option(None, "--lang", help="Only documents in this language (ISO 639-1); 'any' for all.")
-SINCE = typer.Option(None, "--since", help="Published on or after (YYYY-MM-DD).")
-UNTIL = typer.Option(None, "--until", help="Published before (YYYY-MM-DD).")
 REPRINTS = typer.Option(False, "--count-reprints",
                         help="Count every copy of a reprinted story (default: once per actor/outlet/corpus).")
-OUTPUT = typer.Option(None, "--output", "-o", help="Write the full table to CSV/Parquet/JSON/JSONL (by suffix).")
 FAMILIES = typer.Option(None, "--families", help="YAML file of term families extending the shipped ones.")
 BY_HELP = "Group by actor, outlet or language (repeatable; 'none' for the whole corpus)."
 
@@ -249,8 +245,8 @@ def collocates(
 @app.command()
 def usage(
     term: str = typer.Argument(..., help="Word, phrase, lemma:X, form:X, glob, re:REGEX or @family."),
-    actors: list[str] = typer.Option(..., "--actors", help="An actor to compare; repeat: --actors RT --actors CGTN."),
-    by: str = typer.Option("actor", "--by", help="What --actors name: actor, outlet or language."),
+    actors: list[str] = actor_option("What to compare, repeated or comma-separated: --actor RT,CGTN.", required=True),
+    by: str = typer.Option("actor", "--by", help="What --actor names: actor, outlet or language."),
     window: int = typer.Option(5, "--window", "-w", help="Tokens each side, inside the paragraph."),
     sentence: bool = typer.Option(False, "--sentence", help="Use the term's sentence as context."),
     min_freq: int = typer.Option(2, "--min-freq", help="A collocate enters a profile when f_xy is at least this."),

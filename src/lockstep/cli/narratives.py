@@ -16,19 +16,14 @@ from lockstep.narratives.prevalence import HitQuery
 from lockstep.narratives.review import import_reviews, review_document, review_labels
 from lockstep.narratives.sampling import SampleOptions, draw_sample, sample_documents, write_review_file
 from lockstep.narratives.tables import samples as stored_samples
+from lockstep.cli.options import ACTOR, DB, LANG, OUTPUT, SINCE, UNTIL
 
 app = typer.Typer(help="Narratives: codebook, detection with evidence, discovery, human review.",
                   no_args_is_help=True, add_completion=False)
 out = Console()
 err = Console(stderr=True)
 
-DB = typer.Option("corpus.duckdb", "--db", help="The DuckDB store.")
 CODEBOOK = typer.Option(None, "--codebook", "-c", help="Codebook YAML merged over the packaged one (repeatable).")
-OUTPUT = typer.Option(None, "--output", "-o", help="Write all rows to CSV/Parquet/JSON/JSONL (by suffix).")
-ACTOR = typer.Option(None, "--actor", help="Only these actors (repeatable).")
-LANG = typer.Option(None, "--lang", help="ISO 639-1 language code.")
-SINCE = typer.Option(None, "--since", help="Published on or after (YYYY-MM-DD).")
-UNTIL = typer.Option(None, "--until", help="Published before (YYYY-MM-DD).")
 NARRATIVE = typer.Option(None, "--narrative", "-n", help="A narrative id or id prefix (e.g. urw, west-subversion).")
 LEVEL = typer.Option(None, "--level", help="1 = narratives, 2 = sub-narratives.")
 VERSION = typer.Option(None, "--version", help="Codebook version of the tags (default: the latest tagged).")

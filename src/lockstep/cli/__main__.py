@@ -1,0 +1,5 @@
+"""`python -m lockstep.cli ...` runs the command line."""
+
+from lockstep.cli.main import main
+
+main()
