@@ -11,13 +11,13 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from lockstep.cli import align as align_cli
-from lockstep.cli import collect as collect_cli
-from lockstep.cli import documents
-from lockstep.cli import narratives as narratives_cli
-from lockstep.cli import report as report_cli
-from lockstep.cli import serve as serve_cli
-from lockstep.cli import terms as terms_cli
+import lockstep.cli.align as align_cli
+import lockstep.cli.collect as collect_cli
+import lockstep.cli.documents as documents
+import lockstep.cli.narratives as narratives_cli
+import lockstep.cli.report as report_cli
+import lockstep.cli.serve as serve_cli
+import lockstep.cli.terms as terms_cli
 from lockstep.cli.options import ACTOR, DB_DEFAULT, LANG, SINCE, UNTIL, default
 from lockstep.engines.local import IngestOptions
 from lockstep.errors import LockstepError

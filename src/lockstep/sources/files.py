@@ -16,7 +16,8 @@ from typing import Iterator
 
 from lockstep.errors import InputError, SkipInput
 from lockstep.model import RawRecord
-from lockstep.sources import tables, warc
+import lockstep.sources.tables as tables
+import lockstep.sources.warc as warc
 from lockstep.sources.cells import DEFAULT_MAX_FIELD_CHARS, size_text
 from lockstep.sources.sniff import sniff_format
 from lockstep.sources.walk import HIDDEN_PREFIXES, InputFile, display_path, iter_inputs
