@@ -128,3 +128,11 @@ def test_the_architecture_document_is_generated_from_the_code():
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "architecture.py"), "--check"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_eval_and_bench_do_not_import_the_tests():
+    """Shared builders live in lockstep.testing; eval/ and bench/ never reach into tests/."""
+    pattern = re.compile(r"^\s*(from tests[.\s]|import tests\b)", re.M)
+    found = [str(path.relative_to(ROOT)) for folder in ("eval", "bench", "scripts")
+             for path in sorted((ROOT / folder).rglob("*.py")) if pattern.search(path.read_text(encoding="utf-8"))]
+    assert found == []

@@ -17,6 +17,7 @@ from difflib import SequenceMatcher
 from typing import Iterable
 
 from lockstep.align.crosslingual import TRANSLIT
+from lockstep.terms.families import load_families
 
 CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 LATIN = re.compile(r"^[a-z][a-z\-]*$")
@@ -190,10 +191,6 @@ def common_stem(word: str, stem: str) -> str:
 
 def family_forms(forms: list[str]) -> list[str]:
     """Members of every term family one of the forms belongs to (all its languages)."""
-    try:
-        from lockstep.terms.families import load_families
-    except ImportError:  # pragma: no cover - part of lockstep
-        return []
     wanted = {f.rstrip("*").strip().lower() for f in forms}
     out = []
     for family in load_families().values():

@@ -46,7 +46,7 @@ import numpy as np
 import lockstep.align.stats as stats
 from lockstep.align.features import NO_NARRATIVE, Features, load_units, narrative_features, text_features
 from lockstep.align.sources import has_narratives
-from lockstep.enrich.embeddings import progress_bar
+from lockstep.ui import on_terminal, progress_bar
 from lockstep.errors import InputError
 from lockstep.store.corpus import DocumentFilter
 
@@ -215,10 +215,7 @@ def score_cells(profiles: Profiles, cells: list[Cell], options: AlignOptions) ->
 
 def progress(items, label: str, total: int):
     """The items, with a progress bar on a terminal for long runs."""
-    import sys
-
-
-    with progress_bar(total >= 50 and sys.stderr.isatty(), total, label=label, unit="cells") as tick:
+    with progress_bar(on_terminal(total, 50), total, label=label, unit="cells") as tick:
         for item in items:
             yield item
             tick(1)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable
 
-from lockstep.enrich.embeddings import progress_bar
+from lockstep.ui import on_terminal, progress_bar
 
 Rows = list[tuple[str, bool, int]]
 PARALLEL_FROM = 20_000  # distinct texts from which worker processes pay for their start-up
@@ -29,7 +28,7 @@ def token_rows_many(items: Iterable[tuple[str, str | None]], workers: int | None
         workers = min(2, os.cpu_count() or 1)
     chunks = [distinct[i : i + CHUNK] for i in range(0, len(distinct), CHUNK)]
     done: list[list[Rows]] = []
-    show = len(distinct) >= PARALLEL_FROM and sys.stderr.isatty()
+    show = on_terminal(len(distinct), PARALLEL_FROM)
     with progress_bar(show, len(distinct), label=label, unit="texts") as advance:
         if workers > 1 and len(distinct) >= PARALLEL_FROM:
             context = multiprocessing.get_context("spawn")

@@ -27,6 +27,7 @@ import numpy as np
 
 import lockstep.enrich.tables as tables
 from lockstep.errors import ConfigError, MissingExtraError
+from lockstep.ui import progress_bar
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -281,26 +282,3 @@ def paragraph_embeddings(corpus: "Corpus", filters: "DocumentFilter | None" = No
         return pd.DataFrame({"doc_id": pd.Series(dtype=str), "idx": pd.Series(dtype="int32")}), \
             np.zeros((0, dim), dtype=np.float32)
     return pd.concat(keys, ignore_index=True), np.vstack(parts)
-
-
-class progress_bar:
-    """A context manager yielding `tick(n)`; a rich bar on stderr when enabled, nothing otherwise."""
-
-    def __init__(self, enabled: bool, total: int, label: str = "embed", unit: str = "paragraphs"):
-        self.enabled, self.total, self.label, self.unit, self.progress = enabled, total, label, unit, None
-
-    def __enter__(self) -> Callable[[int], None]:
-        if not self.enabled:
-            return lambda n: None
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.progress = Progress(TextColumn(f"[bold]{self.label}[/bold]"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn(self.unit), TimeElapsedColumn(), console=Console(stderr=True))
-        self.progress.start()
-        task = self.progress.add_task(self.label, total=self.total)
-        return lambda n: self.progress.advance(task, n)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.progress is not None:
-            self.progress.stop()

@@ -26,7 +26,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from lockstep.enrich.embeddings import progress_bar
+from lockstep.ui import progress_bar
 from lockstep.errors import InputError
 import lockstep.narratives.llm_answer as llm_answer
 import lockstep.narratives.llm_prompt as llm_prompt

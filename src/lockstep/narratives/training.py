@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from lockstep.enrich.embeddings import Embedder, progress_bar
+from lockstep.enrich.embeddings import Embedder
+from lockstep.ui import progress_bar
 from lockstep.enrich.embeddings import get_backend
 from lockstep.errors import InputError
 import lockstep.narratives.learned as learned
