@@ -215,7 +215,7 @@ def keep_embeddings(old: Path, new: Path) -> None:
 
 
 def bench_alignment(corpus) -> None:
-    from lockstep.align.index import AlignOptions, alignment
+    from lockstep.align.alignment_index import AlignOptions, alignment
 
     actors = ["RT", "MFA Russia", "CGTN", "Xinhua", "Global Times", "China Daily", "BBC"]
     options = AlignOptions(actors=actors, period="month", on="terms", since="2022-02-01", until="2022-10-01")

@@ -161,7 +161,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import lockstep
-    from lockstep.align.index import AlignOptions, alignment
+    from lockstep.align.alignment_index import AlignOptions, alignment
 
     db = args.db or Path(f"/tmp/lockstep-bench-align/index-{args.paragraphs}.duckdb")
     db.parent.mkdir(parents=True, exist_ok=True)

@@ -112,7 +112,7 @@ def analyses() -> list[tuple[str, object]]:
         return terms.kwic(corpus, terms.KwicOptions(term="sovereignty", limit=50))
 
     def alignment(corpus):
-        from lockstep.align.index import AlignOptions, alignment as align
+        from lockstep.align.alignment_index import AlignOptions, alignment as align
 
         return align(corpus, AlignOptions(on="terms", period="year", n_boot=50, n_perm=50))
 

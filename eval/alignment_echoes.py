@@ -33,7 +33,7 @@ from alignment_data import as_doc, chinese_titles, headline_rows, read_rows
 from lockstep.align.chains import (EchoOptions, eligible, find_echoes, link_frame, load_paragraphs,
                                    paragraph_vectors_for, seconds)
 from lockstep.align.crosslingual import TranslationOptions, anchors, candidate_pairs, lexical_check
-from lockstep.align.index import AlignOptions, alignment
+from lockstep.align.alignment_index import AlignOptions, alignment
 
 PARTS = {"tuning": "translations.csv", "test": "translations_test.csv"}
 TARGET_OUTLET = {"en": "cgtn", "ru": "sputnik", "zh": "xinhuanet"}

@@ -23,7 +23,7 @@ import pandas as pd
 
 from lockstep.testing import store_of
 from alignment_data import as_doc, headline_rows
-from lockstep.align.index import FIRST_VIEW, MEASURES, AlignOptions, alignment, first_view
+from lockstep.align.alignment_index import FIRST_VIEW, MEASURES, AlignOptions, alignment, first_view
 from lockstep.narratives.tagging import TagOptions, tag
 
 ACTORS = ["RT", "MFA Russia", "Channel One", "CGTN", "Xinhua", "Global Times", "China Daily", "BBC"]

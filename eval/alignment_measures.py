@@ -20,7 +20,7 @@ import pandas as pd
 
 from lockstep.testing import planted_corpus, store_of, tag
 from alignment_data import LEADS
-from lockstep.align.index import MEASURES, AlignOptions, alignment
+from lockstep.align.alignment_index import MEASURES, AlignOptions, alignment
 
 NARRATIVE_MEASURES = ("narratives_mix", "narratives_jsd")
 

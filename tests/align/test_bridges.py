@@ -8,7 +8,7 @@ import pytest
 from tests.align.builders import doc
 
 from lockstep.align.bridges import embedding_bridges, expand_forms, family_forms, script_bridges, skeleton
-from lockstep.align.index import AlignOptions, alignment
+from lockstep.align.alignment_index import AlignOptions, alignment
 
 
 def test_names_and_cognates_bridge_and_other_words_do_not():

@@ -48,6 +48,18 @@ def test_align_writes_long_table(db, tmp_path):
     assert {"value", "ci_low", "ci_high", "baseline", "p_distinct"} <= set(rows[0])
 
 
+def test_a_p_value_at_the_permutations_floor_prints_as_below_it(db, tmp_path):
+    """With 20 shuffles the smallest p is 1/21: printed as '< 0.05', the file keeps the number."""
+    out = tmp_path / "align.json"
+    run("align", "--db", str(db), "--actor", "A,B", "--on", "terms", "--period", "all", "--boot", "0", "--perm",
+        "20", "--output", str(out))
+    floor = min(r["p_distinct"] for r in json.loads(out.read_text()))
+    assert abs(floor - 1 / 21) < 1e-9
+    printed = run("align", "--db", str(db), "--actor", "A,B", "--on", "terms", "--period", "all", "--boot", "0",
+                  "--perm", "20").output
+    assert "< 0.05" in printed and "0.0476" not in printed
+
+
 def test_align_prints_matrix(db):
     result = run("align", "--db", str(db), "--actor", "A,B", "--on", "terms", "--period", "all", "--boot", "0",
                  "--perm", "0", "--matrix")

@@ -10,7 +10,7 @@ import pytest
 from tests.align.builders import doc
 
 from lockstep.align.drilldown import DrillOptions, drill
-from lockstep.align.index import AlignOptions, alignment, alignment_matrix, alignment_series
+from lockstep.align.alignment_index import AlignOptions, alignment, alignment_matrix, alignment_series
 from lockstep.errors import InputError
 
 HOSTILE = ["sanctions", "hegemony", "sovereignty", "provocation", "interference", "bloc", "unilateral", "bullying"]
@@ -214,7 +214,7 @@ def test_term_families_align_actors_across_languages(make_store):
 
 
 def test_hits_table_without_codebook_tables_is_read_directly(make_store):
-    from lockstep.align.sources import has_narratives, narrative_hits
+    from lockstep.align.inputs import has_narratives, narrative_hits
 
     docs, hits = constructed(per_month=3)
     corpus = make_store(docs)
@@ -243,7 +243,7 @@ def test_package_names_stay_functions_after_submodules_are_imported():
 
 
 def test_first_view_is_the_narrative_mix_relative_to_its_baseline(result, store):
-    from lockstep.align.index import first_view
+    from lockstep.align.alignment_index import first_view
 
     assert first_view(result) == ("narratives_mix", "relative")
     terms_only = alignment(store, AlignOptions(actors=["A", "B", "C"], on="terms", n_boot=10, n_perm=10))

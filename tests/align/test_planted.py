@@ -9,7 +9,7 @@ import pytest
 from tests.align.builders import SHARED, build_store
 
 from lockstep.align.drilldown import DrillOptions, drill
-from lockstep.align.index import MEASURES, AlignOptions, alignment
+from lockstep.align.alignment_index import MEASURES, AlignOptions, alignment
 from lockstep.testing import planted_corpus, tag
 
 LEADS = SHARED / "corpus" / "ru-state-media" / "1tv_news_leads_ru.csv.gz"
@@ -68,7 +68,7 @@ def test_an_outlet_writing_about_other_things_is_distinct(result, measure):
 
 
 def test_an_actor_without_narratives_is_a_distribution_too(planted, result):
-    from lockstep.align.sources import narrative_hits
+    from lockstep.align.inputs import narrative_hits
 
     tagged = set(narrative_hits(planted, None, 1)["doc_id"])
     c_docs = set(planted.con.execute("SELECT id FROM documents WHERE actor = 'C'").df()["id"])

@@ -10,7 +10,7 @@ from tests.align.builders import SHARED
 
 import lockstep
 from lockstep.align.chains import EchoOptions, find_echoes
-from lockstep.align.index import AlignOptions, alignment
+from lockstep.align.alignment_index import AlignOptions, alignment
 from lockstep.align.reuse import StatementOptions, find_statements
 
 CN = SHARED / "corpus" / "cn-state-media-2022" / "headlines.csv.gz"

@@ -106,7 +106,7 @@ def test_an_index_built_by_another_tokenizer_version_is_rebuilt(tmp_path):
     import json
 
     import lockstep
-    from lockstep.terms.index import ensure_index, stored_meta
+    from lockstep.terms.token_index import ensure_index, stored_meta
 
     rows = [r for r in name_rows() if r["outlet"] == "bbc"]
     path = tmp_path / "bbc.csv"

@@ -17,8 +17,9 @@ from importlib import import_module
 from typing import Any
 
 EXPORTS = {
-    "AlignOptions": "index", "alignment": "index", "alignment_matrix": "index", "alignment_series": "index",
-    "MEASURES": "index",
+    "AlignOptions": "alignment_index", "alignment": "alignment_index", "alignment_matrix": "alignment_index",
+    "alignment_series": "alignment_index",
+    "MEASURES": "alignment_index",
     "DrillOptions": "drilldown", "Drill": "drilldown", "drill": "drilldown",
     "LeadOptions": "leadlag", "LeadResult": "leadlag", "leads": "leadlag",
     "EchoOptions": "chains", "Echoes": "chains", "find_echoes": "chains", "stored_chains": "chains",

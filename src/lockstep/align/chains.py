@@ -31,7 +31,7 @@ import lockstep.align.shingles as shingles
 import lockstep.align.tables as tables
 from lockstep.align.crosslingual import NUMBER
 from lockstep.align.crosslingual import TranslationOptions, candidate_pairs, verified
-from lockstep.align.sources import paragraph_vectors
+from lockstep.align.inputs import paragraph_vectors
 from lockstep.dedup.fingerprint import normalise_text
 from lockstep.errors import InputError
 from lockstep.store.corpus import DocumentFilter

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-import lockstep.align.stats as stats
+import lockstep.align.measures as stats
 from lockstep.align.features import as_families, family_lexicon, phrases_of, terms_of, token_rows
-from lockstep.align.index import AlignOptions, Profiles, build_profiles
-from lockstep.align.sources import has_narratives
-from lockstep.align.sources import narrative_hits
+from lockstep.align.alignment_index import AlignOptions, Profiles, build_profiles
+from lockstep.align.inputs import has_narratives
+from lockstep.align.inputs import narrative_hits
 from lockstep.errors import InputError
 from lockstep.store.corpus import DocumentFilter
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Iterable
 import numpy as np
 
 from lockstep.align.bridges import bridged, embedding_bridges, script_bridges
-from lockstep.align.sources import narrative_hits
+from lockstep.align.inputs import narrative_hits
 from lockstep.align.tokenize import token_rows_many
 from lockstep.enrich import tokens as tk
 from lockstep.errors import InputError

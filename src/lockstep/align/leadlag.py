@@ -153,7 +153,7 @@ def term_docs(corpus: "Corpus", options: LeadOptions, docs: "pd.DataFrame") -> "
 
 
 def narrative_docs(corpus: "Corpus", narrative: str, docs: "pd.DataFrame") -> "pd.DataFrame":
-    from lockstep.align.sources import narrative_hits
+    from lockstep.align.inputs import narrative_hits
 
     hits = narrative_hits(corpus, docs["doc_id"].tolist())
     chosen = hits[(hits["narrative"] == narrative) | hits["narrative"].astype(str).str.startswith(narrative + ".")]
@@ -305,7 +305,7 @@ def summary_row(label: str, result: LeadResult) -> dict:
 
 def tagged_narratives(corpus: "Corpus", level: int | None = 1) -> list[str]:
     """The narratives with hits, most documents first."""
-    from lockstep.align.sources import narrative_hits
+    from lockstep.align.inputs import narrative_hits
 
     hits = narrative_hits(corpus, None, level)
     return hits.groupby("narrative")["doc_id"].nunique().sort_values(ascending=False).index.tolist()
@@ -314,8 +314,8 @@ def tagged_narratives(corpus: "Corpus", level: int | None = 1) -> list[str]:
 def key_terms(corpus: "Corpus", options: LeadOptions, n: int = 20) -> list[str]:
     """Lemmas that are key for at least two of the actors (positive keyness against the balanced background),
     ranked by their summed keyness: the vocabulary worth asking "who said it first" about."""
-    from lockstep.align.index import AlignOptions, build_profiles
-    from lockstep.align.stats import key_weights
+    from lockstep.align.alignment_index import AlignOptions, build_profiles
+    from lockstep.align.measures import key_weights
 
     align = AlignOptions(actors=options.actors, period="all", on="terms", since=options.since, until=options.until)
     profiles = build_profiles(corpus, align, ["terms_cosine"])

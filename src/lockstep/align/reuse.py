@@ -21,7 +21,7 @@ import numpy as np
 import lockstep.align.shingles as shingles
 from lockstep.align.chains import stored_chains
 from lockstep.align.officials import OfficialsRegistry, load_officials, needle
-from lockstep.align.sources import embed
+from lockstep.align.inputs import embed
 from lockstep.align.statements import extract_statements
 from lockstep.dedup.fingerprint import normalise_text
 from lockstep.store.corpus import DocumentFilter

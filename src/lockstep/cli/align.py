@@ -11,6 +11,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from lockstep.cli.options import ACTOR, DB, OUTPUT, SINCE, UNTIL, actor_option
+from lockstep.report.numbers import p_text
 
 MULTI_VALUE = ("--actor", "--actors")
 
@@ -95,7 +96,7 @@ def align(
     """Alignment index per pair of actors and period, with bootstrap CI and permutation baseline."""
     if ctx.invoked_subcommand:
         return
-    from lockstep.align.index import AlignOptions, alignment, alignment_matrix
+    from lockstep.align.alignment_index import AlignOptions, alignment, alignment_matrix
 
     options = AlignOptions(actors=actors, period=period, on=on, since=since, until=until, language=lang,
                            n_boot=boot, n_perm=perm,
@@ -113,7 +114,8 @@ def align(
             for label in sorted(result["period"].unique()):
                 print_table(alignment_matrix(result, measure, label).reset_index(), title=f"{measure} {label}")
         return
-    view = result.assign(pair=result["actor_a"] + " ~ " + result["actor_b"])
+    view = result.assign(pair=result["actor_a"] + " ~ " + result["actor_b"],
+                         p_distinct=[p_text(p, 1 / (perm + 1)) for p in result["p_distinct"]])
     show(view if output is None else result, output, "alignment",
          ["period", "pair", "measure", "value", "ci_low", "ci_high", "baseline", "relative", "p_distinct", "n_a",
           "n_b", "note"])
@@ -121,7 +123,7 @@ def align(
 
 def skipped_measures(corpus, options) -> str:
     """Why a measure the user asked for (through --on both) is not in the result, or ''."""
-    from lockstep.align.sources import has_narratives
+    from lockstep.align.inputs import has_narratives
 
     if options.on == "both" and not has_narratives(corpus):
         return ("narratives_jsd not computed: no narrative hits in this store (run `lockstep narratives tag`); "

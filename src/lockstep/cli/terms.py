@@ -81,7 +81,7 @@ def index(
 
     Queries do this automatically on first use; run it explicitly after a large ingest or to change settings.
     """
-    from lockstep.terms.index import IndexOptions, update_index
+    from lockstep.terms.token_index import IndexOptions, update_index
 
     with open_corpus(db) as corpus:
         report = update_index(corpus, IndexOptions(rebuild=rebuild, fold_yo=not no_fold_yo,

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from lockstep.align import chains as echo_chains
 from lockstep.align import drilldown
-from lockstep.align import index as align_index
+from lockstep.align import alignment_index as align_index
 from lockstep.align import leadlag
-from lockstep.align.sources import has_narratives
-from lockstep.align.sources import narrative_hits
+from lockstep.align.inputs import has_narratives
+from lockstep.align.inputs import narrative_hits
 from lockstep.output import records
 import lockstep.report.charts as charts
 from lockstep.report.frames import clip, table

@@ -74,6 +74,14 @@ class Corpus:
         self.con = connect(self.path, read_only=read_only)
         ensure_schema(self.con, read_only=read_only)
 
+    @classmethod
+    def over(cls, con: "duckdb.DuckDBPyConnection", path: str | Path, *, read_only: bool) -> "Corpus":
+        """A Corpus over a connection (or cursor) someone else opened and will close, such as the dashboard's
+        cursor per request; the schema is not touched."""
+        corpus = cls.__new__(cls)
+        corpus.path, corpus.read_only, corpus.con = Path(path), read_only, con
+        return corpus
+
     # -- context management -------------------------------------------------------------------
     def close(self) -> None:
         self.con.close()

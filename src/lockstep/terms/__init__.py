@@ -14,7 +14,7 @@ from lockstep.terms.collocation import CollocateOptions, collocates
 from lockstep.terms.concordance import KwicOptions, kwic
 from lockstep.terms.families import Family, load_families
 from lockstep.terms.frequency import TopOptions, TrendOptions, top, trend
-from lockstep.terms.index import IndexOptions, IndexReport, ensure_index, update_index
+from lockstep.terms.token_index import IndexOptions, IndexReport, ensure_index, update_index
 from lockstep.terms.keyness import KeynessOptions, keyness
 from lockstep.terms.usage import UsageOptions, UsageResult, usage
 

@@ -23,7 +23,7 @@ from lockstep.errors import InputError
 from lockstep.store.corpus import DocumentFilter
 import lockstep.terms.stats as stats
 from lockstep.terms.frequency import lemma_counts_sql
-from lockstep.terms.index import ensure_index
+from lockstep.terms.token_index import ensure_index
 from lockstep.terms.scope import Scope, join_on, totals_sql
 from lockstep.terms.spec import resolve
 from lockstep.terms.trace import attach_examples, hit_table, offsets_source

@@ -13,7 +13,7 @@ import pandas as pd
 from lockstep.enrich.tokens import TokenOptions, paragraph_spans, sentence_spans, token_spans
 from lockstep.errors import InputError
 from lockstep.store.corpus import DocumentFilter
-from lockstep.terms.index import ensure_index, token_options
+from lockstep.terms.token_index import ensure_index, token_options
 from lockstep.terms.scope import Scope
 from lockstep.terms.spec import Term, hits_sql, resolve
 

@@ -15,7 +15,7 @@ import pandas as pd
 from lockstep.errors import InputError
 from lockstep.store.corpus import DocumentFilter
 import lockstep.terms.familycounts as familycounts
-from lockstep.terms.index import ensure_index
+from lockstep.terms.token_index import ensure_index
 from lockstep.terms.scope import Scope, join_on, totals_sql
 from lockstep.terms.spec import Term, hits_sql, resolve
 from lockstep.terms.trace import PACKED, attach_examples, examples_sql, offsets_source, typed_examples

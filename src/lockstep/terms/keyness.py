@@ -21,7 +21,7 @@ from lockstep.errors import InputError
 from lockstep.store.corpus import DocumentFilter
 import lockstep.terms.stats as stats
 from lockstep.terms.frequency import lemma_counts_sql
-from lockstep.terms.index import ensure_index, token_options
+from lockstep.terms.token_index import ensure_index, token_options
 from lockstep.terms.scope import Scope, totals_sql
 from lockstep.terms.trace import attach_examples, offsets_source
 

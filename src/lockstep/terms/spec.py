@@ -23,7 +23,7 @@ from lockstep.enrich.tokens import lemmatize, normalize_form, tokenize_query
 from lockstep.enrich.tokens import token_lang
 from lockstep.errors import InputError
 from lockstep.terms.families import Family, load_families
-from lockstep.terms.index import token_options
+from lockstep.terms.token_index import token_options
 
 if TYPE_CHECKING:  # pragma: no cover
     from lockstep.store.corpus import Corpus

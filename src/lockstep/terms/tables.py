@@ -1,5 +1,5 @@
-"""Reads of the term index's tables (built by :mod:`lockstep.terms.index`) for other packages: a document's key
-terms and where they occur. The index's own DDL and writes are still in ``terms/index.py`` (issue 21, step 1)."""
+"""Reads of the term index's tables (built by :mod:`lockstep.terms.token_index`) for other packages: a document's key
+terms and where they occur. The index's own DDL and writes are still in ``terms/token_index.py`` (issue 21, step 1)."""
 
 from __future__ import annotations
 

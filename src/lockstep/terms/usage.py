@@ -34,7 +34,7 @@ import lockstep.terms.stats as stats
 from lockstep.terms.collocation import context_sql
 from lockstep.terms.concordance import concordance_lines
 from lockstep.terms.frequency import lemma_counts_sql
-from lockstep.terms.index import ensure_index
+from lockstep.terms.token_index import ensure_index
 from lockstep.terms.scope import Scope
 from lockstep.terms.spec import Term, resolve
 from lockstep.terms.trace import hit_table

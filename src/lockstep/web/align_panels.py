@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from lockstep.align import drilldown
-from lockstep.align import index as align_index
+from lockstep.align import alignment_index as align_index
 from lockstep.align import leadlag
 from lockstep.output import records
 from lockstep.report import charts

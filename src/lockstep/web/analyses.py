@@ -14,7 +14,7 @@ from lockstep.narratives import tables as narrative_tables
 from lockstep.store.tables import paragraph_starts
 from lockstep.terms import tables as term_tables
 from lockstep.web.highlight import Span
-from lockstep.web.store import Store
+from lockstep.web.connection import Store
 
 
 def narrative_evidence_for(store: Store, doc_id: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from lockstep.errors import LockstepError
 import lockstep.web.api as api
 import lockstep.web.pages as pages
 from lockstep.web.options import LOCAL_HOSTS, ServeOptions
-from lockstep.web.store import Store
+from lockstep.web.connection import Store
 from lockstep.web.templating import page
 
 HERE = Path(__file__).parent

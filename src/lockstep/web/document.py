@@ -8,7 +8,7 @@ from typing import Any
 from lockstep.store import tables
 import lockstep.web.analyses as analyses
 from lockstep.web.highlight import Span, segments, term_spans
-from lockstep.web.store import Store
+from lockstep.web.connection import Store
 
 METADATA = ("id", "title", "outlet", "actor", "actor_country", "actor_type", "author", "published",
             "published_precision", "published_source", "language", "paywalled", "source", "source_position", "url",

@@ -11,7 +11,7 @@ from lockstep.report.model import Section, missing_section
 import lockstep.web.align_panels as align_panels
 import lockstep.web.narrative_panels as narrative_panels
 from lockstep.web.panels import ExplorerQuery, Panel
-from lockstep.web.store import Store
+from lockstep.web.connection import Store
 import lockstep.web.term_panels as term_panels
 
 

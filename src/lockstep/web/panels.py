@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from lockstep.report.model import Section
 from lockstep.store.corpus import DocumentFilter
-from lockstep.web.store import Store
+from lockstep.web.connection import Store
 
 PERIODS = ("day", "week", "month", "quarter", "year")
 

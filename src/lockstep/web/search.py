@@ -14,7 +14,7 @@ from lockstep.narratives.tables import tagged_paragraph_clause
 from lockstep.store.corpus import DocumentFilter
 from lockstep.store.tables import matching_paragraphs, newest_first_paragraphs
 from lockstep.web.highlight import snippet
-from lockstep.web.store import Store
+from lockstep.web.connection import Store
 
 
 @dataclass(slots=True, kw_only=True)

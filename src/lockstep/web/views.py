@@ -14,7 +14,7 @@ from lockstep.store.corpus import DocumentFilter
 from lockstep.web.analyses import narrative_choices
 from lockstep.web.explorers import registry, run_panel
 from lockstep.web.panels import ExplorerQuery
-from lockstep.web.store import Store
+from lockstep.web.connection import Store
 
 
 def overview_data(store: Store) -> dict[str, Any]:

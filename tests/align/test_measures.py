@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lockstep.align import stats
+from lockstep.align import measures as stats
 
 
 def test_jsd_similarity_bounds_and_known_value():

@@ -54,9 +54,7 @@ class Store:
         """A Corpus over a fresh cursor, for the analysis functions that take a Corpus. It is marked read-only
         (analyses then never build caches from a page request) unless it is the review writer."""
         with self.cursor() as cur:
-            corpus = Corpus.__new__(Corpus)
-            corpus.path, corpus.read_only, corpus.con = self.path, read_only, cur
-            yield corpus
+            yield Corpus.over(cur, self.path, read_only=read_only)
 
     @contextmanager
     def writer(self) -> Iterator[Corpus]:

@@ -43,9 +43,9 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-import lockstep.align.stats as stats
+import lockstep.align.measures as stats
 from lockstep.align.features import NO_NARRATIVE, Features, load_units, narrative_features, text_features
-from lockstep.align.sources import has_narratives
+from lockstep.align.inputs import has_narratives
 from lockstep.ui import on_terminal, progress_bar
 from lockstep.errors import InputError
 from lockstep.store.corpus import DocumentFilter
