@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 
 demo: setup
 	rm -f $(DEMO_DB) $(DEMO_DB).wal
-	$(BIN)/lockstep ingest sample --db $(DEMO_DB)
+	$(BIN)/lockstep ingest sample/seeds sample/*.csv.gz --db $(DEMO_DB)   # not sample/README.md
 	$(BIN)/lockstep docs --db $(DEMO_DB) --limit 15
 	$(BIN)/lockstep narratives tag --db $(DEMO_DB)
 	$(BIN)/lockstep echoes --db $(DEMO_DB)
