@@ -1,4 +1,4 @@
-"""The dashboard served for real on 127.0.0.1, for the browser tests."""
+"""The dashboard served for real on 127.0.0.1, and the headless chromium the browser tests drive."""
 
 from __future__ import annotations
 
@@ -7,6 +7,19 @@ import socket
 import threading
 import time
 from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
+                       "(run scripts/install_browser.sh)"),
+]
 
 
 @contextlib.contextmanager
