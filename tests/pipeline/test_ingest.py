@@ -254,6 +254,11 @@ def test_cli_ingest_export_and_show(tmp_path, mixed_inputs):
     assert seed["published_source"] == "byline" and seed["actor"] == "RT" and seed["language"] == "en"
     result = run_cli("show", seed["id"][:8], "--db", "c.duckdb", cwd=tmp_path)
     assert result.returncode == 0 and "removed debris" in result.stdout
+    result = run_cli("export", "--output", "rt.csv", "--actor", "rt", "--db", "c.duckdb", cwd=tmp_path)
+    assert result.returncode == 0 and "RT" in (tmp_path / "rt.csv").read_text()   # any case finds the actor
+    result = run_cli("docs", "--actor", "Nobody", "--db", "c.duckdb", cwd=tmp_path)
+    assert result.returncode == 2 and "no actor 'Nobody' in this store; its actors: " in result.stderr
+    assert "RT" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_cli_off_a_terminal_prints_one_line_per_skipped_input(tmp_path, mixed_inputs):

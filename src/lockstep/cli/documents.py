@@ -17,6 +17,7 @@ from lockstep.errors import InputError
 from lockstep.output import print_lines, print_table, write_table
 from lockstep.sources.files import iter_inputs, parse_column_map
 from lockstep.store.corpus import DocumentFilter, open as open_corpus
+from lockstep.store.tables import stored_actor_names
 
 console = Console()
 err = Console(stderr=True)
@@ -140,6 +141,7 @@ def make_filter(outlet=None, actor=None, lang=None, since=None, until=None, no_d
 
 def docs(db: Path, *, limit: int, output: Path | None, **filters) -> None:
     with open_corpus(db, read_only=True) as corpus:
+        filters["actor"] = stored_actor_names(corpus.con, filters.get("actor"))
         columns = DOCS_FILE_COLUMNS if output else DOCS_SCREEN_COLUMNS
         frame = corpus.documents(make_filter(**filters), columns=columns, limit=None if output else limit)
     if output:
@@ -178,6 +180,7 @@ def show(db: Path, doc_id: str) -> None:
 
 def export(db: Path, output: Path, *, fmt: str | None, **filters) -> None:
     with open_corpus(db, read_only=True) as corpus:
+        filters["actor"] = stored_actor_names(corpus.con, filters.get("actor"))
         frame = corpus.documents(make_filter(**filters), columns=EXPORT_COLUMNS)
     write_table(frame, output, fmt)
     console.print(f"wrote {len(frame)} documents to {output}")

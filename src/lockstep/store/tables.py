@@ -11,6 +11,7 @@ from __future__ import annotations
 import tempfile
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from lockstep.errors import InputError
 from lockstep.store.corpus import DocumentFilter
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -142,6 +143,20 @@ def skipped_reasons(con: "duckdb.DuckDBPyConnection") -> "pd.DataFrame":
 def actors_by_size(con: "duckdb.DuckDBPyConnection") -> list[str]:
     return [r[0] for r in con.execute(
         "SELECT actor FROM documents WHERE actor IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1").fetchall()]
+
+
+def stored_actor_names(con: "duckdb.DuckDBPyConnection", names: list[str] | None) -> list[str] | None:
+    """The actor names as the store spells them (matched without regard to case); an InputError naming the store's
+    actors for a name it does not hold, instead of an empty table."""
+    if not names:
+        return names
+    stored = actors_by_size(con)
+    by_folded = {a.casefold(): a for a in stored}
+    unknown = [n for n in names if n.casefold() not in by_folded]
+    if unknown:
+        shown = ", ".join(stored[:20]) + (f" and {len(stored) - 20} more" if len(stored) > 20 else "")
+        raise InputError(f"no actor {', '.join(map(repr, unknown))} in this store; its actors: {shown or 'none'}")
+    return [by_folded[n.casefold()] for n in names]
 
 
 def languages_by_size(con: "duckdb.DuckDBPyConnection") -> list[str]:
