@@ -111,16 +111,10 @@ def build_store(db: Path, inputs: Path, seeds: list[Path]) -> Path:
 
 
 def prepare_analyses(corpus) -> None:
-    """Build what the analyses cache in the store (the dashboard opens it read-only), where they exist:
-    the term index and the narrative tags."""
-    try:
-        from lockstep.terms import ensure_index
-    except ImportError:
-        pass
-    else:
-        ensure_index(corpus)
-    try:
-        from lockstep.narratives.tagging import TagOptions, tag
-    except ImportError:
-        return
+    """Build what the analyses cache in the store (the dashboard opens it read-only): the term index and the
+    narrative tags."""
+    from lockstep.narratives.tagging import TagOptions, tag
+    from lockstep.terms import ensure_index
+
+    ensure_index(corpus)
     tag(corpus, TagOptions())
