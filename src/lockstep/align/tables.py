@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from lockstep.store.tables import has_table, rows_of
+from lockstep.store.writer import registered
 
 if TYPE_CHECKING:  # pragma: no cover
     import duckdb
@@ -61,12 +62,10 @@ def replace_echoes(con: "duckdb.DuckDBPyConnection", chains: "pd.DataFrame", mem
         con.execute("DELETE FROM echo_members")
         con.execute("DELETE FROM echo_chains")
         if len(chains):
-            con.register("incoming_chains", chains)
-            con.execute("INSERT INTO echo_chains SELECT * FROM incoming_chains")
-            con.unregister("incoming_chains")
-            con.register("incoming_members", members)
-            con.execute("INSERT INTO echo_members SELECT * FROM incoming_members")
-            con.unregister("incoming_members")
+            with registered(con, "incoming_chains", chains):
+                con.execute("INSERT INTO echo_chains SELECT * FROM incoming_chains")
+            with registered(con, "incoming_members", members):
+                con.execute("INSERT INTO echo_members SELECT * FROM incoming_members")
         con.execute("INSERT INTO echo_runs (run_id, options, n_chains, n_members) VALUES (?, ?, ?, ?)",
                     [run_id, settings, len(chains), len(members)])
         con.execute("COMMIT")

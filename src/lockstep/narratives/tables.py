@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from lockstep.errors import InputError
 from lockstep.store.tables import columns_of, has_table, rows_of
+from lockstep.store.writer import registered
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -72,12 +73,9 @@ def record_codebook(corpus: "Corpus", codebook: "Codebook") -> None:
 
     rows = [{"codebook_version": version, "narrative": n.id, "title": n.title, "parent": n.parent,
              "level": codebook.level(n.id), "semeval": n.semeval} for n in codebook.narratives.values()]
-    corpus.con.register("incoming_codebook", pa.Table.from_pylist(rows))   # one statement: executemany is slow
-    try:
+    with registered(corpus.con, "incoming_codebook", pa.Table.from_pylist(rows)):  # one statement: executemany is slow
         corpus.con.execute("INSERT INTO narrative_codebooks SELECT codebook_version, narrative, title, parent, level, "
                            "semeval FROM incoming_codebook ON CONFLICT DO NOTHING")
-    finally:
-        corpus.con.unregister("incoming_codebook")
 
 
 def latest_version(corpus: "Corpus") -> str | None:
@@ -126,21 +124,17 @@ def write_llm_documents(corpus: "Corpus", codebook_version: str, doc_ids: list[s
         con.execute("DELETE FROM narrative_hits WHERE codebook_version = ? AND doc_id IN (SELECT unnest(?))",
                     [codebook_version, doc_ids])
         if hits:
-            con.register("incoming_llm_hits", pa.Table.from_pylist([{c: h[c] for c in HIT_COLUMNS} for h in hits]))
-            try:
+            incoming = pa.Table.from_pylist([{c: h[c] for c in HIT_COLUMNS} for h in hits])
+            with registered(con, "incoming_llm_hits", incoming):
                 columns = ", ".join(HIT_COLUMNS)
                 con.execute(f"INSERT OR REPLACE INTO narrative_hits ({columns}) "
                             f"SELECT {columns} FROM incoming_llm_hits")
-            finally:
-                con.unregister("incoming_llm_hits")
         if cache:
             names = ("model", "prompt_version", "paragraph_hash", "hits")
-            con.register("incoming_llm_cache", pa.table({n: [row[k] for row in cache] for k, n in enumerate(names)}))
-            try:
+            incoming = pa.table({n: [row[k] for row in cache] for k, n in enumerate(names)})
+            with registered(con, "incoming_llm_cache", incoming):
                 con.execute("INSERT OR REPLACE INTO narrative_llm_cache (model, prompt_version, paragraph_hash, hits) "
                             "SELECT model, prompt_version, paragraph_hash, hits FROM incoming_llm_cache")
-            finally:
-                con.unregister("incoming_llm_cache")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -699,14 +693,11 @@ def paragraph_vector_batches(con, where: str, params: list, model: str, chunk_ro
 
 def insert_hits(con, table: Any) -> None:
     """Add (or replace) hits from an Arrow table with the columns of HIT_COLUMNS but tagged_at."""
-    con.register("incoming_hits", table)
-    try:
+    with registered(con, "incoming_hits", table):
         con.execute(
             "INSERT OR REPLACE INTO narrative_hits (hit_id, doc_id, idx, narrative, level, score, semantic, threshold,"
             " above, claim, evidence, codebook_version, model, detector) SELECT hit_id, doc_id, idx, narrative, level,"
             " score, semantic, threshold, above, claim, evidence, codebook_version, model, detector FROM incoming_hits")
-    finally:
-        con.unregister("incoming_hits")
 
 
 def semeval_labels_of_hits(con, where: str, params: list) -> list[tuple[str, str, int]]:
@@ -756,12 +747,9 @@ def store_discovery_run(con, run_id: str, clusters: list[dict[str, Any]], member
                     "representatives) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [run_id, row["cluster"], row["size"], row["terms"], row["actors"], row["languages"],
                      row["first_seen"], row["representatives"]])
-    con.register("incoming_members", members)
-    try:
+    with registered(con, "incoming_members", members):
         con.execute("INSERT INTO narrative_cluster_members SELECT run_id, cluster, doc_id, idx, probability "
                     "FROM incoming_members")
-    finally:
-        con.unregister("incoming_members")
 
 
 def discovered_cluster(con, run_id: str, cluster_id: int) -> tuple | None:

@@ -127,12 +127,22 @@ def register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None
     con.register(name, table)
 
 
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[None]:
+    """`table` visible to SQL as `name` inside the block (through `register`), unregistered after it, also when a
+    statement fails."""
+    register(con, name, table)
+    try:
+        yield
+    finally:
+        con.unregister(name)
+
+
 def insert_skips(con: duckdb.DuckDBPyConnection, skips: pa.RecordBatch) -> None:
     if skips.num_rows:
-        register(con, "incoming_skips", pa.Table.from_batches([skips]))
-        con.execute("INSERT INTO skipped (source, position, reason) "
-                    "SELECT source, source_position, skip_reason FROM incoming_skips")
-        con.unregister("incoming_skips")
+        with registered(con, "incoming_skips", pa.Table.from_batches([skips])):
+            con.execute("INSERT INTO skipped (source, position, reason) "
+                        "SELECT source, source_position, skip_reason FROM incoming_skips")
 
 
 INPUT_ROWS = pa.schema([("raw_sha", pa.string()), ("source", pa.string()), ("size", pa.int64()), ("kind", pa.string()),
